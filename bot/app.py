@@ -1,0 +1,133 @@
+"""Composition root: settings → database → engine → channels → HTTP app (→ scheduler)."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from dataclasses import dataclass, field
+
+from aiohttp import web
+
+import dialogs
+import handlers
+from bot.config import Settings
+from bot.core.capabilities import CONSOLE
+from bot.core.engine import Engine, Registry
+from bot.core.i18n import I18n
+from bot.core.ports import ChannelAdapter
+from storage import migrate
+from storage.db import Database
+
+log = logging.getLogger(__name__)
+SVOI_KEY: web.AppKey[Svoi] = web.AppKey("svoi")
+
+
+def build_registry() -> Registry:
+    registry = Registry()
+    handlers.register(registry)
+    dialogs.register(registry)
+    return registry
+
+
+@dataclass
+class Svoi:
+    """The running service: what every channel, command and test gets hold of."""
+
+    settings: Settings
+    db: Database
+    i18n: I18n
+    engine: Engine
+    channels: dict[str, ChannelAdapter] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, settings: Settings, db: Database | None = None) -> Svoi:
+        database = db or Database(settings.database_url)
+        i18n = I18n(settings.default_locale, settings.zone)
+        engine = Engine(settings, database, i18n, build_registry())
+        engine.register_channel("console", CONSOLE)
+        return cls(settings, database, i18n, engine)
+
+    def add_channel(self, channel: ChannelAdapter) -> None:
+        self.channels[channel.name] = channel
+        self.engine.register_channel(channel.name, channel.capabilities)
+
+    async def prepare_database(self) -> None:
+        """Migrations are the only way the schema is made; the embedded SQLite default
+        migrates itself so `make run` works on a fresh clone. PostgreSQL deployments run
+        `python -m bot migrate` as a release step and refuse to start behind it."""
+        if self.db.is_sqlite:
+            await migrate.upgrade(self.db)
+        elif not await migrate.at_head(self.db):
+            raise SystemExit("svoi: the database schema is not current: run `python -m bot migrate`")
+
+    async def close(self) -> None:
+        await self.db.dispose()
+
+
+async def healthz(_request: web.Request) -> web.Response:
+    return web.json_response({"status": "ok"})
+
+
+async def readyz(request: web.Request) -> web.Response:
+    svoi = request.app[SVOI_KEY]
+    checks: dict[str, str] = {}
+    try:
+        await svoi.db.ping()
+        checks["database"] = "ok"
+        checks["migrations"] = "ok" if await migrate.at_head(svoi.db) else "behind"
+    except Exception as exc:  # readiness reports any database failure as "not ready"
+        log.warning("readiness check failed: %s", type(exc).__name__)
+        checks["database"] = "unreachable"
+    ok = all(value == "ok" for value in checks.values())
+    return web.json_response({"status": "ok" if ok else "unavailable", "checks": checks},
+                             status=200 if ok else 503)
+
+
+def build_web_app(svoi: Svoi) -> web.Application:
+    app = web.Application(client_max_size=1024 * 1024)
+    app[SVOI_KEY] = svoi
+    app.router.add_get("/healthz", healthz)
+    app.router.add_get("/readyz", readyz)
+    return app
+
+
+def _no_channel_hint(settings: Settings) -> str:
+    return (
+        "No Telegram or Viber token is configured, so Svoi only serves HTTP on "
+        f"http://{settings.http_host}:{settings.http_port} (/healthz, /readyz).\n"
+        "  • Chat with Svoi locally in this terminal: make chat   (python -m bot chat)\n"
+        "  • Telegram: set TELEGRAM_BOT_TOKEN (and TELEGRAM_WEBHOOK_URL + "
+        "TELEGRAM_WEBHOOK_SECRET, or TELEGRAM_MODE=polling)\n"
+        "  • Viber: set VIBER_AUTH_TOKEN and VIBER_WEBHOOK_URL\n"
+        "  See README.md, section Configuration."
+    )
+
+
+async def serve(settings: Settings) -> None:
+    """Run the service until SIGINT/SIGTERM."""
+    from bot.channels import enabled_channels
+
+    svoi = Svoi.create(settings)
+    await svoi.prepare_database()
+    app = build_web_app(svoi)
+    channels = enabled_channels(svoi, app)
+    runner = web.AppRunner(app, handle_signals=False)
+    await runner.setup()
+    site = web.TCPSite(runner, settings.http_host, settings.http_port)
+    await site.start()
+    log.info("Svoi listening on http://%s:%s", settings.http_host, settings.http_port)
+    if not channels:
+        print(_no_channel_hint(settings), flush=True)
+    for channel in channels:
+        await channel.start()
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    await stop.wait()
+    log.info("shutting down")
+    for channel in channels:
+        await channel.stop()
+    await runner.cleanup()
+    await svoi.close()

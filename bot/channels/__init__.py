@@ -1,0 +1,26 @@
+"""Channel adapters. Each package is the only place that imports its platform's SDK."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Protocol
+
+from aiohttp import web
+
+from bot.core.ports import ChannelAdapter
+
+if TYPE_CHECKING:
+    from bot.app import Svoi
+
+
+class ChannelRuntime(ChannelAdapter, Protocol):
+    """A channel the service runs: it adds its webhook routes, then starts and stops."""
+
+    async def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
+def enabled_channels(svoi: Svoi, app: web.Application) -> list[ChannelRuntime]:
+    """Channels whose tokens are configured, with their routes added to `app`."""
+    channels: list[ChannelRuntime] = []
+    return channels

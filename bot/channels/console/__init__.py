@@ -1,0 +1,90 @@
+"""The console channel: chat with Svoi in a terminal over the same engine and database.
+
+Buttons are shown numbered and pressed by typing the number. `/location <lat> <lon>` shares
+a location, `/contact <phone>` a phone number, `/quit` (or end of input) leaves.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+from typing import TextIO
+
+from bot.core.capabilities import CONSOLE
+from bot.core.messages import Address, Contact, Incoming, Kind, Location, Reply
+from bot.core.ports import DeliveryResult, DeliveryStatus
+
+CHANNEL = "console"
+
+
+def parse_line(address: Address, line: str) -> Incoming | None:
+    """Turn one typed line into an `Incoming`; None for /quit."""
+    stripped = line.strip()
+    head, _, rest = stripped.partition(" ")
+    if head == "/quit":
+        return None
+    if head == "/location":
+        parts = rest.replace(",", " ").split()
+        try:
+            lat, lon = float(parts[0]), float(parts[1])
+        except (IndexError, ValueError):
+            return Incoming.text_message(address, line)
+        if -90 <= lat <= 90 and -180 <= lon <= 180:
+            return Incoming(address, Kind.LOCATION, location=Location(lat, lon))
+    if head == "/contact" and rest:
+        return Incoming(address, Kind.CONTACT, contact=Contact(phone=rest.strip()))
+    return Incoming.text_message(address, line)
+
+
+def format_reply(reply: Reply) -> str:
+    lines = [reply.text]
+    if reply.location is not None:
+        loc = reply.location
+        lines.append(f"📍 {loc.title} {loc.latitude:.5f}, {loc.longitude:.5f}".replace("  ", " "))
+    if reply.document is not None:
+        lines.append(f"📎 {reply.document.filename} ({len(reply.document.content)} B)")
+    return "\n".join(lines)
+
+
+class ConsoleChannel:
+    name = CHANNEL
+    capabilities = CONSOLE
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+
+    async def deliver(self, user_id: str, reply: Reply) -> DeliveryResult:
+        self.out.write(format_reply(reply) + "\n\n")
+        self.out.flush()
+        return DeliveryResult(DeliveryStatus.SENT)
+
+
+async def _read_line(stream: TextIO) -> str:
+    return await asyncio.to_thread(stream.readline)
+
+
+async def chat(engine_handle: object, user_id: str, stdin: TextIO = sys.stdin,
+               stdout: TextIO = sys.stdout) -> None:
+    """Read lines until /quit or end of input; print each turn's replies."""
+    from bot.core.engine import Engine
+
+    assert isinstance(engine_handle, Engine)
+    channel = ConsoleChannel(stdout)
+    address = Address(CHANNEL, user_id)
+    interactive = stdin.isatty()
+    if interactive:
+        stdout.write("Svoi — local chat. Type /start to begin, /quit to leave.\n\n")
+    while True:
+        if interactive:
+            stdout.write("> ")
+            stdout.flush()
+        line = await _read_line(stdin)
+        if not line:
+            break
+        incoming = parse_line(address, line.rstrip("\n"))
+        if incoming is None:
+            break
+        if not interactive:
+            stdout.write(f"> {line.rstrip()}\n")
+        for reply in await engine_handle.handle(incoming):
+            await channel.deliver(user_id, reply)

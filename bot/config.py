@@ -1,0 +1,164 @@
+"""Settings read from the environment and `.env` (pydantic-settings).
+
+Each channel has its own section with its own prefix (`TELEGRAM_…`, `VIBER_…`), so the
+variables a city's IT staff set are the flat names the README documents.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_SQLITE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'svoi.sqlite3'}"
+SUPPORTED_LOCALES = ("uk", "en")
+
+
+def _env_config(prefix: str) -> SettingsConfigDict:
+    return SettingsConfigDict(
+        env_prefix=prefix, env_file=".env", env_file_encoding="utf-8", extra="ignore"
+    )
+
+
+class TelegramSettings(BaseSettings):
+    """Telegram Bot API connection (`TELEGRAM_*`)."""
+
+    model_config = _env_config("TELEGRAM_")
+
+    bot_token: SecretStr | None = None
+    mode: Literal["webhook", "polling"] = "webhook"
+    webhook_url: str | None = None
+    webhook_secret: SecretStr | None = None
+    api_base: str = "https://api.telegram.org"
+    rate_per_second: float = Field(default=25.0, gt=0, le=1000)
+
+    @field_validator("webhook_secret")
+    @classmethod
+    def _secret_charset(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is None:
+            return None
+        raw = value.get_secret_value()
+        allowed = set("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+        if not 1 <= len(raw) <= 256 or not set(raw) <= allowed:
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @property
+    def enabled(self) -> bool:
+        return self.bot_token is not None and bool(self.bot_token.get_secret_value())
+
+
+class ViberSettings(BaseSettings):
+    """Viber REST Bot API connection (`VIBER_*`)."""
+
+    model_config = _env_config("VIBER_")
+
+    auth_token: SecretStr | None = None
+    webhook_url: str | None = None
+    bot_name: str = "Свої"
+    bot_avatar: str | None = None
+    api_base: str = "https://chatapi.viber.com/pa"
+    broadcast_enabled: bool = False
+
+    @property
+    def enabled(self) -> bool:
+        return self.auth_token is not None and bool(self.auth_token.get_secret_value())
+
+
+class Settings(BaseSettings):
+    """The service's settings; see the configuration table in README.md."""
+
+    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: str = DEFAULT_SQLITE_URL
+    http_host: str = "127.0.0.1"
+    http_port: int = Field(default=8080, ge=1, le=65535)
+    default_locale: Literal["uk", "en"] = "uk"
+    timezone: str = "Europe/Kyiv"
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    operators: str = ""
+    max_text_length: int = Field(default=4000, ge=100, le=100_000)
+    telegram: TelegramSettings = Field(default_factory=TelegramSettings)
+    viber: ViberSettings = Field(default_factory=ViberSettings)
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("database_url")
+    @classmethod
+    def _supported_database(cls, value: str) -> str:
+        if not value.startswith(("sqlite+aiosqlite://", "postgresql+asyncpg://")):
+            raise ValueError(
+                "must start with sqlite+aiosqlite:// or postgresql+asyncpg://"
+            )
+        return value
+
+    @field_validator("operators")
+    @classmethod
+    def _operator_list(cls, value: str) -> str:
+        for item in filter(None, (part.strip() for part in value.split(","))):
+            channel, sep, user = item.partition(":")
+            if not sep or not channel or not user:
+                raise ValueError(f"{item!r} is not channel:user_id")
+        return value
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def operator_addresses(self) -> frozenset[tuple[str, str]]:
+        pairs = []
+        for item in filter(None, (part.strip() for part in self.operators.split(","))):
+            channel, _, user = item.partition(":")
+            pairs.append((channel, user))
+        return frozenset(pairs)
+
+
+class ConfigError(Exception):
+    """A setting is wrong; the message names the variable in one line."""
+
+
+def _variable_name(loc: tuple[int | str, ...], prefix: str = "") -> str:
+    return (prefix + "_".join(str(part) for part in loc)).upper()
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read the settings, turning a validation error into one clear line."""
+    try:
+        settings = Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise ConfigError(_describe(exc)) from None
+    return settings
+
+
+def _describe(exc: ValidationError, prefix: str = "") -> str:
+    first = exc.errors()[0]
+    title = exc.title
+    if title == "TelegramSettings":
+        prefix = "TELEGRAM_"
+    elif title == "ViberSettings":
+        prefix = "VIBER_"
+    name = _variable_name(first["loc"], prefix)
+    message = first["msg"].removeprefix("Value error, ")
+    return f"configuration error: {name}: {message}"
+
+
+def load_settings_or_exit() -> Settings:
+    try:
+        return load_settings()
+    except ConfigError as exc:
+        raise SystemExit(f"svoi: {exc}") from None
+    except ValidationError as exc:  # raised by a channel section's own default factory
+        raise SystemExit(f"svoi: {_describe(exc)}") from None

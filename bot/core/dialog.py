@@ -1,0 +1,166 @@
+"""The channel-neutral dialog framework.
+
+A `Flow` is a set of named `Screen`s. A screen has a render function (what the resident
+sees) and input handlers (button payloads, free text within a length limit, a location, a
+contact). The state — flow, screen and the flow's data — lives in the database, keyed by the
+resident, so a conversation survives restarts and any instance can serve the next turn.
+
+Buttons a turn shows are remembered; a pressed payload that was not offered (a stale menu,
+a forged callback) never reaches a handler. Payloads starting with `g:` are global actions
+(e.g. "mute this kind of notification" on a proactive message) and are validated by their
+own handler.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm.attributes import flag_modified
+
+from bot.core.i18n import Translator
+from bot.core.messages import (
+    AnyButton,
+    Button,
+    Contact,
+    Document,
+    Incoming,
+    LinkButton,
+    Location,
+    Reply,
+    RequestButton,
+)
+from storage.models import DialogState, Resident
+
+if TYPE_CHECKING:
+    from bot.core.engine import Engine
+
+log = logging.getLogger(__name__)
+
+RenderFn = Callable[["Turn"], Awaitable[None]]
+ButtonFn = Callable[["Turn", str], Awaitable[None]]
+TextFn = Callable[["Turn", str], Awaitable[None]]
+LocationFn = Callable[["Turn", Location], Awaitable[None]]
+ContactFn = Callable[["Turn", Contact], Awaitable[None]]
+DeepLinkFn = Callable[["Turn", str], Awaitable[bool]]
+
+BACK = "back"
+MENU = "g:menu"
+
+
+@dataclass(frozen=True)
+class Screen:
+    render: RenderFn
+    on_button: ButtonFn | None = None
+    on_text: TextFn | None = None
+    on_location: LocationFn | None = None
+    on_contact: ContactFn | None = None
+    text_limit: int = 300
+    back: str | None = None
+
+
+@dataclass(frozen=True)
+class Flow:
+    name: str
+    screens: dict[str, Screen]
+    start: str = "start"
+    operator_only: bool = False
+
+    def screen(self, name: str | None) -> Screen:
+        return self.screens.get(name or self.start) or self.screens[self.start]
+
+
+@dataclass
+class Turn:
+    """Everything a screen handler may use during one turn, and the replies it builds."""
+
+    engine: Engine
+    incoming: Incoming
+    resident: Resident
+    state: DialogState
+    session: AsyncSession
+    now: datetime
+    correlation_id: str
+    replies: list[Reply] = field(default_factory=list)
+
+    @property
+    def t(self) -> Translator:
+        return Translator(self.engine.i18n, self.resident.locale)
+
+    @property
+    def locale(self) -> str:
+        return self.resident.locale
+
+    @property
+    def is_operator(self) -> bool:
+        return self.engine.is_operator(self.resident.channel, self.resident.user_id)
+
+    # --- flow data -------------------------------------------------------------------
+    @property
+    def data(self) -> dict[str, Any]:
+        return self.state.data
+
+    def get(self, key: str, default: Any = None) -> Any:
+        return self.state.data.get(key, default)
+
+    def set(self, **values: Any) -> None:
+        self.state.data = {**self.state.data, **values}
+        flag_modified(self.state, "data")
+
+    # --- output ----------------------------------------------------------------------
+    def say(
+        self,
+        text: str,
+        buttons: list[list[AnyButton]] | None = None,
+        *,
+        requests: list[RequestButton] | None = None,
+        location: Location | None = None,
+        document: Document | None = None,
+        remove_keyboard: bool = False,
+    ) -> Reply:
+        reply = Reply(
+            text=text,
+            buttons=buttons or [],
+            requests=requests or [],
+            location=location,
+            document=document,
+            remove_keyboard=remove_keyboard,
+        )
+        self.replies.append(reply)
+        return reply
+
+    def nav_row(self, *, back: bool = True, menu: bool = True) -> list[AnyButton]:
+        row: list[AnyButton] = []
+        if back:
+            row.append(Button(self.t("btn-back"), BACK))
+        if menu:
+            row.append(Button(self.t("btn-menu"), MENU))
+        return row
+
+    def link(self, label: str, url: str) -> LinkButton:
+        return LinkButton(label, url)
+
+    # --- navigation ------------------------------------------------------------------
+    @property
+    def flow_name(self) -> str | None:
+        return self.state.flow
+
+    @property
+    def screen_name(self) -> str | None:
+        return self.state.step
+
+    async def goto(self, screen: str) -> None:
+        """Move to another screen of the current flow and show it."""
+        self.state.step = screen
+        await self.engine.render_current(self)
+
+    async def start(self, flow: str, screen: str | None = None, **data: Any) -> None:
+        """Enter a flow with fresh data and show its first (or given) screen."""
+        await self.engine.enter(self, flow, screen, data)
+
+    async def menu(self) -> None:
+        await self.engine.enter(self, "menu", None, {})

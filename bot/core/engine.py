@@ -1,0 +1,356 @@
+"""One turn of conversation, the same for every channel.
+
+    upsert the resident (locked for the turn) → lifecycle events → input checks (empty,
+    too long, unsupported media) → numbered answers become button presses → interrupts
+    (/start, /help, /menu, /cancel, /language, /settings) → global `g:` actions → the
+    active screen's handler → render for the channel → save state, all in one transaction.
+
+A failing handler rolls the turn back, is logged with a correlation id, and the resident gets
+a localized apology and the main menu. One resident's turns run one at a time.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from typing import Any
+
+from bot.config import Settings
+from bot.core.capabilities import ChannelCapabilities
+from bot.core.dialog import BACK, DeepLinkFn, Flow, Turn
+from bot.core.i18n import I18n, Translator
+from bot.core.messages import Address, Button, Incoming, Kind, Lifecycle, Reply
+from bot.core.render import RenderTexts, render
+from storage.db import Database
+from storage.models.base import utcnow
+from storage.repos.inbox import InboxRepo
+from storage.repos.residents import ResidentRepo
+
+log = logging.getLogger(__name__)
+
+InterruptFn = Callable[[Turn, str], Awaitable[None]]
+GlobalActionFn = Callable[[Turn, str], Awaitable[None]]
+TextFallbackFn = Callable[[Turn, str], Awaitable[bool]]
+
+
+@dataclass
+class Registry:
+    """What the bot can do: flows, interrupts (commands), deep links, global actions."""
+
+    flows: dict[str, Flow] = field(default_factory=dict)
+    interrupts: dict[str, InterruptFn] = field(default_factory=dict)
+    deep_links: list[tuple[str, DeepLinkFn]] = field(default_factory=list)
+    global_actions: dict[str, GlobalActionFn] = field(default_factory=dict)
+    text_fallbacks: list[TextFallbackFn] = field(default_factory=list)
+
+    def add_flow(self, flow: Flow) -> None:
+        self.flows[flow.name] = flow
+
+    def add_interrupt(self, command: str, handler: InterruptFn) -> None:
+        self.interrupts[command] = handler
+
+    def add_deep_link(self, prefix: str, handler: DeepLinkFn) -> None:
+        self.deep_links.append((prefix, handler))
+
+    def add_global_action(self, name: str, handler: GlobalActionFn) -> None:
+        self.global_actions[name] = handler
+
+
+class _ResidentLocks:
+    """Per-resident asyncio locks that are dropped when nobody waits on them."""
+
+    def __init__(self) -> None:
+        self._locks: dict[Address, tuple[asyncio.Lock, int]] = {}
+
+    @contextmanager
+    def _ref(self, address: Address) -> Iterator[asyncio.Lock]:
+        lock, count = self._locks.get(address, (asyncio.Lock(), 0))
+        self._locks[address] = (lock, count + 1)
+        try:
+            yield lock
+        finally:
+            lock, count = self._locks[address]
+            if count <= 1:
+                del self._locks[address]
+            else:
+                self._locks[address] = (lock, count - 1)
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+    async def run(self, address: Address, fn: Callable[[], Awaitable[Any]]) -> Any:
+        with self._ref(address) as lock:
+            async with lock:
+                return await fn()
+
+
+class Engine:
+    def __init__(
+        self,
+        settings: Settings,
+        db: Database,
+        i18n: I18n,
+        registry: Registry,
+    ) -> None:
+        self.settings = settings
+        self.db = db
+        self.i18n = i18n
+        self.registry = registry
+        self.capabilities: dict[str, ChannelCapabilities] = {}
+        self._locks = _ResidentLocks()
+
+    def register_channel(self, name: str, capabilities: ChannelCapabilities) -> None:
+        self.capabilities[name] = capabilities
+
+    def is_operator(self, channel: str, user_id: str) -> bool:
+        return (channel, user_id) in self.settings.operator_addresses
+
+    def render_texts(self, locale: str) -> RenderTexts:
+        t = Translator(self.i18n, locale)
+        return RenderTexts(
+            choose_number=t("render-choose-number"),
+            share_location=t("render-share-location"),
+            share_phone=t("render-share-phone"),
+        )
+
+    # --- the turn ---------------------------------------------------------------------
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Run one turn and return the replies rendered for the incoming channel."""
+        result: list[Reply] = await self._locks.run(
+            incoming.address, lambda: self._handle_locked(incoming)
+        )
+        return result
+
+    async def _handle_locked(self, incoming: Incoming) -> list[Reply]:
+        correlation_id = uuid.uuid4().hex[:12]
+        try:
+            return await self._turn(incoming, correlation_id)
+        except Exception:
+            log.exception(
+                "turn failed", extra={"correlation_id": correlation_id,
+                                      "channel": incoming.address.channel}
+            )
+        return await self._apologise(incoming, correlation_id)
+
+    async def _turn(self, incoming: Incoming, correlation_id: str) -> list[Reply]:
+        caps = self.capabilities[incoming.address.channel]
+        async with self.db.transaction() as session:
+            if incoming.event_id is not None:
+                inbox = InboxRepo(session)
+                recorded = await inbox.get(incoming.address.channel, incoming.event_id)
+                if recorded is not None:
+                    event = await inbox.claim(incoming.address.channel, incoming.event_id)
+                    if event is None:
+                        log.info("duplicate event %s ignored", incoming.event_id)
+                        return []
+                    await inbox.mark_done(event)
+            residents = ResidentRepo(session)
+            resident, created = await residents.upsert_for_turn(
+                incoming.address.channel,
+                incoming.address.user_id,
+                locale=self.i18n.normalize(incoming.language_hint),
+                display_name=incoming.display_name,
+            )
+            state = await residents.state(resident)
+            turn = Turn(self, incoming, resident, state, session, utcnow(), correlation_id)
+            before = (state.flow, state.step)
+            await self._dispatch(turn, created)
+            if not turn.replies:
+                return []
+            locale_texts = self.render_texts(resident.locale)
+            if incoming.kind is Kind.BUTTON and turn.replies:
+                turn.replies[0].replace_screen = True
+            rendered = render(turn.replies, caps, locale_texts)
+            offered = rendered.offered()
+            if offered or (state.flow, state.step) != before:
+                state.offered = offered
+                state.numbered = rendered.numbered
+            return rendered.replies
+
+    async def _apologise(self, incoming: Incoming, correlation_id: str) -> list[Reply]:
+        locale = self.i18n.normalize(incoming.language_hint)
+        try:
+            async with self.db.transaction() as session:
+                residents = ResidentRepo(session)
+                resident, _ = await residents.upsert_for_turn(
+                    incoming.address.channel, incoming.address.user_id, locale=locale
+                )
+                locale = resident.locale
+                state = await residents.state(resident)
+                if incoming.event_id is not None:
+                    # A handler bug would fail again on every retry: the resident has had
+                    # an apology, so the event is closed as failed, with the error kept.
+                    await InboxRepo(session).mark_attempt_failed(
+                        incoming.address.channel, incoming.event_id,
+                        f"handler failed ({correlation_id})", max_attempts=1,
+                    )
+                turn = Turn(self, incoming, resident, state, session, utcnow(), correlation_id)
+                turn.say(turn.t("error-apology", ref=correlation_id))
+                await self.enter(turn, "menu", None, {})
+                rendered = render(
+                    turn.replies, self.capabilities[incoming.address.channel],
+                    self.render_texts(locale),
+                )
+                state.offered = rendered.offered()
+                state.numbered = rendered.numbered
+                return rendered.replies
+        except Exception:
+            log.exception("could not reset the conversation",
+                          extra={"correlation_id": correlation_id})
+        text = self.i18n.t(locale, "error-apology", {"ref": correlation_id})
+        return [Reply(text=text)]
+
+    async def _dispatch(self, turn: Turn, created: bool) -> None:
+        incoming = turn.incoming
+        residents = ResidentRepo(turn.session)
+        if incoming.kind is Kind.LIFECYCLE:
+            await self._lifecycle(turn, residents)
+            return
+        await residents.set_active(turn.resident, True, turn.now)
+
+        if incoming.kind is Kind.COMMAND and incoming.command == "start":
+            await self.interrupt(turn, "start", incoming.args)
+            return
+        if not turn.resident.locale_chosen and not self._is_onboarding_input(turn):
+            await self.interrupt(turn, "start", "")
+            return
+
+        if incoming.kind is Kind.TEXT:
+            text = incoming.text.strip()
+            if not text:
+                turn.say(turn.t("input-empty"))
+                return
+            if len(incoming.text) > self.settings.max_text_length:
+                turn.say(turn.t("input-too-long", limit=self.settings.max_text_length,
+                                length=len(incoming.text)))
+                return
+            if text.isdigit() and turn.state.numbered:
+                number = int(text)
+                if 1 <= number <= len(turn.state.numbered):
+                    await self._button(turn, str(turn.state.numbered[number - 1]))
+                    return
+            await self._text(turn, text)
+            return
+        if incoming.kind is Kind.COMMAND:
+            if incoming.command in self.registry.interrupts:
+                await self.interrupt(turn, incoming.command, incoming.args)
+            else:
+                turn.say(turn.t("unknown-command", command=incoming.command[:32]))
+            return
+        if incoming.kind is Kind.BUTTON:
+            await self._button(turn, incoming.payload)
+            return
+        if incoming.kind is Kind.LOCATION and incoming.location is not None:
+            screen = self._screen(turn)
+            if screen is not None and screen.on_location is not None:
+                await screen.on_location(turn, incoming.location)
+            else:
+                turn.say(turn.t("input-location-unexpected"))
+            return
+        if incoming.kind is Kind.CONTACT and incoming.contact is not None:
+            screen = self._screen(turn)
+            if screen is not None and screen.on_contact is not None:
+                await screen.on_contact(turn, incoming.contact)
+            else:
+                turn.say(turn.t("input-contact-unexpected"))
+            return
+        turn.say(turn.t("input-unsupported"))
+
+    def _is_onboarding_input(self, turn: Turn) -> bool:
+        return turn.state.flow == "onboarding" and turn.incoming.kind in (Kind.BUTTON, Kind.TEXT)
+
+    async def _lifecycle(self, turn: Turn, residents: ResidentRepo) -> None:
+        event = turn.incoming.event
+        if event in (Lifecycle.BLOCKED, Lifecycle.UNSUBSCRIBED):
+            await residents.set_active(turn.resident, False, turn.now)
+        elif event in (Lifecycle.UNBLOCKED, Lifecycle.SUBSCRIBED):
+            await residents.set_active(turn.resident, True, turn.now)
+        elif event is Lifecycle.CONVERSATION_STARTED:
+            await self.interrupt(turn, "start", turn.incoming.args)
+
+    async def interrupt(self, turn: Turn, command: str, args: str) -> None:
+        await self.registry.interrupts[command](turn, args)
+
+    async def _text(self, turn: Turn, text: str) -> None:
+        screen = self._screen(turn)
+        if screen is not None and screen.on_text is not None:
+            if len(text) > screen.text_limit:
+                turn.say(turn.t("input-too-long", limit=screen.text_limit, length=len(text)))
+                return
+            await screen.on_text(turn, text)
+            return
+        for fallback in self.registry.text_fallbacks:
+            if await fallback(turn, text):
+                return
+        turn.say(turn.t("fallback-use-buttons"))
+        await self.render_current(turn)
+
+    async def _button(self, turn: Turn, payload: str) -> None:
+        if payload.startswith("g:"):
+            name, _, arg = payload[2:].partition(":")
+            action = self.registry.global_actions.get(name)
+            if action is not None:
+                await action(turn, arg)
+                return
+        elif payload in turn.state.offered:
+            screen = self._screen(turn)
+            if payload == BACK:
+                if screen is not None and screen.back:
+                    await turn.goto(screen.back)
+                else:
+                    await turn.menu()
+                return
+            if screen is not None and screen.on_button is not None:
+                await screen.on_button(turn, payload)
+                return
+        log.info("stale or forged payload", extra={"correlation_id": turn.correlation_id})
+        turn.say(turn.t("stale-menu"))
+        await self.render_current(turn)
+
+    def _flow(self, turn: Turn) -> Flow | None:
+        flow = self.registry.flows.get(turn.state.flow or "")
+        if flow is not None and flow.operator_only and not turn.is_operator:
+            return None
+        return flow
+
+    def _screen(self, turn: Turn) -> Any:
+        flow = self._flow(turn)
+        return None if flow is None else flow.screen(turn.state.step)
+
+    async def enter(self, turn: Turn, flow_name: str, screen: str | None,
+                    data: dict[str, Any]) -> None:
+        flow = self.registry.flows.get(flow_name)
+        if flow is None:
+            flow_name, flow, data = "menu", self.registry.flows["menu"], {}
+        if flow.operator_only and not turn.is_operator:
+            log.warning("operator flow refused", extra={"correlation_id": turn.correlation_id,
+                                                        "flow": flow_name})
+            turn.say(turn.t("operator-only"))
+            flow_name, flow, data = "menu", self.registry.flows["menu"], {}
+            screen = None
+        turn.state.flow = flow_name
+        turn.state.step = screen or flow.start
+        turn.state.data = dict(data)
+        await self.render_current(turn)
+
+    async def render_current(self, turn: Turn) -> None:
+        flow = self._flow(turn)
+        if flow is None:
+            turn.state.flow, turn.state.step, turn.state.data = "menu", None, {}
+            flow = self.registry.flows["menu"]
+        screen_name = turn.state.step if turn.state.step in flow.screens else flow.start
+        turn.state.step = screen_name
+        await flow.screens[screen_name].render(turn)
+
+    # --- helpers for channels ---------------------------------------------------------
+    async def record_event(self, channel: str, event_id: str, body: str) -> bool:
+        """Record a platform event before acknowledging it; False for a duplicate."""
+        async with self.db.transaction() as session:
+            return await InboxRepo(session).record(channel, event_id, body)
+
+    def button(self, label: str, payload: str) -> Button:
+        return Button(label, payload)

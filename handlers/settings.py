@@ -1,0 +1,72 @@
+"""Settings: language and the privacy notice (later issues add notifications and my data).
+
+Steps: settings.start → settings.language | settings.privacy → back to settings.start.
+"""
+
+from __future__ import annotations
+
+from bot.core.dialog import Flow, Screen, Turn
+from bot.core.engine import Registry
+from bot.core.messages import Button
+from handlers.onboarding import LANGUAGES
+
+
+async def render_settings(turn: Turn) -> None:
+    current = dict(LANGUAGES)[turn.locale]
+    turn.say(
+        turn.t("settings-title", language=current),
+        [
+            [Button(turn.t("settings-language"), "language")],
+            [Button(turn.t("settings-privacy"), "privacy")],
+            turn.nav_row(back=False),
+        ],
+    )
+
+
+async def on_settings(turn: Turn, payload: str) -> None:
+    if payload in ("language", "privacy"):
+        await turn.goto(payload)
+
+
+async def render_language(turn: Turn) -> None:
+    turn.say(
+        turn.t("settings-choose-language"),
+        [[Button(label, f"lang:{code}") for code, label in LANGUAGES], turn.nav_row()],
+    )
+
+
+async def on_language(turn: Turn, payload: str) -> None:
+    code = payload.removeprefix("lang:")
+    if code in turn.engine.i18n.locales:
+        turn.resident.locale = code
+        turn.resident.locale_chosen = True
+        turn.say(turn.t("settings-language-changed"))
+    await turn.goto("start")
+
+
+async def render_privacy(turn: Turn) -> None:
+    turn.say(turn.t("privacy-full"), [turn.nav_row()])
+
+
+SETTINGS = Flow(
+    "settings",
+    {
+        "start": Screen(render_settings, on_button=on_settings),
+        "language": Screen(render_language, on_button=on_language, back="start"),
+        "privacy": Screen(render_privacy, back="start"),
+    },
+)
+
+
+async def settings_command(turn: Turn, _args: str) -> None:
+    await turn.start("settings")
+
+
+async def language_command(turn: Turn, _args: str) -> None:
+    await turn.start("settings", "language")
+
+
+def register(registry: Registry) -> None:
+    registry.add_flow(SETTINGS)
+    registry.add_interrupt("settings", settings_command)
+    registry.add_interrupt("language", language_command)

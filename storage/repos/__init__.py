@@ -1,0 +1,1 @@
+"""Repositories: the only code that builds queries. Each takes the turn's session."""

@@ -1,0 +1,23 @@
+"""Helpers for statements that differ between SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import Table
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+def insert_ignoring_conflicts(session: AsyncSession, table: Table | Any) -> Any:
+    """`INSERT … ON CONFLICT DO NOTHING` for the session's dialect (chain `.values()`)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table).on_conflict_do_nothing()
+
+
+def dialect_insert(session: AsyncSession, table: Table | Any) -> Any:
+    """The dialect's own `insert` (for `on_conflict_do_update`)."""
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(table)
