@@ -59,7 +59,9 @@ class Svoi:
         if self.db.is_sqlite:
             await migrate.upgrade(self.db)
         elif not await migrate.at_head(self.db):
-            raise SystemExit("svoi: the database schema is not current: run `python -m bot migrate`")
+            raise SystemExit(
+                "svoi: the database schema is not current: run `python -m bot migrate`"
+            )
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -76,12 +78,13 @@ async def readyz(request: web.Request) -> web.Response:
         await svoi.db.ping()
         checks["database"] = "ok"
         checks["migrations"] = "ok" if await migrate.at_head(svoi.db) else "behind"
-    except Exception as exc:  # readiness reports any database failure as "not ready"
+    except Exception as exc:  # noqa: BLE001 - any database failure means "not ready"
         log.warning("readiness check failed: %s", type(exc).__name__)
         checks["database"] = "unreachable"
     ok = all(value == "ok" for value in checks.values())
-    return web.json_response({"status": "ok" if ok else "unavailable", "checks": checks},
-                             status=200 if ok else 503)
+    return web.json_response(
+        {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
+    )
 
 
 def build_web_app(svoi: Svoi) -> web.Application:

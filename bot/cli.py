@@ -73,8 +73,9 @@ def build_parser() -> argparse.ArgumentParser:
     chat.set_defaults(handler=_chat)
 
     mig = sub.add_parser("migrate", help="apply or roll back database migrations")
-    mig.add_argument("action", nargs="?", default="upgrade",
-                     choices=("upgrade", "downgrade", "current"))
+    mig.add_argument(
+        "action", nargs="?", default="upgrade", choices=("upgrade", "downgrade", "current")
+    )
     mig.add_argument("revision", nargs="?", help="target revision (default: head / -1)")
     mig.set_defaults(handler=_migrate)
 

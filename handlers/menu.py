@@ -20,9 +20,7 @@ SECTIONS: tuple[tuple[str, str], ...] = (
 
 
 async def render_menu(turn: Turn) -> None:
-    rows: list[list[AnyButton]] = [
-        [Button(turn.t(key), f"open:{flow}")] for key, flow in SECTIONS
-    ]
+    rows: list[list[AnyButton]] = [[Button(turn.t(key), f"open:{flow}")] for key, flow in SECTIONS]
     turn.say(turn.t("menu-title"), rows)
 
 

@@ -131,8 +131,8 @@ class Engine:
             return await self._turn(incoming, correlation_id)
         except Exception:
             log.exception(
-                "turn failed", extra={"correlation_id": correlation_id,
-                                      "channel": incoming.address.channel}
+                "turn failed",
+                extra={"correlation_id": correlation_id, "channel": incoming.address.channel},
             )
         return await self._apologise(incoming, correlation_id)
 
@@ -185,22 +185,26 @@ class Engine:
                     # A handler bug would fail again on every retry: the resident has had
                     # an apology, so the event is closed as failed, with the error kept.
                     await InboxRepo(session).mark_attempt_failed(
-                        incoming.address.channel, incoming.event_id,
-                        f"handler failed ({correlation_id})", max_attempts=1,
+                        incoming.address.channel,
+                        incoming.event_id,
+                        f"handler failed ({correlation_id})",
+                        max_attempts=1,
                     )
                 turn = Turn(self, incoming, resident, state, session, utcnow(), correlation_id)
                 turn.say(turn.t("error-apology", ref=correlation_id))
                 await self.enter(turn, "menu", None, {})
                 rendered = render(
-                    turn.replies, self.capabilities[incoming.address.channel],
+                    turn.replies,
+                    self.capabilities[incoming.address.channel],
                     self.render_texts(locale),
                 )
                 state.offered = rendered.offered()
                 state.numbered = rendered.numbered
                 return rendered.replies
         except Exception:
-            log.exception("could not reset the conversation",
-                          extra={"correlation_id": correlation_id})
+            log.exception(
+                "could not reset the conversation", extra={"correlation_id": correlation_id}
+            )
         text = self.i18n.t(locale, "error-apology", {"ref": correlation_id})
         return [Reply(text=text)]
 
@@ -225,8 +229,13 @@ class Engine:
                 turn.say(turn.t("input-empty"))
                 return
             if len(incoming.text) > self.settings.max_text_length:
-                turn.say(turn.t("input-too-long", limit=self.settings.max_text_length,
-                                length=len(incoming.text)))
+                turn.say(
+                    turn.t(
+                        "input-too-long",
+                        limit=self.settings.max_text_length,
+                        length=len(incoming.text),
+                    )
+                )
                 return
             if text.isdigit() and turn.state.numbered:
                 number = int(text)
@@ -321,14 +330,17 @@ class Engine:
         flow = self._flow(turn)
         return None if flow is None else flow.screen(turn.state.step)
 
-    async def enter(self, turn: Turn, flow_name: str, screen: str | None,
-                    data: dict[str, Any]) -> None:
+    async def enter(
+        self, turn: Turn, flow_name: str, screen: str | None, data: dict[str, Any]
+    ) -> None:
         flow = self.registry.flows.get(flow_name)
         if flow is None:
             flow_name, flow, data = "menu", self.registry.flows["menu"], {}
         if flow.operator_only and not turn.is_operator:
-            log.warning("operator flow refused", extra={"correlation_id": turn.correlation_id,
-                                                        "flow": flow_name})
+            log.warning(
+                "operator flow refused",
+                extra={"correlation_id": turn.correlation_id, "flow": flow_name},
+            )
             turn.say(turn.t("operator-only"))
             flow_name, flow, data = "menu", self.registry.flows["menu"], {}
             screen = None

@@ -73,8 +73,9 @@ class I18n:
 
     def time(self, locale: str, value: datetime) -> str:
         return str(
-            format_time(value.astimezone(self.zone), format="HH:mm",
-                        locale=_BABEL.get(locale, locale))
+            format_time(
+                value.astimezone(self.zone), format="HH:mm", locale=_BABEL.get(locale, locale)
+            )
         )
 
     def datetime(self, locale: str, value: datetime) -> str:

@@ -78,8 +78,9 @@ class Incoming:
         if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
             head, _, rest = stripped.partition(" ")
             command = head[1:].split("@", 1)[0].lower()
-            return cls(address, Kind.COMMAND, text=text, command=command, args=rest.strip(),
-                       **extra)  # type: ignore[arg-type]
+            return cls(
+                address, Kind.COMMAND, text=text, command=command, args=rest.strip(), **extra
+            )  # type: ignore[arg-type]
         return cls(address, Kind.TEXT, text=text, **extra)  # type: ignore[arg-type]
 
 

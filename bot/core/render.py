@@ -108,8 +108,8 @@ def render(replies: list[Reply], caps: ChannelCapabilities, texts: RenderTexts) 
             )
             if not supported:
                 requests.remove(req)
-                hint = texts.share_location if req.request.value == "location" else (
-                    texts.share_phone
+                hint = (
+                    texts.share_location if req.request.value == "location" else (texts.share_phone)
                 )
                 text += "\n\n" + hint
         chunks = split_text(text, caps.max_text_length)

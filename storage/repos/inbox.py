@@ -24,8 +24,14 @@ class InboxRepo:
         """Store the event; False when it was already recorded (a duplicate delivery)."""
         result = await self.session.execute(
             insert_ignoring_conflicts(self.session, InboundEvent)
-            .values(channel=channel, event_id=event_id, body=body, status=RECEIVED,
-                    attempts=0, received_at=utcnow())
+            .values(
+                channel=channel,
+                event_id=event_id,
+                body=body,
+                status=RECEIVED,
+                attempts=0,
+                received_at=utcnow(),
+            )
             .returning(InboundEvent.id)
         )
         return result.scalar_one_or_none() is not None

@@ -24,9 +24,16 @@ class ResidentRepo:
         now = utcnow()
         result = await self.session.execute(
             insert_ignoring_conflicts(self.session, Resident)
-            .values(channel=channel, user_id=user_id, locale=locale, locale_chosen=False,
-                    display_name=display_name, is_active=True, created_at=now,
-                    last_seen_at=now)
+            .values(
+                channel=channel,
+                user_id=user_id,
+                locale=locale,
+                locale_chosen=False,
+                display_name=display_name,
+                is_active=True,
+                created_at=now,
+                last_seen_at=now,
+            )
             .returning(Resident.id)
         )
         created = result.scalar_one_or_none() is not None

@@ -63,8 +63,9 @@ async def _read_line(stream: TextIO) -> str:
     return await asyncio.to_thread(stream.readline)
 
 
-async def chat(engine_handle: object, user_id: str, stdin: TextIO = sys.stdin,
-               stdout: TextIO = sys.stdout) -> None:
+async def chat(
+    engine_handle: object, user_id: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
+) -> None:
     """Read lines until /quit or end of input; print each turn's replies."""
     from bot.core.engine import Engine
 

@@ -1,0 +1,89 @@
+"""Putting proactive messages into the outbox (reminders, updates, answers, broadcasts).
+
+Features call `enqueue` inside their own transaction; the senders deliver later, in the
+resident's language, at the platform's rate limits.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.base import utcnow
+from storage.models.outbox import PENDING, OutboxMessage
+from storage.repos.common import insert_ignoring_conflicts
+
+CHUNK = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class OutboxButton:
+    """A button on a proactive message: a translation key for the label and a payload
+    (usually a global `g:` action, since the message can be pressed at any later time)."""
+
+    key: str
+    payload: str
+    args: dict[str, Any] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, Any]:
+        return {"key": self.key, "payload": self.payload, "args": dict(self.args)}
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    resident_id: int | None
+    channel: str
+    user_id: str
+    kind: str
+    dedup_key: str
+    template_key: str | None = None
+    template_args: dict[str, Any] = field(default_factory=dict)
+    text: str | None = None
+    buttons: tuple[tuple[OutboxButton, ...], ...] = ()
+    category: str = ""
+    priority: int = 0
+    urgent: bool = False
+    not_before: datetime | None = None
+    broadcast_id: int | None = None
+
+    def row(self, now: datetime) -> dict[str, Any]:
+        if (self.template_key is None) == (self.text is None):
+            raise ValueError("a notification has either a template_key or a text")
+        return {
+            "dedup_key": self.dedup_key[:200],
+            "resident_id": self.resident_id,
+            "channel": self.channel,
+            "user_id": self.user_id,
+            "kind": self.kind,
+            "category": self.category,
+            "priority": self.priority,
+            "urgent": self.urgent,
+            "template_key": self.template_key,
+            "template_args": dict(self.template_args),
+            "text": self.text,
+            "buttons": [[b.as_json() for b in row] for row in self.buttons],
+            "status": PENDING,
+            "attempts": 0,
+            "next_attempt_at": self.not_before or now,
+            "broadcast_id": self.broadcast_id,
+            "created_at": now,
+        }
+
+
+async def enqueue(session: AsyncSession, notifications: Sequence[Notification]) -> int:
+    """Insert in bulk, skipping rows whose `dedup_key` exists; returns how many were new."""
+    now = utcnow()
+    inserted = 0
+    for start in range(0, len(notifications), CHUNK):
+        rows = [n.row(now) for n in notifications[start : start + CHUNK]]
+        result = await session.execute(
+            insert_ignoring_conflicts(session, OutboxMessage)
+            .values(rows)
+            .returning(OutboxMessage.id)
+        )
+        inserted += len(result.all())
+    return inserted

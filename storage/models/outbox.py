@@ -1,0 +1,60 @@
+"""The outbox: every message Svoi sends on its own initiative is a row here first."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, utcnow
+
+PENDING = "pending"
+SENDING = "sending"
+SENT = "sent"
+FAILED = "failed"
+SKIPPED = "skipped"
+UNKNOWN = "unknown"
+STATUSES = (PENDING, SENDING, SENT, FAILED, SKIPPED, UNKNOWN)
+
+
+class OutboxMessage(Base):
+    """One proactive message to one resident.
+
+    Content is a translation key with arguments (rendered in the resident's language when
+    sent) and optional buttons `[[{"key": "btn-…", "payload": "g:…"}]]`; `text` holds
+    ready text instead (an operator's broadcast). `dedup_key` is unique per recipient and
+    occurrence, so enqueuing the same thing twice is harmless.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index("ix_outbox_due", "channel", "status", "next_attempt_at"),
+        Index("ix_outbox_broadcast", "broadcast_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    dedup_key: Mapped[str] = mapped_column(String(200), unique=True)
+    resident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(16))
+    user_id: Mapped[str] = mapped_column(String(128))
+    kind: Mapped[str] = mapped_column(String(24))
+    category: Mapped[str] = mapped_column(String(64), default="")
+    priority: Mapped[int] = mapped_column(default=0)
+    urgent: Mapped[bool] = mapped_column(default=False)
+    template_key: Mapped[str | None] = mapped_column(String(64), default=None)
+    template_args: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    text: Mapped[str | None] = mapped_column(Text, default=None)
+    buttons: Mapped[list[Any]] = mapped_column(default=list)
+    status: Mapped[str] = mapped_column(String(12), default=PENDING)
+    attempts: Mapped[int] = mapped_column(default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    platform_message_id: Mapped[str | None] = mapped_column(String(64), default=None)
+    error: Mapped[str | None] = mapped_column(Text, default=None)
+    broadcast_id: Mapped[int | None] = mapped_column(default=None)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    sent_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -1,0 +1,85 @@
+"""Fixtures: every database-backed test runs on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.app import Svoi
+from bot.config import Settings
+from storage.db import Database
+from tests.support.conversation import Resident
+from tests.support.databases import (
+    REQUIRE_PG,
+    PostgresTestDatabase,
+    SqliteTemplate,
+    pg_unavailable_reason,
+    truncate_all,
+)
+
+OPERATOR = ("test", "operator-1")
+
+
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> SqliteTemplate:
+    template = SqliteTemplate(tmp_path_factory.mktemp("sqlite-template"))
+    template.create()
+    return template
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> Iterator[PostgresTestDatabase]:
+    reason = pg_unavailable_reason()
+    if reason is not None:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL is required (SVOI_REQUIRE_PG=1) but unreachable: {reason}")
+        pytest.skip(f"PostgreSQL unreachable ({reason}); set SVOI_TEST_PG_URL")
+    database = PostgresTestDatabase()
+    database.create()
+    yield database
+    database.drop()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        template: SqliteTemplate = request.getfixturevalue("sqlite_template")
+        return template.copy_to(tmp_path / "svoi.sqlite3")
+    pg: PostgresTestDatabase = request.getfixturevalue("postgres_database")
+    return pg.url
+
+
+@pytest.fixture
+async def db(db_url: str) -> AsyncIterator[Database]:
+    database = Database(db_url)
+    if not database.is_sqlite:
+        await truncate_all(database)
+    yield database
+    await database.dispose()
+
+
+@pytest.fixture
+def settings(db_url: str) -> Settings:
+    return Settings(
+        database_url=db_url,
+        operators=f"{OPERATOR[0]}:{OPERATOR[1]}",
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@pytest.fixture
+async def svoi(settings: Settings, db: Database) -> AsyncIterator[Svoi]:
+    app = Svoi.create(settings, db)
+    yield app
+
+
+@pytest.fixture
+def resident(svoi: Svoi) -> Resident:
+    return Resident.on(svoi.engine)
+
+
+@pytest.fixture
+def operator(svoi: Svoi) -> Resident:
+    return Resident.on(svoi.engine, user_id=OPERATOR[1])

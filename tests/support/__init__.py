@@ -1,0 +1,1 @@
+"""Test support: databases, a conversation client, fake platform servers."""
