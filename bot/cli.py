@@ -7,6 +7,7 @@ import asyncio
 import sys
 from collections.abc import Callable, Sequence
 
+from bot.commands import register_all
 from bot.config import Settings, load_settings_or_exit
 from bot.logs import setup_logging
 
@@ -79,13 +80,8 @@ def build_parser() -> argparse.ArgumentParser:
     mig.add_argument("revision", nargs="?", help="target revision (default: head / -1)")
     mig.set_defaults(handler=_migrate)
 
-    for register in EXTENSIONS:
-        register(sub)
+    register_all(sub)
     return parser
-
-
-# Feature commands (content, services, waste, broadcast, roles, ...) add their parsers here.
-EXTENSIONS: list[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None]] = []
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -23,4 +23,14 @@ class ChannelRuntime(ChannelAdapter, Protocol):
 def enabled_channels(svoi: Svoi, app: web.Application) -> list[ChannelRuntime]:
     """Channels whose tokens are configured, with their routes added to `app`."""
     channels: list[ChannelRuntime] = []
+    if svoi.settings.telegram.enabled:
+        from bot.channels.telegram import TelegramChannel
+
+        channels.append(TelegramChannel(svoi, app))
+    if svoi.settings.viber.enabled:
+        from bot.channels.viber import ViberChannel
+
+        channels.append(ViberChannel(svoi, app))
+    for channel in channels:
+        svoi.add_channel(channel)
     return channels
