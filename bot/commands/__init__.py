@@ -4,11 +4,15 @@ Each module here defines `register(subparsers)`, adding its parser with
 `set_defaults(handler=fn)` where `fn(args, settings) -> int` is the exit code.
 """
 
+from __future__ import annotations
+
 import argparse
 import importlib
 import pkgutil
+from typing import TYPE_CHECKING, TypeAlias
 
-SubParsers = argparse._SubParsersAction  # type: ignore[type-arg]
+if TYPE_CHECKING:
+    SubParsers: TypeAlias = argparse._SubParsersAction[argparse.ArgumentParser]
 
 
 def register_all(subparsers: SubParsers) -> None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Any
 
 
 class Kind(StrEnum):
@@ -72,7 +73,7 @@ class Incoming:
     message_ref: str | None = None
 
     @classmethod
-    def text_message(cls, address: Address, text: str, **extra: object) -> Incoming:
+    def text_message(cls, address: Address, text: str, **extra: Any) -> Incoming:
         """A text message, recognising `/command args` the way every channel writes them."""
         stripped = text.strip()
         if stripped.startswith("/") and len(stripped) > 1 and not stripped[1].isspace():
@@ -80,8 +81,8 @@ class Incoming:
             command = head[1:].split("@", 1)[0].lower()
             return cls(
                 address, Kind.COMMAND, text=text, command=command, args=rest.strip(), **extra
-            )  # type: ignore[arg-type]
-        return cls(address, Kind.TEXT, text=text, **extra)  # type: ignore[arg-type]
+            )
+        return cls(address, Kind.TEXT, text=text, **extra)
 
 
 @dataclass(frozen=True, slots=True)
