@@ -6,6 +6,7 @@ variables a city's IT staff set are the flat names the README documents.
 
 from __future__ import annotations
 
+from datetime import time
 from pathlib import Path
 from typing import Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -85,6 +86,15 @@ class Settings(BaseSettings):
     max_text_length: int = Field(default=4000, ge=100, le=100_000)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     viber: ViberSettings = Field(default_factory=ViberSettings)
+    quiet_hours_start: time = time(22, 0)  # non-urgent outbox rows wait from here (city time)
+    quiet_hours_end: time = time(8, 0)  # ... until here; equal values mean no quiet hours
+    delivery_concurrency: int = Field(default=16, ge=1, le=500)  # rows in flight per sender
+    delivery_max_attempts: int = Field(default=5, ge=1, le=50)  # transient failures, then failed
+    delivery_lease_seconds: float = Field(default=60.0, ge=1)  # how long a claim is held
+    delivery_chat_interval: float = Field(default=1.1, ge=0)  # seconds between two to one chat
+    delivery_viber_rate_per_second: float = Field(default=40.0, gt=0, le=1000)
+    delivery_viber_price: float = Field(default=0.0, ge=0)  # per Viber message, for estimates
+    delivery_viber_currency: str = "UAH"
 
     @field_validator("timezone")
     @classmethod
