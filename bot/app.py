@@ -18,6 +18,7 @@ from bot.core.i18n import I18n
 from bot.core.ports import ChannelAdapter
 from storage import migrate
 from storage.db import Database
+from storage.repos.access import DownloadRepo
 
 log = logging.getLogger(__name__)
 SVOI_KEY: web.AppKey[Svoi] = web.AppKey("svoi")
@@ -87,11 +88,34 @@ async def readyz(request: web.Request) -> web.Response:
     )
 
 
+async def download(request: web.Request) -> web.Response:
+    """A file behind an unguessable, expiring link (data exports, calendars for Viber)."""
+    svoi = request.app[SVOI_KEY]
+    token = request.match_info["token"]
+    if not 20 <= len(token) <= 64:
+        raise web.HTTPNotFound()
+    async with svoi.db.transaction() as session:
+        row = await DownloadRepo(session).get(token)
+        if row is None:
+            raise web.HTTPNotFound()
+        filename, mime_type, content = row.filename, row.mime_type, row.content
+    return web.Response(
+        body=content,
+        content_type=mime_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename}"',
+            "Cache-Control": "no-store",
+            "X-Content-Type-Options": "nosniff",
+        },
+    )
+
+
 def build_web_app(svoi: Svoi) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
     app[SVOI_KEY] = svoi
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
+    app.router.add_get("/files/{token}", download)
     return app
 
 

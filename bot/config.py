@@ -83,6 +83,12 @@ class Settings(BaseSettings):
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR"] = "INFO"
     log_format: Literal["text", "json"] = "text"
     operators: str = ""
+    admins: str = ""  # like OPERATORS; bootstraps the first admins (roles also live in the DB)
+    public_base_url: str = ""  # e.g. https://svoi.khm.gov.ua: links to files served by the app
+    secret_key: SecretStr = SecretStr("")  # signs download links; random per process if empty
+    flood_max_messages: int = Field(default=20, ge=1, le=1000)  # per resident per window
+    flood_window_seconds: float = Field(default=10.0, gt=0, le=3600)
+    retention_days: int = Field(default=30, ge=1, le=3650)  # then delivered texts are stripped
     max_text_length: int = Field(default=4000, ge=100, le=100_000)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     viber: ViberSettings = Field(default_factory=ViberSettings)
@@ -112,7 +118,7 @@ class Settings(BaseSettings):
             raise ValueError("must start with sqlite+aiosqlite:// or postgresql+asyncpg://")
         return value
 
-    @field_validator("operators")
+    @field_validator("operators", "admins")
     @classmethod
     def _operator_list(cls, value: str) -> str:
         for item in filter(None, (part.strip() for part in value.split(","))):
@@ -127,11 +133,19 @@ class Settings(BaseSettings):
 
     @property
     def operator_addresses(self) -> frozenset[tuple[str, str]]:
-        pairs = []
-        for item in filter(None, (part.strip() for part in self.operators.split(","))):
-            channel, _, user = item.partition(":")
-            pairs.append((channel, user))
-        return frozenset(pairs)
+        return _addresses(self.operators)
+
+    @property
+    def admin_addresses(self) -> frozenset[tuple[str, str]]:
+        return _addresses(self.admins)
+
+
+def _addresses(value: str) -> frozenset[tuple[str, str]]:
+    pairs = []
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        channel, _, user = item.partition(":")
+        pairs.append((channel, user))
+    return frozenset(pairs)
 
 
 class ConfigError(Exception):

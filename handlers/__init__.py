@@ -2,7 +2,7 @@
 language, settings and the fallback for input nobody expected."""
 
 from bot.core.engine import Registry
-from handlers import common, menu, onboarding, settings
+from handlers import admin, common, menu, onboarding, privacy, settings
 
 
 def register(registry: Registry) -> None:
@@ -10,3 +10,5 @@ def register(registry: Registry) -> None:
     menu.register(registry)
     settings.register(registry)
     common.register(registry)
+    privacy.register(registry)
+    admin.register(registry)

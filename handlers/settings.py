@@ -9,6 +9,7 @@ from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import Button
 from handlers.onboarding import LANGUAGES
+from handlers.privacy import deleteme_command, mydata_command
 
 
 async def render_settings(turn: Turn) -> None:
@@ -18,6 +19,8 @@ async def render_settings(turn: Turn) -> None:
         [
             [Button(turn.t("settings-language"), "language")],
             [Button(turn.t("settings-privacy"), "privacy")],
+            [Button(turn.t("settings-mydata"), "mydata")],
+            [Button(turn.t("settings-deleteme"), "deleteme")],
             turn.nav_row(back=False),
         ],
     )
@@ -26,6 +29,10 @@ async def render_settings(turn: Turn) -> None:
 async def on_settings(turn: Turn, payload: str) -> None:
     if payload in ("language", "privacy"):
         await turn.goto(payload)
+    elif payload == "mydata":
+        await mydata_command(turn)
+    elif payload == "deleteme":
+        await deleteme_command(turn)
 
 
 async def render_language(turn: Turn) -> None:
@@ -45,7 +52,7 @@ async def on_language(turn: Turn, payload: str) -> None:
 
 
 async def render_privacy(turn: Turn) -> None:
-    turn.say(turn.t("privacy-full"), [turn.nav_row()])
+    turn.say(turn.t("privacy-full") + "\n\n" + turn.t("privacy-rights"), [turn.nav_row()])
 
 
 SETTINGS = Flow(

@@ -35,6 +35,7 @@ from bot.core.messages import (
     RequestButton,
 )
 from storage.models import DialogState, Resident
+from storage.repos.access import AuditRepo
 
 if TYPE_CHECKING:
     from bot.core.engine import Engine
@@ -86,6 +87,8 @@ class Turn:
     now: datetime
     correlation_id: str
     replies: list[Reply] = field(default_factory=list)
+    role: str | None = None  # admin / operator / viewer, loaded when the turn starts
+    erased: bool = False  # the resident's data was deleted in this turn: save no state
 
     @property
     def t(self) -> Translator:
@@ -97,7 +100,28 @@ class Turn:
 
     @property
     def is_operator(self) -> bool:
-        return self.engine.is_operator(self.resident.channel, self.resident.user_id)
+        """Checked again by every operator handler when it runs, not only when shown."""
+        return self.role in ("operator", "admin")
+
+    @property
+    def is_admin(self) -> bool:
+        return self.role == "admin"
+
+    @property
+    def can_view_reports(self) -> bool:
+        return self.role in ("viewer", "operator", "admin")
+
+    @property
+    def actor(self) -> str:
+        return f"{self.resident.channel}:{self.resident.user_id}"
+
+    def audit(self, action: str, target: str = "", outcome: str = "done", **details: Any) -> None:
+        """Write an audit entry in the turn's transaction (who, what, on what, outcome)."""
+        AuditRepo(self.session).write(self.actor, self.role, action, target, outcome, **details)
+        if outcome != "done":
+            log.warning(
+                "operator action %s refused", action, extra={"correlation_id": self.correlation_id}
+            )
 
     # --- flow data -------------------------------------------------------------------
     @property

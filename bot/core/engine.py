@@ -17,16 +17,18 @@ import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from bot.config import Settings
 from bot.core.capabilities import ChannelCapabilities
 from bot.core.dialog import BACK, DeepLinkFn, Flow, Turn
 from bot.core.i18n import I18n, Translator
-from bot.core.messages import Address, Button, Incoming, Kind, Lifecycle, Reply
+from bot.core.messages import Address, Button, Incoming, Kind, Lifecycle, LinkButton, Reply
 from bot.core.render import RenderTexts, render
 from storage.db import Database
 from storage.models.base import utcnow
+from storage.repos.access import DownloadRepo, FloodRepo, FloodVerdict, RoleRepo, stronger
 from storage.repos.inbox import InboxRepo
 from storage.repos.residents import ResidentRepo
 
@@ -107,7 +109,44 @@ class Engine:
         self.capabilities[name] = capabilities
 
     def is_operator(self, channel: str, user_id: str) -> bool:
+        """From settings alone; inside a turn use `turn.is_operator` (settings + roles)."""
         return (channel, user_id) in self.settings.operator_addresses
+
+    def settings_role(self, channel: str, user_id: str) -> str | None:
+        if (channel, user_id) in self.settings.admin_addresses:
+            return "admin"
+        if (channel, user_id) in self.settings.operator_addresses:
+            return "operator"
+        return None
+
+    async def _role(self, turn: Turn) -> str | None:
+        stored = await RoleRepo(turn.session).get(turn.resident.channel, turn.resident.user_id)
+        return stronger(stored, self.settings_role(turn.resident.channel, turn.resident.user_id))
+
+    def public_url(self, path: str) -> str:
+        base = self.settings.public_base_url.rstrip("/") or (
+            f"http://{self.settings.http_host}:{self.settings.http_port}"
+        )
+        return f"{base}{path}"
+
+    async def _documents_as_links(self, turn: Turn) -> None:
+        """Channels that cannot receive files (Viber) get a link to a one-day download."""
+        downloads = DownloadRepo(turn.session)
+        for reply in turn.replies:
+            if reply.document is None:
+                continue
+            document, reply.document = reply.document, None
+            token = await downloads.create(
+                turn.resident.id, document.filename, document.mime_type, document.content
+            )
+            reply.buttons.append(
+                [
+                    LinkButton(
+                        turn.t("download-file", name=document.filename),
+                        self.public_url(f"/files/{token}"),
+                    )
+                ]
+            )
 
     def render_texts(self, locale: str) -> RenderTexts:
         t = Translator(self.i18n, locale)
@@ -157,10 +196,33 @@ class Engine:
             )
             state = await residents.state(resident)
             turn = Turn(self, incoming, resident, state, session, utcnow(), correlation_id)
+            turn.role = await self._role(turn)
             before = (state.flow, state.step)
-            await self._dispatch(turn, created)
+            if incoming.kind is not Kind.LIFECYCLE:
+                verdict = await FloodRepo(session).hit(
+                    resident.id,
+                    turn.now,
+                    self.settings.flood_max_messages,
+                    timedelta(seconds=self.settings.flood_window_seconds),
+                )
+                if verdict is FloodVerdict.IGNORE:
+                    log.info("flood: message ignored", extra={"correlation_id": correlation_id})
+                    return []
+                if verdict is FloodVerdict.WARN:
+                    turn.say(turn.t("flood-slow-down"))
+                else:
+                    await self._dispatch(turn, created)
+            else:
+                await self._dispatch(turn, created)
+            if turn.erased:
+                for row in (state, resident):
+                    if row in session:
+                        session.expunge(row)
+                return render(turn.replies, caps, self.render_texts(resident.locale)).replies
             if not turn.replies:
                 return []
+            if not caps.documents:
+                await self._documents_as_links(turn)
             locale_texts = self.render_texts(resident.locale)
             if incoming.kind is Kind.BUTTON and turn.replies:
                 turn.replies[0].replace_screen = True
@@ -215,6 +277,14 @@ class Engine:
             await self._lifecycle(turn, residents)
             return
         await residents.set_active(turn.resident, True, turn.now)
+
+        current = self.registry.flows.get(turn.state.flow or "")
+        if current is not None and current.operator_only and not turn.is_operator:
+            # Demoted while inside an operator screen: nothing of it may run any more.
+            turn.audit("operator-flow", current.name, outcome="refused")
+            turn.say(turn.t("operator-only"))
+            await turn.menu()
+            return
 
         if incoming.kind is Kind.COMMAND and incoming.command == "start":
             await self.interrupt(turn, "start", incoming.args)
@@ -337,10 +407,7 @@ class Engine:
         if flow is None:
             flow_name, flow, data = "menu", self.registry.flows["menu"], {}
         if flow.operator_only and not turn.is_operator:
-            log.warning(
-                "operator flow refused",
-                extra={"correlation_id": turn.correlation_id, "flow": flow_name},
-            )
+            turn.audit("open-flow", flow_name, outcome="refused")
             turn.say(turn.t("operator-only"))
             flow_name, flow, data = "menu", self.registry.flows["menu"], {}
             screen = None

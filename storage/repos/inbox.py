@@ -59,6 +59,8 @@ class InboxRepo:
         ).scalar_one_or_none()
 
     async def mark_done(self, event: InboundEvent) -> None:
+        # The raw body holds the resident's message; once handled only the id is needed.
+        event.body = ""
         event.status = DONE
         event.attempts += 1
         event.processed_at = utcnow()

@@ -1,0 +1,194 @@
+"""Roles, the audit log and download links."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Any
+
+from sqlalchemy import delete, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models.access import (
+    ADMIN,
+    OPERATOR,
+    ROLES,
+    VIEWER,
+    AuditEntry,
+    Download,
+    FloodWindow,
+    Role,
+)
+from storage.models.base import utcnow
+
+_RANK = {None: 0, VIEWER: 1, OPERATOR: 2, ADMIN: 3}
+
+
+def stronger(a: str | None, b: str | None) -> str | None:
+    return a if _RANK.get(a, 0) >= _RANK.get(b, 0) else b
+
+
+class RoleRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, channel: str, user_id: str) -> str | None:
+        return (
+            await self.session.execute(
+                select(Role.role).where(Role.channel == channel, Role.user_id == user_id)
+            )
+        ).scalar_one_or_none()
+
+    async def grant(self, channel: str, user_id: str, role: str, granted_by: str) -> None:
+        if role not in ROLES:
+            raise ValueError(f"unknown role {role!r}; one of {', '.join(ROLES)}")
+        row = (
+            await self.session.execute(
+                select(Role).where(Role.channel == channel, Role.user_id == user_id)
+            )
+        ).scalar_one_or_none()
+        if row is None:
+            self.session.add(
+                Role(
+                    channel=channel,
+                    user_id=user_id,
+                    role=role,
+                    granted_by=granted_by,
+                    granted_at=utcnow(),
+                )
+            )
+        else:
+            row.role, row.granted_by, row.granted_at = role, granted_by, utcnow()
+
+    async def revoke(self, channel: str, user_id: str) -> bool:
+        result = await self.session.execute(
+            delete(Role).where(Role.channel == channel, Role.user_id == user_id)
+        )
+        return bool(getattr(result, "rowcount", 0))
+
+    async def all(self) -> Sequence[Role]:
+        return (
+            (
+                await self.session.execute(
+                    select(Role).order_by(Role.role, Role.channel, Role.user_id)
+                )
+            )
+            .scalars()
+            .all()
+        )
+
+
+class AuditRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    def write(
+        self,
+        actor: str,
+        role: str | None,
+        action: str,
+        target: str = "",
+        outcome: str = "done",
+        **details: Any,
+    ) -> None:
+        self.session.add(
+            AuditEntry(
+                actor=actor[:160],
+                role=role or "",
+                action=action[:64],
+                target=target[:160],
+                outcome=outcome,
+                details=details,
+                at=utcnow(),
+            )
+        )
+
+    async def latest(self, limit: int = 20) -> Sequence[AuditEntry]:
+        return (
+            (
+                await self.session.execute(
+                    select(AuditEntry).order_by(AuditEntry.id.desc()).limit(limit)
+                )
+            )
+            .scalars()
+            .all()
+        )
+
+    async def since(self, start: datetime | None = None) -> Sequence[AuditEntry]:
+        query = select(AuditEntry).order_by(AuditEntry.id)
+        if start is not None:
+            query = query.where(AuditEntry.at >= start)
+        return (await self.session.execute(query)).scalars().all()
+
+
+class DownloadRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def create(
+        self,
+        resident_id: int | None,
+        filename: str,
+        mime_type: str,
+        content: bytes,
+        ttl: timedelta = timedelta(days=1),
+    ) -> str:
+        token = secrets.token_urlsafe(32)
+        now = utcnow()
+        self.session.add(
+            Download(
+                token=token,
+                resident_id=resident_id,
+                filename=filename[:128],
+                mime_type=mime_type[:64],
+                content=content,
+                created_at=now,
+                expires_at=now + ttl,
+            )
+        )
+        return token
+
+    async def get(self, token: str) -> Download | None:
+        row = await self.session.get(Download, token)
+        if row is None or row.expires_at <= utcnow():
+            return None
+        return row
+
+    async def purge_expired(self) -> None:
+        await self.session.execute(delete(Download).where(Download.expires_at <= utcnow()))
+
+
+class FloodVerdict(StrEnum):
+    OK = "ok"
+    WARN = "warn"  # the first message over the limit: say "please slow down" once
+    IGNORE = "ignore"  # further messages in the same window
+
+
+class FloodRepo:
+    """A fixed window per resident, in the database so every instance sees the same count
+    (the resident row is locked for the turn, so the read-modify-write is safe)."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def hit(
+        self, resident_id: int, now: datetime, limit: int, window: timedelta
+    ) -> FloodVerdict:
+        row = await self.session.get(FloodWindow, resident_id)
+        if row is None:
+            self.session.add(
+                FloodWindow(resident_id=resident_id, window_start=now, count=1, warned=False)
+            )
+            return FloodVerdict.OK
+        if now - row.window_start >= window:
+            row.window_start, row.count, row.warned = now, 1, False
+            return FloodVerdict.OK
+        row.count += 1
+        if row.count <= limit:
+            return FloodVerdict.OK
+        if not row.warned:
+            row.warned = True
+            return FloodVerdict.WARN
+        return FloodVerdict.IGNORE
