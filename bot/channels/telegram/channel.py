@@ -1,0 +1,564 @@
+"""The Telegram channel: webhook or polling in, Bot API calls out, nothing lost in between.
+
+One update's path:
+
+    POST /webhook/telegram → secret checked in constant time (401) → raw update recorded
+    in the inbox under its update_id (database down: 503, Telegram redelivers; already
+    recorded: 200 and nothing else) → 200 → in the background, in arrival order per chat:
+    answer the callback query → engine turn (marks the inbox row done in the turn's
+    transaction) → replies sent, the first one editing the pressed message when the core
+    replaces a screen.
+
+`sweep()` re-runs updates recorded but never processed (a crash between recording and the
+turn, a failure outside the engine); the channel calls it every `sweep_interval` seconds
+and the service may call it too: the engine's inbox claim makes a second run a no-op.
+Polling mode (`TELEGRAM_MODE=polling`) feeds getUpdates results into the same path and
+moves the offset only past updates that were recorded.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager, suppress
+from dataclasses import replace
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+
+from aiogram import Bot
+from aiogram.client.default import DefaultBotProperties
+from aiogram.client.session.aiohttp import AiohttpSession
+from aiogram.client.telegram import TelegramAPIServer
+from aiogram.enums import ParseMode
+from aiogram.exceptions import (
+    TelegramAPIError,
+    TelegramBadRequest,
+    TelegramConflictError,
+    TelegramNotFound,
+    TelegramRetryAfter,
+    TelegramUnauthorizedError,
+)
+from aiogram.types import BotCommand, Message, Update
+from aiogram.utils.token import TokenValidationError
+from aiohttp import web
+from pydantic import ValidationError
+from sqlalchemy import select
+from sqlalchemy.exc import SQLAlchemyError
+
+from bot.channels.telegram.inbound import ALLOWED_UPDATES, CHANNEL, Inbound, read_update
+from bot.channels.telegram.outbound import (
+    NOT_MODIFIED,
+    STORED_MARK,
+    AnyMethod,
+    classify,
+    edit_call,
+    send_calls,
+    stored_key,
+    stored_payloads,
+)
+from bot.config import TelegramSettings
+from bot.core.capabilities import TELEGRAM
+from bot.core.messages import Incoming, Kind, Reply
+from bot.core.ports import DeliveryResult, DeliveryStatus
+from storage.models.base import utcnow
+from storage.models.telegram import TelegramCallback
+from storage.repos.common import insert_ignoring_conflicts
+from storage.repos.inbox import InboxRepo
+from storage.repos.residents import ResidentRepo
+
+if TYPE_CHECKING:
+    from bot.app import Svoi
+
+log = logging.getLogger(__name__)
+
+WEBHOOK_PATH = "/webhook/telegram"
+SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
+COMMANDS = ("start", "menu", "help", "settings", "language")
+# What a failing database looks like from here: SQLAlchemy's errors, and the driver's
+# connection errors that reach us unwrapped (asyncpg's refused connection is an OSError).
+DATABASE_ERRORS = (SQLAlchemyError, OSError, TimeoutError)
+MAX_ATTEMPTS = 5  # a failure outside the engine is retried by the sweeper this many times
+REPLY_RETRIES = 3
+MAX_REPLY_WAIT = 30.0  # a reply waits out a 429 up to this long; the outbox waits longer
+
+
+def webhook_secret(settings: TelegramSettings) -> str:
+    """TELEGRAM_WEBHOOK_SECRET, or one derived from the token so every instance agrees."""
+    if settings.webhook_secret is not None:
+        return settings.webhook_secret.get_secret_value()
+    token = settings.bot_token.get_secret_value() if settings.bot_token else ""
+    digest = hmac.new(token.encode(), b"svoi telegram webhook", hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+class _ChatQueue:
+    """Updates of one chat run one after another, in the order they arrived: asyncio locks
+    are fair, and a task takes its chat's lock before its first await."""
+
+    def __init__(self) -> None:
+        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
+
+    @contextmanager
+    def _ref(self, chat_id: int) -> Iterator[asyncio.Lock]:
+        lock, count = self._locks.get(chat_id, (asyncio.Lock(), 0))
+        self._locks[chat_id] = (lock, count + 1)
+        try:
+            yield lock
+        finally:
+            lock, count = self._locks[chat_id]
+            if count <= 1:
+                del self._locks[chat_id]
+            else:
+                self._locks[chat_id] = (lock, count - 1)
+
+    async def run(self, chat_id: int | None, fn: Callable[[], Awaitable[None]]) -> None:
+        if chat_id is None:
+            await fn()
+            return
+        with self._ref(chat_id) as lock:
+            async with lock:
+                await fn()
+
+
+class TelegramChannel:
+    """The Telegram adapter; see the module docstring for the path of one update."""
+
+    name = CHANNEL
+    capabilities = TELEGRAM
+
+    def __init__(
+        self,
+        svoi: Svoi,
+        app: web.Application,
+        *,
+        request_timeout: float = 30.0,
+        sweep_interval: float | None = 30.0,
+        sweep_after: timedelta = timedelta(seconds=60),
+        poll_timeout: int = 25,
+        max_concurrent_turns: int = 32,
+    ) -> None:
+        self.svoi = svoi
+        self.settings = svoi.settings.telegram
+        if self.settings.bot_token is None:
+            raise SystemExit("svoi: configuration error: TELEGRAM_BOT_TOKEN is not set")
+        try:
+            self.bot = Bot(
+                self.settings.bot_token.get_secret_value(),
+                session=AiohttpSession(
+                    api=TelegramAPIServer.from_base(self.settings.api_base),
+                    timeout=request_timeout,
+                ),
+                default=DefaultBotProperties(parse_mode=ParseMode.HTML),
+            )
+        except TokenValidationError:
+            raise SystemExit(
+                "svoi: configuration error: TELEGRAM_BOT_TOKEN: not a bot token "
+                "(expected <digits>:<letters>, as @BotFather gives it)"
+            ) from None
+        self.secret = webhook_secret(self.settings).encode()
+        self.sweep_interval = sweep_interval
+        self.sweep_after = sweep_after
+        self.poll_timeout = poll_timeout
+        self._turns = asyncio.Semaphore(max_concurrent_turns)
+        self._chats = _ChatQueue()
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._loops: list[asyncio.Task[None]] = []
+        self._in_flight: set[int] = set()
+        self._paused_until = 0.0
+        app.router.add_post(WEBHOOK_PATH, self.webhook)
+
+    # --- inbound ---------------------------------------------------------------------
+    async def webhook(self, request: web.Request) -> web.Response:
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        if not hmac.compare_digest(given, self.secret):
+            log.warning("telegram webhook with a wrong or missing secret")
+            return web.Response(status=401)
+        body = await request.text()
+        update_id = _update_id(body)
+        if update_id is None:
+            return web.Response(status=400, text="not a Telegram update")
+        outcome = await self.accept(update_id, body)
+        return web.Response(status=503 if outcome is None else 200)
+
+    async def accept(self, update_id: int, body: str) -> bool | None:
+        """Record one update and start processing it; False for a duplicate, None when the
+        database could not record it (the sender must deliver it again)."""
+        try:
+            fresh = await self.svoi.engine.record_event(CHANNEL, str(update_id), body)
+        except DATABASE_ERRORS as exc:
+            log.warning("could not record telegram update %s: %s", update_id, exc)
+            return None
+        if not fresh:
+            log.info("duplicate telegram update %s", update_id)
+            return False
+        self._spawn(update_id, body)
+        return True
+
+    def _spawn(self, update_id: int, body: str) -> None:
+        inbound = self._read(update_id, body)
+        self._in_flight.add(update_id)
+        task = asyncio.create_task(self._run(update_id, inbound))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+
+    def _read(self, update_id: int, body: str) -> Inbound | None:
+        try:
+            update = Update.model_validate_json(body, context={"bot": self.bot})
+        except ValidationError as exc:
+            log.warning("unreadable telegram update %s: %d errors", update_id, exc.error_count())
+            return None
+        return read_update(update)
+
+    async def _run(self, update_id: int, inbound: Inbound | None) -> None:
+        async def go() -> None:
+            async with self._turns:
+                try:
+                    if inbound is None:
+                        await self._close(update_id, error="unreadable update")
+                    else:
+                        await self._process(update_id, inbound)
+                except Exception as exc:  # kept for the sweeper, never dropped
+                    log.exception("telegram update %s failed", update_id)
+                    await self._attempt_failed(update_id, f"{type(exc).__name__}: {exc}")
+
+        try:
+            await self._chats.run(inbound.chat_id if inbound is not None else None, go)
+        finally:
+            self._in_flight.discard(update_id)
+
+    async def _process(self, update_id: int, inbound: Inbound) -> None:
+        if inbound.callback_id is not None:
+            await self._answer_callback(inbound.callback_id)
+        if inbound.incoming is None or inbound.chat_id is None:
+            await self._close(update_id)
+            if inbound.edited and inbound.chat_id is not None:
+                await self._edited_hint(inbound.chat_id)
+            return
+        incoming = await self._resolve_payload(inbound.incoming)
+        replies = await self.svoi.engine.handle(incoming)
+        await self._send_replies(inbound.chat_id, incoming, replies)
+
+    async def _answer_callback(self, callback_id: str) -> None:
+        try:
+            await self.bot.answer_callback_query(callback_id)
+        except TelegramAPIError as exc:
+            # Too old (the sweeper re-ran it) or Telegram unreachable: the turn still runs.
+            log.info("could not answer callback query: %s", exc.message)
+
+    async def _resolve_payload(self, incoming: Incoming) -> Incoming:
+        if incoming.kind is not Kind.BUTTON or not incoming.payload.startswith(STORED_MARK):
+            return incoming
+        async with self.svoi.db.transaction() as session:
+            payload = (
+                await session.execute(
+                    select(TelegramCallback.payload).where(
+                        TelegramCallback.key == incoming.payload[len(STORED_MARK) :]
+                    )
+                )
+            ).scalar_one_or_none()
+        # An unknown key stays as it is: the engine answers it as an out-of-date menu.
+        return incoming if payload is None else replace(incoming, payload=payload)
+
+    async def _close(self, update_id: int, error: str | None = None) -> None:
+        """Mark an update that runs no turn as handled (or as failed, with the reason)."""
+        async with self.svoi.db.transaction() as session:
+            inbox = InboxRepo(session)
+            event = await inbox.claim(CHANNEL, str(update_id))
+            if event is None:
+                return
+            if error is None:
+                await inbox.mark_done(event)
+            else:
+                await inbox.mark_attempt_failed(CHANNEL, str(update_id), error, max_attempts=1)
+
+    async def _attempt_failed(self, update_id: int, error: str) -> None:
+        try:
+            async with self.svoi.db.transaction() as session:
+                await InboxRepo(session).mark_attempt_failed(
+                    CHANNEL, str(update_id), error, max_attempts=MAX_ATTEMPTS
+                )
+        except DATABASE_ERRORS as exc:
+            log.warning("could not note the failure of update %s: %s", update_id, exc)
+
+    async def _edited_hint(self, chat_id: int) -> None:
+        async with self.svoi.db.transaction() as session:
+            resident = await ResidentRepo(session).get(CHANNEL, str(chat_id))
+        locale = resident.locale if resident is not None else self.svoi.settings.default_locale
+        text = self.svoi.i18n.t(locale, "telegram-edited-ignored")
+        await self._send_with_retries(chat_id, Reply(text))
+
+    # --- sweeper ---------------------------------------------------------------------
+    async def sweep(self, older_than: timedelta | None = None, limit: int = 100) -> int:
+        """Re-run updates recorded at least `older_than` ago and still not processed;
+        returns how many were run. Safe to call from any instance at any time."""
+        async with self.svoi.db.transaction() as session:
+            events = await InboxRepo(session).pending(
+                CHANNEL, self.sweep_after if older_than is None else older_than, limit
+            )
+            pending = [(int(event.event_id), event.body) for event in events]
+        count = 0
+        for update_id, body in pending:
+            if update_id in self._in_flight:
+                continue
+            self._in_flight.add(update_id)
+            log.info("sweeper re-runs telegram update %s", update_id)
+            await self._run(update_id, self._read(update_id, body))
+            count += 1
+        return count
+
+    async def _sweep_forever(self, interval: float) -> None:
+        while True:
+            await asyncio.sleep(interval)
+            try:
+                await self.sweep()
+            except DATABASE_ERRORS as exc:
+                log.warning("telegram sweeper could not read the inbox: %s", exc)
+
+    async def drain(self) -> None:
+        """Wait until every update taken so far has been processed."""
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    # --- outbound --------------------------------------------------------------------
+    async def deliver(self, user_id: str, reply: Reply) -> DeliveryResult:
+        """Send one reply (the outbox's path): one attempt, classified; no waiting."""
+        try:
+            chat_id = int(user_id)
+        except ValueError:
+            return DeliveryResult(DeliveryStatus.PERMANENT, error=f"not a chat id: {user_id!r}")
+        try:
+            await self._store_payloads(reply)
+        except DATABASE_ERRORS as exc:
+            return DeliveryResult(DeliveryStatus.TRANSIENT, error=f"storing payloads: {exc}")
+        result, _ = await self._execute(send_calls(chat_id, reply), 0)
+        return result
+
+    async def _send_replies(self, chat_id: int, incoming: Incoming, replies: list[Reply]) -> None:
+        for index, reply in enumerate(replies):
+            ref = incoming.message_ref
+            replaces = index == 0 and reply.replace_screen and ref is not None and ref.isdigit()
+            if replaces and await self._edit(chat_id, int(str(ref)), reply):
+                continue
+            result = await self._send_with_retries(chat_id, reply)
+            if result.status is DeliveryStatus.GONE:
+                async with self.svoi.db.transaction() as session:
+                    await ResidentRepo(session).mark_inactive(CHANNEL, str(chat_id))
+                return
+            if not result.ok:
+                log.warning(
+                    "telegram reply not sent (%s): %s", result.status.value, result.error or ""
+                )
+                if result.status is DeliveryStatus.CONFIG:
+                    return
+
+    async def _edit(self, chat_id: int, message_id: int, reply: Reply) -> bool:
+        """Replace the pressed message; False means "send it as a new message instead"."""
+        call = edit_call(chat_id, message_id, reply)
+        if call is None or self._pause_left() > 0:
+            return False
+        await self._store_payloads(reply)
+        try:
+            await self.bot(call)
+        except TelegramBadRequest as exc:
+            if NOT_MODIFIED in exc.message.lower():
+                return True  # the screen already shows exactly this
+            log.info("could not edit message %s, sending instead: %s", message_id, exc.message)
+            return False
+        except TelegramAPIError as exc:
+            outcome = classify(exc)
+            if outcome.status is DeliveryStatus.RATE_LIMITED:
+                self._pause(outcome.retry_after or 1.0)
+            log.info("editing failed (%s), sending instead", outcome.status.value)
+            return False
+        return True
+
+    async def _send_with_retries(self, chat_id: int, reply: Reply) -> DeliveryResult:
+        """Send a reply during a turn: wait out short 429s and retry transient failures,
+        resuming after the last part that went out, so nothing is sent twice."""
+        await self._store_payloads(reply)
+        calls = send_calls(chat_id, reply)
+        done = 0
+        for attempt in range(REPLY_RETRIES + 1):
+            result, done = await self._execute(calls, done)
+            if attempt == REPLY_RETRIES:
+                break
+            if result.status is DeliveryStatus.RATE_LIMITED:
+                wait = result.retry_after or 1.0
+                if wait > MAX_REPLY_WAIT:
+                    break
+                await asyncio.sleep(wait)
+            elif result.status is DeliveryStatus.TRANSIENT:
+                await asyncio.sleep(0.5 * 2**attempt)
+            else:
+                break
+        return result
+
+    async def _execute(self, calls: list[AnyMethod], start: int) -> tuple[DeliveryResult, int]:
+        """Make calls[start:] in order; stop at the first failure. Returns the outcome and
+        how many calls are done."""
+        message_id: str | None = None
+        for index in range(start, len(calls)):
+            wait = self._pause_left()
+            if wait > 0:
+                result = DeliveryResult(
+                    DeliveryStatus.RATE_LIMITED, retry_after=wait, error="waiting out a 429"
+                )
+                return result, index
+            try:
+                sent = await self.bot(calls[index])
+            except TelegramAPIError as exc:
+                outcome = classify(exc)
+                if outcome.status is DeliveryStatus.RATE_LIMITED:
+                    self._pause(outcome.retry_after or 1.0)
+                return outcome, index
+            if isinstance(sent, Message):
+                message_id = str(sent.message_id)
+        return DeliveryResult(DeliveryStatus.SENT, message_id=message_id), len(calls)
+
+    def _pause(self, seconds: float) -> None:
+        """After a 429 the whole token stops sending for `retry_after` seconds."""
+        until = asyncio.get_running_loop().time() + seconds
+        self._paused_until = max(self._paused_until, until)
+
+    def _pause_left(self) -> float:
+        return max(0.0, self._paused_until - asyncio.get_running_loop().time())
+
+    async def _store_payloads(self, reply: Reply) -> None:
+        payloads = stored_payloads(reply)
+        if not payloads:
+            return
+        now = utcnow()
+        rows = [{"key": stored_key(p), "payload": p, "created_at": now} for p in payloads]
+        async with self.svoi.db.transaction() as session:
+            await session.execute(insert_ignoring_conflicts(session, TelegramCallback).values(rows))
+
+    # --- start and stop --------------------------------------------------------------
+    async def start(self) -> None:
+        """Register the webhook (or start polling), the commands menu and descriptions,
+        and the sweeper. A rejected token stops the service; an unreachable Telegram is
+        retried in the background."""
+        try:
+            await self._configure()
+        except (TelegramUnauthorizedError, TelegramNotFound) as exc:
+            raise SystemExit(
+                f"svoi: Telegram rejected TELEGRAM_BOT_TOKEN ({exc.message}); check the token"
+            ) from None
+        except TelegramAPIError as exc:
+            log.error("telegram set-up failed, retrying in the background: %s", exc.message)
+            self._loops.append(asyncio.create_task(self._configure_later()))
+        if self.settings.mode == "polling":
+            self._loops.append(asyncio.create_task(self._poll_forever()))
+        if self.sweep_interval is not None:
+            self._loops.append(asyncio.create_task(self._sweep_forever(self.sweep_interval)))
+
+    async def _configure(self) -> None:
+        if self.settings.mode == "polling":
+            await self.bot.delete_webhook(drop_pending_updates=False)
+        elif self.settings.webhook_url:
+            if not self.settings.webhook_url.rstrip("/").endswith(WEBHOOK_PATH):
+                log.warning("TELEGRAM_WEBHOOK_URL does not end with %s", WEBHOOK_PATH)
+            await self.bot.set_webhook(
+                url=self.settings.webhook_url,
+                secret_token=self.secret.decode(),
+                allowed_updates=list(ALLOWED_UPDATES),
+                drop_pending_updates=False,
+            )
+        else:
+            log.warning("TELEGRAM_WEBHOOK_URL is not set: the webhook must be set elsewhere")
+        i18n = self.svoi.i18n
+        # The default (no language_code) serves every other language, in the default locale.
+        for language in (None, *i18n.locales):
+            locale = language or self.svoi.settings.default_locale
+            commands = [
+                BotCommand(command=command, description=i18n.t(locale, f"telegram-cmd-{command}"))
+                for command in COMMANDS
+            ]
+            await self.bot.set_my_commands(commands, language_code=language)
+            await self.bot.set_my_description(
+                description=i18n.t(locale, "telegram-description")[:512], language_code=language
+            )
+            await self.bot.set_my_short_description(
+                short_description=i18n.t(locale, "telegram-short-description")[:120],
+                language_code=language,
+            )
+
+    async def _configure_later(self) -> None:
+        delay = 5.0
+        while True:
+            await asyncio.sleep(delay)
+            try:
+                await self._configure()
+            except TelegramAPIError as exc:
+                log.error("telegram set-up failed again: %s", exc.message)
+                delay = min(delay * 2, 300.0)
+                continue
+            log.info("telegram set-up done")
+            return
+
+    async def _poll_forever(self) -> None:
+        offset: int | None = None
+        backoff = 1.0
+        while True:
+            try:
+                updates = await self.bot.get_updates(
+                    offset=offset,
+                    timeout=self.poll_timeout,
+                    allowed_updates=list(ALLOWED_UPDATES),
+                    request_timeout=self.poll_timeout + 10,
+                )
+            except TelegramRetryAfter as exc:
+                await asyncio.sleep(exc.retry_after)
+                continue
+            except (TelegramUnauthorizedError, TelegramNotFound) as exc:
+                log.error("polling stopped: Telegram rejected the token (%s)", exc.message)
+                return
+            except TelegramConflictError as exc:
+                # Another instance polls, or a webhook is set: wait, do not fight over it.
+                log.error("polling conflict: %s", exc.message)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 60.0)
+                continue
+            except TelegramAPIError as exc:
+                log.warning("polling failed: %s", exc.message)
+                await asyncio.sleep(backoff)
+                backoff = min(backoff * 2, 60.0)
+                continue
+            backoff = 1.0
+            for update in updates:
+                body = update.model_dump_json(exclude_none=True)
+                if await self.accept(update.update_id, body) is None:
+                    # Not recorded: do not confirm it; getUpdates returns it again.
+                    await asyncio.sleep(backoff)
+                    break
+                offset = update.update_id + 1
+
+    async def stop(self, grace: float = 10.0) -> None:
+        """Stop polling and the sweeper, let running turns finish (up to `grace` seconds;
+        unfinished ones stay in the inbox for the sweeper), close the HTTP session."""
+        for task in self._loops:
+            task.cancel()
+        for task in self._loops:
+            with suppress(asyncio.CancelledError):
+                await task
+        self._loops.clear()
+        if self._tasks:
+            _done, pending = await asyncio.wait(list(self._tasks), timeout=grace)
+            for task in pending:
+                task.cancel()
+        await self.bot.session.close()
+
+
+def _update_id(body: str) -> int | None:
+    try:
+        data: Any = json.loads(body)
+    except ValueError:
+        return None
+    value = data.get("update_id") if isinstance(data, dict) else None
+    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+        return value
+    return None
