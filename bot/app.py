@@ -11,6 +11,7 @@ from aiohttp import web
 
 import dialogs
 import handlers
+from bot import metrics
 from bot.config import Settings
 from bot.core.capabilities import CONSOLE
 from bot.core.engine import Engine, Registry
@@ -110,12 +111,25 @@ async def download(request: web.Request) -> web.Response:
     )
 
 
+async def prometheus(request: web.Request) -> web.Response:
+    svoi = request.app[SVOI_KEY]
+    try:
+        await metrics.refresh_outbox_gauge(svoi.db)
+    except Exception as exc:  # noqa: BLE001 - metrics must answer even with the database down
+        log.warning("outbox gauge not refreshed: %s", type(exc).__name__)
+    return web.Response(
+        body=metrics.exposition(),
+        headers={"Content-Type": "text/plain; version=0.0.4; charset=utf-8"},
+    )
+
+
 def build_web_app(svoi: Svoi) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024)
     app[SVOI_KEY] = svoi
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/files/{token}", download)
+    app.router.add_get("/metrics", prometheus)
     return app
 
 

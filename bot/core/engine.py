@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
@@ -20,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import Any
 
+from bot import metrics
 from bot.config import Settings
 from bot.core.capabilities import ChannelCapabilities
 from bot.core.dialog import BACK, DeepLinkFn, Flow, Turn
@@ -166,13 +168,18 @@ class Engine:
 
     async def _handle_locked(self, incoming: Incoming) -> list[Reply]:
         correlation_id = uuid.uuid4().hex[:12]
+        channel = incoming.address.channel
+        metrics.UPDATES.labels(channel).inc()
+        started = time.perf_counter()
         try:
             return await self._turn(incoming, correlation_id)
         except Exception:
             log.exception(
-                "turn failed",
-                extra={"correlation_id": correlation_id, "channel": incoming.address.channel},
+                "turn failed", extra={"correlation_id": correlation_id, "channel": channel}
             )
+            metrics.TURN_ERRORS.labels(channel).inc()
+        finally:
+            metrics.TURN_SECONDS.labels(channel).observe(time.perf_counter() - started)
         return await self._apologise(incoming, correlation_id)
 
     async def _turn(self, incoming: Incoming, correlation_id: str) -> list[Reply]:
@@ -184,7 +191,8 @@ class Engine:
                 if recorded is not None:
                     event = await inbox.claim(incoming.address.channel, incoming.event_id)
                     if event is None:
-                        log.info("duplicate event %s ignored", incoming.event_id)
+                        log.info("duplicate event ignored", extra={"event_id": incoming.event_id})
+                        metrics.DUPLICATES.labels(incoming.address.channel).inc()
                         return []
                     await inbox.mark_done(event)
             residents = ResidentRepo(session)
@@ -207,6 +215,7 @@ class Engine:
                 )
                 if verdict is FloodVerdict.IGNORE:
                     log.info("flood: message ignored", extra={"correlation_id": correlation_id})
+                    metrics.FLOOD_IGNORED.labels(incoming.address.channel).inc()
                     return []
                 if verdict is FloodVerdict.WARN:
                     turn.say(turn.t("flood-slow-down"))

@@ -1,0 +1,52 @@
+"""The service's own HTTP endpoints: health, readiness (also with the database gone), metrics."""
+
+from __future__ import annotations
+
+from aiohttp.test_utils import TestClient, TestServer
+from sqlalchemy.engine import make_url
+
+from bot.app import Svoi, build_web_app
+from bot.config import Settings
+from bot.delivery.outbox import Notification, enqueue
+from storage.db import Database
+from tests.support.conversation import Resident
+from tests.support.databases import PostgresTestDatabase
+from tests.support.tcpproxy import TcpProxy
+
+
+async def test_metrics_count_turns_and_outbox_depth(svoi: Svoi, db: Database) -> None:
+    resident = Resident.on(svoi.engine)
+    await resident.onboard("en")
+    async with db.transaction() as session:
+        await enqueue(session, [Notification(None, "test", "x", "broadcast", "k1", text="hi")])
+    async with TestClient(TestServer(build_web_app(svoi))) as client:
+        response = await client.get("/metrics")
+        body = await response.text()
+    assert response.status == 200
+    assert 'svoi_updates_received_total{channel="test"}' in body
+    assert 'svoi_outbox_messages{status="pending"} 1.0' in body
+    assert "svoi_turn_seconds_bucket" in body
+
+
+async def test_readiness_follows_the_database(postgres_database: PostgresTestDatabase) -> None:
+    db_url = postgres_database.url
+    settings = Settings(database_url=db_url, _env_file=None)  # type: ignore[call-arg]
+    url = make_url(db_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    await proxy.start()
+    database = Database(proxy.url_for(db_url))
+    svoi = Svoi.create(settings, database)
+    try:
+        async with TestClient(TestServer(build_web_app(svoi))) as client:
+            assert (await client.get("/readyz")).status == 200
+            proxy.cut()
+            response = await client.get("/readyz")
+            assert response.status == 503
+            assert (await response.json())["checks"]["database"] == "unreachable"
+            assert (await client.get("/healthz")).status == 200
+            proxy.restore()
+            response = await client.get("/readyz")
+            assert response.status == 200, await response.text()
+    finally:
+        await database.dispose()
+        await proxy.stop()
