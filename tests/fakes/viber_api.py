@@ -184,9 +184,7 @@ class FakeViberApi:
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
-        server = site._server
-        assert server is not None and server.sockets  # type: ignore[attr-defined]
-        self.port = server.sockets[0].getsockname()[1]  # type: ignore[attr-defined]
+        self.port = int(self._runner.addresses[0][1])
         return self
 
     async def close(self) -> None:
@@ -411,7 +409,9 @@ class Callbacks:
             "api_version": self.api_version,
         }
 
-    def conversation_started(self, context: str | None = None, subscribed: bool = False) -> dict[str, Any]:
+    def conversation_started(
+        self, context: str | None = None, subscribed: bool = False
+    ) -> dict[str, Any]:
         body: dict[str, Any] = {
             "event": "conversation_started",
             "timestamp": _now_ms(),

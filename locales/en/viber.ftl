@@ -1,0 +1,3 @@
+## Viber channel: the persistent menu under every answer.
+
+viber-help = ❓ Help
