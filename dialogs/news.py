@@ -1,0 +1,76 @@
+"""News & progress: what changed in the action plan lately.
+
+Steps:
+  news.start — the latest progress updates of all commitments (paged with More/Previous),
+  then the commitments the resident follows with their progress bars
+  → a followed commitment opens in the plan flow (plan.commitment); all commitments
+  (plan.start); polls (polls.start).
+"""
+
+from __future__ import annotations
+
+from bot.core.dialog import Flow, Screen, Turn
+from bot.core.engine import Registry
+from bot.core.messages import AnyButton, Button
+from dialogs.plan_views import COMMITMENT_CODE, commitment_title, progress_bar, update_line
+from storage.repos.plan import PlanRepo
+
+PAGE = 5
+
+
+async def render_start(turn: Turn) -> None:
+    repo = PlanRepo(turn.session)
+    page = turn.get("page", 0)
+    page = page if isinstance(page, int) and page >= 0 else 0
+    # One row more than shown tells whether a next page exists.
+    updates = await repo.recent_updates(PAGE + 1, offset=page * PAGE)
+    has_more = len(updates) > PAGE
+    blocks = [turn.t("plan-news-title")]
+    if updates:
+        blocks.extend(update_line(turn, u, c) for u, c in updates[:PAGE])
+    else:
+        blocks.append(turn.t("plan-news-empty"))
+    followed = await repo.followed(turn.resident.id)
+    if followed:
+        lines = [turn.t("plan-news-followed")]
+        lines.extend(f"{commitment_title(turn, c)}\n{progress_bar(c.progress)}" for c in followed)
+        blocks.append("\n".join(lines))
+    else:
+        blocks.append(turn.t("plan-news-follow-hint"))
+    rows: list[list[AnyButton]] = [
+        [Button(commitment_title(turn, c), f"c:{c.code}")] for c in followed
+    ]
+    paging: list[AnyButton] = []
+    if page > 0:
+        paging.append(Button(turn.t("btn-prev"), "prev"))
+    if has_more:
+        paging.append(Button(turn.t("btn-more"), "more"))
+    if paging:
+        rows.append(paging)
+    rows.append([Button(turn.t("plan-btn-all"), "plan"), Button(turn.t("plan-btn-polls"), "polls")])
+    rows.append(turn.nav_row(back=False))
+    turn.say("\n\n".join(blocks), rows)
+
+
+async def on_start(turn: Turn, payload: str) -> None:
+    page = turn.get("page", 0)
+    page = page if isinstance(page, int) and page >= 0 else 0
+    if payload.startswith("c:") and COMMITMENT_CODE.match(payload[2:]):
+        await turn.start("plan", "commitment", code=payload[2:])
+    elif payload == "more":
+        turn.set(page=page + 1)
+        await turn.goto("start")
+    elif payload == "prev":
+        turn.set(page=max(0, page - 1))
+        await turn.goto("start")
+    elif payload == "plan":
+        await turn.start("plan")
+    elif payload == "polls":
+        await turn.start("polls")
+
+
+NEWS_FLOW = Flow("news", {"start": Screen(render_start, on_button=on_start)})
+
+
+def register(registry: Registry) -> None:
+    registry.add_flow(NEWS_FLOW)

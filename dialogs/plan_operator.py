@@ -1,0 +1,643 @@
+"""The working group's screens: feedback inbox and answers, progress updates, polls.
+
+Steps (operators only; the command is `/operator`):
+  plan_operator.start
+  → inbox (filter by commitment; unanswered comments first, then unreviewed)
+    → item (the feedback; contact details only with consent) → answer (type it; the
+      resident gets "you said, we did" through the outbox) | mark reviewed
+  → publish: choose a commitment → new OGP status (or keep) → new percentage (or keep)
+    → text → confirm → every follower gets a notification through the outbox
+  → polls: every poll with its state and results → open | close;
+    new: question → 2–10 options, one a line → closing date (or none) → a draft poll
+
+Operators are those in the OPERATORS setting until roles arrive. The engine keeps
+non-operators out of this flow; every handler here checks again when it runs (settings
+change, state rows outlive them) and refuses politely, with a warning in the log.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from collections.abc import Awaitable, Callable
+from datetime import datetime, time, timedelta
+
+from bot.core.dialog import Flow, Screen, Turn
+from bot.core.engine import Registry
+from bot.core.messages import AnyButton, Button
+from bot.delivery.outbox import Notification, OutboxButton, enqueue
+from dialogs.plan_views import (
+    COMMENT_LIMIT,
+    COMMITMENT_CODE,
+    commitment_title,
+    localized,
+    poll_period,
+    progress_bar,
+    results_text,
+    stars,
+    status_name,
+)
+from storage.models.plan import OGP_STATUSES, POLL_OPEN, Commitment, Feedback, Poll
+from storage.repos.plan import PlanRepo
+from storage.repos.residents import ResidentRepo
+
+FLOW = "plan_operator"
+INBOX_SIZE = 8
+QUESTION_LIMIT = 300
+OPTION_LIMIT = 100
+DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
+
+
+async def refuse(turn: Turn, what: str) -> None:
+    """Polite refusal; the audit entry also logs a warning with the correlation id."""
+    turn.audit("plan-operator", what, outcome="refused")
+    turn.say(turn.t("operator-only"))
+    await turn.menu()
+
+
+def operator_only(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
+    """Run a screen function only for an operator, whatever led here."""
+
+    @functools.wraps(fn)
+    async def guarded(turn: Turn, *args: object) -> None:
+        if not turn.is_operator:
+            await refuse(turn, f"{FLOW}.{fn.__name__}")
+            return
+        await fn(turn, *args)
+
+    return guarded
+
+
+def _int(value: object) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+# --- start -----------------------------------------------------------------------------
+@operator_only
+async def render_start(turn: Turn) -> None:
+    turn.say(
+        turn.t("plan-op-title"),
+        [
+            [Button(turn.t("plan-op-btn-inbox"), "inbox")],
+            [Button(turn.t("plan-op-btn-publish"), "publish")],
+            [Button(turn.t("plan-op-btn-polls"), "polls")],
+            turn.nav_row(back=False),
+        ],
+    )
+
+
+@operator_only
+async def on_start(turn: Turn, payload: str) -> None:
+    if payload in ("inbox", "publish", "polls"):
+        await turn.goto(payload)
+
+
+# --- inbox → item → answer -------------------------------------------------------------
+def _inbox_mark(feedback: Feedback) -> str:
+    if feedback.comment is not None and feedback.answered_at is None:
+        return "❗"
+    return "✔️" if feedback.reviewed else "•"
+
+
+@operator_only
+async def render_inbox(turn: Turn) -> None:
+    repo = PlanRepo(turn.session)
+    commitments = await repo.commitments()
+    code = turn.get("filter")
+    chosen = next((c for c in commitments if c.code == code), None)
+    items = await repo.inbox(chosen.id if chosen else None, INBOX_SIZE)
+    title = turn.t("plan-op-inbox-title", filter=commitment_title(turn, chosen) if chosen else "-")
+    filters: list[AnyButton] = [Button(turn.t("plan-op-filter-all"), "f:all")]
+    filters.extend(Button(str(c.number), f"f:{c.code}") for c in commitments)
+    rows: list[list[AnyButton]] = [filters]
+    for feedback, _ in items:
+        label = f"{_inbox_mark(feedback)} {feedback.reference} {stars(feedback.rating)}"
+        if feedback.comment is not None:
+            label += " 💬"
+        rows.append([Button(label, f"fb:{feedback.id}")])
+    rows.append(turn.nav_row())
+    turn.say(title if items else title + "\n" + turn.t("plan-op-inbox-empty"), rows)
+
+
+@operator_only
+async def on_inbox(turn: Turn, payload: str) -> None:
+    if payload.startswith("f:"):
+        code = payload[2:]
+        turn.set(filter=code if COMMITMENT_CODE.match(code) else None)
+        await turn.goto("inbox")
+    elif payload.startswith("fb:") and payload[3:].isdigit():
+        turn.set(feedback_id=int(payload[3:]))
+        await turn.goto("item")
+
+
+async def _item(turn: Turn) -> tuple[Feedback, Commitment] | None:
+    feedback_id = _int(turn.get("feedback_id"))
+    repo = PlanRepo(turn.session)
+    feedback = await repo.feedback(feedback_id) if feedback_id is not None else None
+    if feedback is None:
+        return None
+    commitment = await repo.commitment_by_id(feedback.commitment_id)
+    return None if commitment is None else (feedback, commitment)
+
+
+@operator_only
+async def render_item(turn: Turn) -> None:
+    found = await _item(turn)
+    if found is None:
+        turn.say(turn.t("plan-not-found"))
+        await turn.goto("inbox")
+        return
+    feedback, commitment = found
+    zone = turn.engine.i18n.zone
+    lines = [
+        turn.t(
+            "plan-op-item",
+            reference=feedback.reference or "",
+            date=turn.t.date(feedback.created_at.astimezone(zone).date()),
+            commitment=commitment_title(turn, commitment),
+            rating=feedback.rating,
+        ),
+    ]
+    if feedback.comment is not None:
+        lines.append(turn.t("plan-op-item-comment", comment=feedback.comment))
+    else:
+        lines.append(turn.t("plan-op-item-no-comment"))
+    if feedback.consent:
+        resident = await ResidentRepo(turn.session).by_id(feedback.resident_id)
+        if resident is not None:
+            lines.append(
+                turn.t(
+                    "plan-op-item-contact",
+                    channel=resident.channel,
+                    user=resident.user_id,
+                    name=resident.display_name or "-",
+                )
+            )
+    else:
+        lines.append(turn.t("plan-op-item-no-consent"))
+    if feedback.answer is not None:
+        lines.append(turn.t("plan-op-item-answer", answer=feedback.answer))
+    lines.append(turn.t("plan-op-item-reviewed" if feedback.reviewed else "plan-op-item-new"))
+    rows: list[list[AnyButton]] = []
+    if feedback.comment is not None and feedback.answer is None:
+        rows.append([Button(turn.t("plan-op-btn-answer"), "answer")])
+    if not feedback.reviewed:
+        rows.append([Button(turn.t("plan-op-btn-reviewed"), "reviewed")])
+    rows.append(turn.nav_row())
+    turn.say("\n".join(lines), rows)
+
+
+@operator_only
+async def on_item(turn: Turn, payload: str) -> None:
+    found = await _item(turn)
+    if found is None:
+        await turn.goto("inbox")
+        return
+    feedback, _ = found
+    if payload == "answer" and feedback.comment is not None and feedback.answer is None:
+        await turn.goto("answer")
+    elif payload == "reviewed":
+        await PlanRepo(turn.session).mark_reviewed(feedback, turn.now)
+        turn.audit("plan-reviewed", feedback.reference or str(feedback.id))
+        turn.say(turn.t("plan-op-marked-reviewed"))
+        await turn.goto("item")
+
+
+@operator_only
+async def render_answer(turn: Turn) -> None:
+    turn.say(turn.t("plan-op-answer-ask", limit=COMMENT_LIMIT), [turn.nav_row()])
+
+
+@operator_only
+async def on_answer_text(turn: Turn, text: str) -> None:
+    found = await _item(turn)
+    if found is None:
+        await turn.goto("inbox")
+        return
+    feedback, commitment = found
+    if feedback.answer is not None or feedback.comment is None:
+        await turn.goto("item")
+        return
+    await PlanRepo(turn.session).answer(feedback, text, turn.actor, turn.now)
+    resident = await ResidentRepo(turn.session).by_id(feedback.resident_id)
+    if resident is not None:
+        # To the chat where the resident wrote: their row is one channel's account.
+        await enqueue(
+            turn.session,
+            [
+                Notification(
+                    resident_id=resident.id,
+                    channel=resident.channel,
+                    user_id=resident.user_id,
+                    kind="plan-answer",
+                    dedup_key=f"plan-answer:{feedback.id}",
+                    template_key="plan-notify-answer",
+                    template_args={
+                        "reference": feedback.reference or "",
+                        "number": commitment.number,
+                        "comment": _excerpt(feedback.comment),
+                        "answer": text,
+                    },
+                    category="plan-answers",
+                )
+            ],
+        )
+    turn.audit("plan-answer", feedback.reference or str(feedback.id))
+    turn.say(turn.t("plan-op-answered"))
+    await turn.goto("item")
+
+
+def _excerpt(comment: str, limit: int = 300) -> str:
+    return comment if len(comment) <= limit else comment[: limit - 1] + "…"
+
+
+# --- publish an update -----------------------------------------------------------------
+async def _publish_target(turn: Turn) -> Commitment | None:
+    code = str(turn.get("code") or "")
+    if not COMMITMENT_CODE.match(code):
+        return None
+    return await PlanRepo(turn.session).commitment(code)
+
+
+@operator_only
+async def render_publish(turn: Turn) -> None:
+    commitments = await PlanRepo(turn.session).commitments()
+    rows: list[list[AnyButton]] = [
+        [Button(commitment_title(turn, c), f"pc:{c.code}")] for c in commitments
+    ]
+    rows.append(turn.nav_row())
+    turn.say(turn.t("plan-op-publish-choose"), rows)
+
+
+@operator_only
+async def on_publish(turn: Turn, payload: str) -> None:
+    code = payload.removeprefix("pc:")
+    if COMMITMENT_CODE.match(code):
+        turn.set(code=code, status=None, progress=None, text=None)
+        await turn.goto("publish_status")
+
+
+@operator_only
+async def render_publish_status(turn: Turn) -> None:
+    commitment = await _publish_target(turn)
+    if commitment is None:
+        await turn.goto("publish")
+        return
+    rows: list[list[AnyButton]] = [[Button(status_name(turn, s), f"ps:{s}")] for s in OGP_STATUSES]
+    keep = turn.t("plan-op-keep", value=status_name(turn, commitment.status))
+    rows.append([Button(keep, "ps:keep")])
+    rows.append(turn.nav_row())
+    turn.say(turn.t("plan-op-publish-status", commitment=commitment_title(turn, commitment)), rows)
+
+
+@operator_only
+async def on_publish_status(turn: Turn, payload: str) -> None:
+    status = payload.removeprefix("ps:")
+    turn.set(status=status if status in OGP_STATUSES else None)
+    await turn.goto("publish_progress")
+
+
+@operator_only
+async def render_publish_progress(turn: Turn) -> None:
+    commitment = await _publish_target(turn)
+    if commitment is None:
+        await turn.goto("publish")
+        return
+    turn.say(
+        turn.t("plan-op-publish-progress", current=commitment.progress),
+        [
+            [Button(turn.t("plan-op-keep", value=f"{commitment.progress}%"), "pp:keep")],
+            turn.nav_row(),
+        ],
+    )
+
+
+@operator_only
+async def on_publish_progress_button(turn: Turn, payload: str) -> None:
+    if payload == "pp:keep":
+        turn.set(progress=None)
+        await turn.goto("publish_text")
+
+
+@operator_only
+async def on_publish_progress_text(turn: Turn, text: str) -> None:
+    value = text.strip().rstrip("%").strip()
+    if not value.isdigit() or not 0 <= int(value) <= 100:
+        turn.say(turn.t("plan-op-bad-percent"))
+        await turn.goto("publish_progress")
+        return
+    turn.set(progress=int(value))
+    await turn.goto("publish_text")
+
+
+@operator_only
+async def render_publish_text(turn: Turn) -> None:
+    turn.say(turn.t("plan-op-publish-text", limit=COMMENT_LIMIT), [turn.nav_row()])
+
+
+@operator_only
+async def on_publish_text(turn: Turn, text: str) -> None:
+    turn.set(text=text)
+    await turn.goto("publish_confirm")
+
+
+@operator_only
+async def render_publish_confirm(turn: Turn) -> None:
+    commitment = await _publish_target(turn)
+    text = turn.get("text")
+    if commitment is None or not isinstance(text, str):
+        await turn.goto("publish")
+        return
+    status = turn.get("status") or commitment.status
+    progress = _int(turn.get("progress"))
+    followers = await PlanRepo(turn.session).followers(commitment.id)
+    turn.say(
+        turn.t(
+            "plan-op-publish-preview",
+            commitment=commitment_title(turn, commitment),
+            status=status_name(turn, str(status)),
+            bar=progress_bar(commitment.progress if progress is None else progress),
+            text=text,
+            followers=len(followers),
+        ),
+        [
+            [
+                Button(turn.t("plan-op-btn-confirm"), "confirm"),
+                Button(turn.t("plan-op-btn-cancel"), "cancel"),
+            ],
+            turn.nav_row(),
+        ],
+    )
+
+
+@operator_only
+async def on_publish_confirm(turn: Turn, payload: str) -> None:
+    if payload == "cancel":
+        turn.say(turn.t("plan-op-cancelled"))
+        await turn.goto("start")
+        return
+    commitment = await _publish_target(turn)
+    text = turn.get("text")
+    if payload != "confirm" or commitment is None or not isinstance(text, str):
+        await turn.goto("publish")
+        return
+    status = turn.get("status")
+    repo = PlanRepo(turn.session)
+    update = await repo.publish_update(
+        commitment,
+        text={"uk": text, "en": text},
+        status=status if status in OGP_STATUSES else None,
+        progress=_int(turn.get("progress")),
+        author=turn.actor,
+        today=turn.now.astimezone(turn.engine.i18n.zone).date(),
+        now=turn.now,
+    )
+    followers = await repo.followers(commitment.id)
+    await enqueue(
+        turn.session,
+        [
+            Notification(
+                resident_id=r.id,
+                channel=r.channel,
+                user_id=r.user_id,
+                kind="plan-update",
+                dedup_key=f"plan-update:{update.id}:{r.id}",
+                template_key="plan-notify-update",
+                template_args={
+                    "number": commitment.number,
+                    "status": commitment.status,
+                    "progress": commitment.progress,
+                    "text": text,
+                },
+                buttons=((OutboxButton("plan-btn-unfollow", f"g:unfollow:{commitment.code}"),),),
+                category=f"plan:{commitment.code}",
+            )
+            for r in followers
+        ],
+    )
+    turn.audit("plan-publish", commitment.code, update=update.key, followers=len(followers))
+    turn.set(code=None, status=None, progress=None, text=None)
+    turn.say(turn.t("plan-op-published", count=len(followers)))
+    await turn.goto("start")
+
+
+# --- polls -----------------------------------------------------------------------------
+async def _op_poll(turn: Turn) -> Poll | None:
+    poll_id = _int(turn.get("poll_id"))
+    return await PlanRepo(turn.session).poll(poll_id) if poll_id is not None else None
+
+
+@operator_only
+async def render_polls(turn: Turn) -> None:
+    polls = await PlanRepo(turn.session).polls(include_drafts=True)
+    rows: list[list[AnyButton]] = [
+        [
+            Button(
+                f"[{turn.t('plan-op-poll-state', state=p.state)}] "
+                + localized(p.question, turn.locale),
+                f"op:{p.id}",
+            )
+        ]
+        for p in polls
+    ]
+    rows.append([Button(turn.t("plan-op-btn-new-poll"), "new")])
+    rows.append(turn.nav_row())
+    turn.say(turn.t("plan-op-polls-title"), rows)
+
+
+@operator_only
+async def on_polls(turn: Turn, payload: str) -> None:
+    if payload == "new":
+        turn.set(question=None, options=None)
+        await turn.goto("new_question")
+    elif payload.startswith("op:") and payload[3:].isdigit():
+        turn.set(poll_id=int(payload[3:]))
+        await turn.goto("poll")
+
+
+@operator_only
+async def render_poll(turn: Turn) -> None:
+    poll = await _op_poll(turn)
+    if poll is None:
+        await turn.goto("polls")
+        return
+    lines = [
+        localized(poll.question, turn.locale),
+        turn.t("plan-op-poll-state-line", state=poll.state),
+    ]
+    when = poll_period(turn, poll)
+    if when:
+        lines.append(when)
+    lines.append("")
+    lines.append(results_text(turn, await PlanRepo(turn.session).results(poll.id)))
+    rows: list[list[AnyButton]] = []
+    if not poll.accepts_votes(turn.now):
+        rows.append([Button(turn.t("plan-op-btn-open"), "open")])
+    if poll.state == POLL_OPEN:
+        rows.append([Button(turn.t("plan-op-btn-close"), "close")])
+    rows.append(turn.nav_row())
+    turn.say("\n".join(lines), rows)
+
+
+@operator_only
+async def on_poll(turn: Turn, payload: str) -> None:
+    poll = await _op_poll(turn)
+    if poll is None:
+        await turn.goto("polls")
+        return
+    repo = PlanRepo(turn.session)
+    if payload == "open":
+        await repo.open_poll(poll, turn.now)
+        turn.audit("plan-poll-open", poll.code)
+        turn.say(turn.t("plan-op-poll-opened", link=f"p{poll.id}"))
+    elif payload == "close":
+        await repo.close_poll(poll, turn.now)
+        turn.audit("plan-poll-close", poll.code)
+        turn.say(turn.t("plan-op-poll-closed"))
+    await turn.goto("poll")
+
+
+@operator_only
+async def render_new_question(turn: Turn) -> None:
+    turn.say(turn.t("plan-op-new-question", limit=QUESTION_LIMIT), [turn.nav_row()])
+
+
+@operator_only
+async def on_new_question(turn: Turn, text: str) -> None:
+    turn.set(question=text)
+    await turn.goto("new_options")
+
+
+@operator_only
+async def render_new_options(turn: Turn) -> None:
+    turn.say(turn.t("plan-op-new-options", limit=OPTION_LIMIT), [turn.nav_row()])
+
+
+@operator_only
+async def on_new_options(turn: Turn, text: str) -> None:
+    options = [line.strip() for line in text.splitlines() if line.strip()]
+    if not 2 <= len(options) <= 10 or any(len(o) > OPTION_LIMIT for o in options):
+        turn.say(turn.t("plan-op-bad-options", count=len(options), limit=OPTION_LIMIT))
+        await turn.goto("new_options")
+        return
+    turn.set(options=options)
+    await turn.goto("new_closes")
+
+
+@operator_only
+async def render_new_closes(turn: Turn) -> None:
+    turn.say(
+        turn.t("plan-op-new-closes"),
+        [[Button(turn.t("plan-op-btn-no-end"), "noend")], turn.nav_row()],
+    )
+
+
+def _parse_day_end(turn: Turn, text: str) -> datetime | None:
+    """`31.12.2026` → the end of that day in Kyiv; None when not a future date."""
+    match = DATE.match(text)
+    if match is None:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        start = datetime(year, month, day, tzinfo=turn.engine.i18n.zone)
+    except ValueError:
+        return None
+    end = datetime.combine(start.date() + timedelta(days=1), time(0), turn.engine.i18n.zone)
+    return end if end > turn.now else None
+
+
+async def _create_poll(turn: Turn, closes_at: datetime | None) -> None:
+    question = turn.get("question")
+    options = turn.get("options")
+    if not isinstance(question, str) or not isinstance(options, list):
+        await turn.goto("new_question")
+        return
+    poll = await PlanRepo(turn.session).create_poll(
+        {"uk": question, "en": question},
+        [{"uk": str(o), "en": str(o)} for o in options],
+        closes_at=closes_at,
+        author=turn.actor,
+        now=turn.now,
+    )
+    turn.audit("plan-poll-create", poll.code)
+    turn.set(poll_id=poll.id, question=None, options=None)
+    turn.say(turn.t("plan-op-poll-created"))
+    await turn.goto("poll")
+
+
+@operator_only
+async def on_new_closes_text(turn: Turn, text: str) -> None:
+    closes_at = _parse_day_end(turn, text)
+    if closes_at is None:
+        turn.say(turn.t("plan-op-bad-date"))
+        await turn.goto("new_closes")
+        return
+    await _create_poll(turn, closes_at)
+
+
+@operator_only
+async def on_new_closes_button(turn: Turn, payload: str) -> None:
+    if payload == "noend":
+        await _create_poll(turn, None)
+
+
+# --- entry -----------------------------------------------------------------------------
+async def operator_command(turn: Turn, _args: str) -> None:
+    if not turn.is_operator:
+        await refuse(turn, "/operator")
+        return
+    await turn.start(FLOW)
+
+
+OPERATOR_FLOW = Flow(
+    FLOW,
+    {
+        "start": Screen(render_start, on_button=on_start),
+        "inbox": Screen(render_inbox, on_button=on_inbox, back="start"),
+        "item": Screen(render_item, on_button=on_item, back="inbox"),
+        "answer": Screen(
+            render_answer, on_text=on_answer_text, text_limit=COMMENT_LIMIT, back="item"
+        ),
+        "publish": Screen(render_publish, on_button=on_publish, back="start"),
+        "publish_status": Screen(
+            render_publish_status, on_button=on_publish_status, back="publish"
+        ),
+        "publish_progress": Screen(
+            render_publish_progress,
+            on_button=on_publish_progress_button,
+            on_text=on_publish_progress_text,
+            text_limit=10,
+            back="publish_status",
+        ),
+        "publish_text": Screen(
+            render_publish_text,
+            on_text=on_publish_text,
+            text_limit=COMMENT_LIMIT,
+            back="publish_progress",
+        ),
+        "publish_confirm": Screen(
+            render_publish_confirm, on_button=on_publish_confirm, back="publish_text"
+        ),
+        "polls": Screen(render_polls, on_button=on_polls, back="start"),
+        "poll": Screen(render_poll, on_button=on_poll, back="polls"),
+        "new_question": Screen(
+            render_new_question, on_text=on_new_question, text_limit=QUESTION_LIMIT, back="polls"
+        ),
+        "new_options": Screen(
+            render_new_options, on_text=on_new_options, text_limit=1500, back="new_question"
+        ),
+        "new_closes": Screen(
+            render_new_closes,
+            on_text=on_new_closes_text,
+            on_button=on_new_closes_button,
+            text_limit=20,
+            back="new_options",
+        ),
+    },
+    operator_only=True,
+)
+
+
+def register(registry: Registry) -> None:
+    registry.add_flow(OPERATOR_FLOW)
+    registry.add_interrupt("operator", operator_command)
