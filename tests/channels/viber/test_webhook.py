@@ -8,11 +8,14 @@ import asyncio
 from sqlalchemy import func, select
 
 from bot.channels.viber.messages import BUTTON_PREFIX
+from bot.config import Settings
 from bot.core.dialog import Turn
+from storage.db import Database
 from storage.models import InboundEvent, Resident
 from storage.models.viber import ViberMessageStatus
-from tests.channels.viber.client import ViberResident, ViberService
-from tests.fakes.viber_api import Callbacks, check_message, encode, sign
+from tests.channels.viber.client import ViberResident, ViberService, start_service
+from tests.channels.viber.conftest import viber_settings
+from tests.fakes.viber_api import Callbacks, FakeViberApi, check_message, encode, sign
 
 
 async def _count(service: ViberService, model: type) -> int:
@@ -221,3 +224,19 @@ async def test_a_signed_body_that_is_not_a_callback_is_a_bad_request(viber: Vibe
     for body in (b"not json", b"[]", encode({"event": "message", "timestamp": 1})):
         assert (await viber.post_raw(body, sign(body))).status == 400
     assert await _count(viber, InboundEvent) == 0
+
+
+async def test_a_database_that_is_down_answers_503_so_viber_retries(
+    settings: Settings, fake_viber: FakeViberApi
+) -> None:
+    down = Database("postgresql+asyncpg://postgres@127.0.0.1:1/svoi")  # nothing listens there
+    service = await start_service(viber_settings(settings, fake_viber), down, fake_viber)
+    try:
+        posted = await service.post(Callbacks("patient==").text("/start"))
+        status = await service.post(Callbacks("patient==").delivered(5_409_318_127_644_810_000))
+    finally:
+        await service.close()
+        await down.dispose()
+    assert posted.status == 503
+    assert status.status == 503
+    assert fake_viber.calls == []
