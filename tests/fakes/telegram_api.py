@@ -364,6 +364,14 @@ class FakeTelegramAPI:
         return web.json_response(body, status=status)
 
     # --- methods ---------------------------------------------------------------------
+    @staticmethod
+    def file(call: ApiCall, key: str) -> UploadedFile | None:
+        """A file sent directly in `key`, or by `attach://<name>` reference (aiogram's way)."""
+        reference = str(call.params.get(key, ""))
+        if reference.startswith("attach://"):
+            return call.files.get(reference.removeprefix("attach://"))
+        return call.files.get(key)
+
     def _check_text(self, call: ApiCall, key: str = "text") -> str:
         raw = str(call.params.get(key, ""))
         plain = raw
@@ -461,7 +469,7 @@ class FakeTelegramAPI:
         return self._message(call, location=location, venue=venue)
 
     async def _m_sendDocument(self, call: ApiCall) -> Any:
-        upload = call.files.get("document")
+        upload = self.file(call, "document")
         if upload is None:
             raise _ApiError(400, "Bad Request: there is no document in the request")
         document = {

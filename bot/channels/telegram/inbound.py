@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update, User
 
 from bot.core.messages import Address, Contact, Incoming, Kind, Lifecycle, Location
@@ -65,7 +66,9 @@ def _from_message(update_id: int, message: Message) -> Incoming | None:
         name = " ".join(part for part in (shared.first_name, shared.last_name) if part)
         contact = Contact(phone=shared.phone_number, name=name, own=shared.user_id == user.id)
         return Incoming(address, Kind.CONTACT, contact=contact, **extra)  # type: ignore[arg-type]
-    return Incoming(address, Kind.UNSUPPORTED, media=str(message.content_type), **extra)  # type: ignore[arg-type]
+    content = message.content_type
+    media = content.value if isinstance(content, ContentType) else str(content)
+    return Incoming(address, Kind.UNSUPPORTED, media=media, **extra)  # type: ignore[arg-type]
 
 
 def _from_callback(update_id: int, query: CallbackQuery) -> Inbound:
