@@ -4,7 +4,7 @@ resident's language, the text progress bar, status names, timeline and poll resu
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from bot.core.dialog import Turn
@@ -91,7 +91,12 @@ def results_text(turn: Turn, results: list[OptionResult]) -> str:
 def poll_period(turn: Turn, poll: Poll) -> str:
     zone = turn.engine.i18n.zone
     start = poll.opens_at.astimezone(zone).date() if poll.opens_at else None
-    end = poll.closes_at.astimezone(zone).date() if poll.closes_at else None
+    # closes_at is the first moment voting is over: the last day shown is the one before it.
+    end = (
+        (poll.closes_at - timedelta(microseconds=1)).astimezone(zone).date()
+        if poll.closes_at
+        else None
+    )
     if start and end:
         return turn.t("plan-poll-period", start=turn.t.date(start), end=turn.t.date(end))
     if start:

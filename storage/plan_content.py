@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -292,8 +292,9 @@ class _Checker:
         self.error(self.line(m, key), f"{where}.{key}: expected a date YYYY-MM-DD")
         return None
 
-    def moment(self, m: _Map, key: str, where: str) -> datetime | None:
-        """A date (midnight in Kyiv) or a timestamp with its offset; stored in UTC."""
+    def moment(self, m: _Map, key: str, where: str, *, end_of_day: bool = False) -> datetime | None:
+        """A timestamp with its offset, or a date in Kyiv: its start, or for an end (the
+        last day of voting) the midnight after it. Stored in UTC."""
         value = m.get(key)
         if value is None:
             return None
@@ -303,7 +304,8 @@ class _Checker:
                 return None
             return value
         if isinstance(value, date):
-            return datetime.combine(value, time(0), KYIV)
+            day = value + timedelta(days=1) if end_of_day else value
+            return datetime.combine(day, time(0), KYIV)
         self.error(self.line(m, key), f"{where}.{key}: expected a date or a timestamp")
         return None
 
@@ -456,7 +458,7 @@ def _check_poll(c: _Checker, raw: Any, line: int, where: str) -> PollSpec | None
         ("code", "question", "state", "options"),
     )
     opens_at = c.moment(m, "opens", where)
-    closes_at = c.moment(m, "closes", where)
+    closes_at = c.moment(m, "closes", where, end_of_day=True)
     if opens_at and closes_at and closes_at <= opens_at:
         c.error(c.line(m, "closes"), f"{where}.closes: not after opens")
     commitment = m.get("commitment")

@@ -38,9 +38,10 @@ async def _ready(db: Database) -> None:
 
 
 async def import_file(
-    db: Database, path: Path, *, dry_run: bool = False, out: TextIO = sys.stdout
+    db: Database, path: Path, *, dry_run: bool = False, out: TextIO | None = None
 ) -> int:
     """Validate and import; prints the errors (to `out`) or what changed. Exit code."""
+    out = out or sys.stdout
     try:
         content = read_file(path)
         async with db.transaction() as session:
