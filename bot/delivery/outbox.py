@@ -11,9 +11,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.base import utcnow
+from storage.models.delivery import DeliveryMute
 from storage.models.outbox import PENDING, OutboxMessage
 from storage.repos.common import insert_ignoring_conflicts
 
@@ -74,12 +76,29 @@ class Notification:
         }
 
 
+async def _muted(session: AsyncSession, chunk: Sequence[Notification]) -> set[tuple[int, str]]:
+    ids = {n.resident_id for n in chunk if n.resident_id is not None and n.category}
+    if not ids:
+        return set()
+    result = await session.execute(
+        select(DeliveryMute.resident_id, DeliveryMute.category).where(
+            DeliveryMute.resident_id.in_(sorted(ids))
+        )
+    )
+    return {(resident_id, category) for resident_id, category in result}
+
+
 async def enqueue(session: AsyncSession, notifications: Sequence[Notification]) -> int:
-    """Insert in bulk, skipping rows whose `dedup_key` exists; returns how many were new."""
+    """Insert in bulk, skipping rows whose `dedup_key` exists and residents who muted the
+    notification's category; returns how many were new."""
     now = utcnow()
     inserted = 0
     for start in range(0, len(notifications), CHUNK):
-        rows = [n.row(now) for n in notifications[start : start + CHUNK]]
+        chunk = notifications[start : start + CHUNK]
+        muted = await _muted(session, chunk)
+        rows = [n.row(now) for n in chunk if (n.resident_id, n.category) not in muted]
+        if not rows:
+            continue
         result = await session.execute(
             insert_ignoring_conflicts(session, OutboxMessage)
             .values(rows)

@@ -1,0 +1,439 @@
+"""Operator broadcasts: audiences, counting, enqueuing, progress, cancelling and the report.
+
+Shared by the chat dialog (dialogs/broadcast.py) and the CLI (`python -m bot broadcast`).
+A broadcast's messages are outbox rows with `broadcast_id`, inserted by one
+`INSERT … SELECT` from the residents table (100,000 recipients in one statement).
+
+Audiences: everyone; residents of one language; followers of a plan commitment; residents
+subscribed to a waste zone. The last two read tables other features own (`plan_follows`
+with `plan_commitments`, `waste_subscriptions` with `waste_zones`); they are looked up in
+`Base.metadata.tables` and the audience is simply unavailable when a table or an expected
+column (`resident_id`, `commitment_id` / `zone_id`, `code`) is missing.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Integer,
+    String,
+    Table,
+    cast,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql import Select
+
+from bot.delivery.outbox import Notification, enqueue
+from storage.db import Database
+from storage.models import Base, OutboxMessage, Resident
+from storage.models.base import UTCDateTime, utcnow
+from storage.models.delivery import (
+    CANCELLED,
+    DONE,
+    SCHEDULED,
+    SENDING,
+    DeliveryBroadcast,
+    DeliveryMute,
+)
+from storage.models.outbox import FAILED, PENDING, SENT, SKIPPED, UNKNOWN
+from storage.models.outbox import SENDING as ROW_SENDING
+from storage.repos.delivery import DeliveryRepo
+
+log = logging.getLogger(__name__)
+
+CATEGORY = "broadcast"
+KIND = "broadcast"
+EVERYONE = "everyone"
+LANGUAGE = "language"
+FOLLOWERS = "followers"
+ZONE = "zone"
+AUDIENCES = (EVERYONE, LANGUAGE, FOLLOWERS, ZONE)
+URGENT_PRIORITY = 10
+REPORT_PRIORITY = 5
+# Channels that can be sent to proactively; the local console has no sender.
+NOT_DELIVERABLE = frozenset({"console"})
+
+
+@dataclass(frozen=True, slots=True)
+class Audience:
+    kind: str = EVERYONE
+    value: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """What an operator composed: text, an optional link button, an audience."""
+
+    text: str
+    audience: Audience = Audience()
+    link_label: str | None = None
+    link_url: str | None = None
+    urgent: bool = False
+
+    def buttons(self) -> list[list[dict[str, str]]]:
+        if self.link_label and self.link_url:
+            return [[{"label": self.link_label, "url": self.link_url}]]
+        return []
+
+
+@dataclass(frozen=True, slots=True)
+class Progress:
+    total: int
+    sent: int
+    blocked: int
+    failed: int
+    waiting: int
+    other_skipped: int
+
+    @property
+    def done(self) -> int:
+        return self.total - self.waiting
+
+
+class AudienceUnavailable(Exception):
+    """The audience needs a table or a value that does not exist."""
+
+
+def _table(name: str, *columns: str) -> Table | None:
+    table = Base.metadata.tables.get(name)
+    if table is None or any(column not in table.c for column in columns):
+        return None
+    return table
+
+
+def available_audiences() -> list[str]:
+    """Audiences this installation can offer (the plan and waste features are optional)."""
+    kinds = [EVERYONE, LANGUAGE]
+    if _table("plan_follows", "resident_id", "commitment_id") is not None and _table(
+        "plan_commitments", "id", "code"
+    ):
+        kinds.append(FOLLOWERS)
+    if _table("waste_subscriptions", "resident_id", "zone_id") is not None and _table(
+        "waste_zones", "id", "code"
+    ):
+        kinds.append(ZONE)
+    return kinds
+
+
+async def audience_choices(session: AsyncSession, kind: str, locale: str) -> list[tuple[str, str]]:
+    """(value, label) pairs an operator picks from: commitments or waste zones."""
+    if kind == FOLLOWERS and FOLLOWERS in available_audiences():
+        table = _table("plan_commitments", "id", "code")
+        assert table is not None
+        title = table.c.get("title")
+        rows = await session.execute(
+            select(table.c.code, title if title is not None else table.c.code).order_by(
+                table.c.code
+            )
+        )
+        return [(str(code), _localized(label, locale, str(code))) for code, label in rows]
+    if kind == ZONE and ZONE in available_audiences():
+        table = _table("waste_zones", "id", "code")
+        assert table is not None
+        name = table.c.get(f"name_{locale}") or table.c.get("name_uk") or table.c.code
+        rows = await session.execute(select(table.c.code, name).order_by(table.c.code))
+        return [(str(code), str(label or code)) for code, label in rows]
+    return []
+
+
+def _localized(value: Any, locale: str, fallback: str) -> str:
+    if isinstance(value, dict):
+        return str(value.get(locale) or value.get("uk") or fallback)
+    return str(value or fallback)
+
+
+async def _resolve(session: AsyncSession, table_name: str, code: str) -> int:
+    table = _table(table_name, "id", "code")
+    if table is None:
+        raise AudienceUnavailable(table_name)
+    found = (await session.execute(select(table.c.id).where(table.c.code == code))).scalar()
+    if found is None:
+        raise AudienceUnavailable(f"{table_name}:{code}")
+    return int(found)
+
+
+async def audience_query(
+    session: AsyncSession, audience: Audience, channels: Sequence[str]
+) -> Select[int, str, str]:
+    """Active residents of the audience on deliverable channels who did not mute broadcasts."""
+    muted = exists().where(
+        DeliveryMute.resident_id == Resident.id, DeliveryMute.category == CATEGORY
+    )
+    query = select(Resident.id, Resident.channel, Resident.user_id).where(
+        Resident.is_active.is_(True),
+        Resident.channel.in_([c for c in channels if c not in NOT_DELIVERABLE]),
+        ~muted,
+    )
+    if audience.kind == EVERYONE:
+        return query
+    if audience.kind == LANGUAGE:
+        return query.where(Resident.locale == (audience.value or ""))
+    if audience.kind == FOLLOWERS and FOLLOWERS in available_audiences():
+        follows = _table("plan_follows", "resident_id", "commitment_id")
+        assert follows is not None
+        commitment = await _resolve(session, "plan_commitments", audience.value or "")
+        return query.where(
+            Resident.id.in_(
+                select(follows.c.resident_id).where(follows.c.commitment_id == commitment)
+            )
+        )
+    if audience.kind == ZONE and ZONE in available_audiences():
+        subs = _table("waste_subscriptions", "resident_id", "zone_id")
+        assert subs is not None
+        zone = await _resolve(session, "waste_zones", audience.value or "")
+        condition = subs.c.zone_id == zone
+        if "paused" in subs.c:
+            condition = condition & subs.c.paused.is_(False)
+        return query.where(Resident.id.in_(select(subs.c.resident_id).where(condition)))
+    raise AudienceUnavailable(audience.kind)
+
+
+async def count_by_channel(
+    session: AsyncSession, audience: Audience, channels: Sequence[str]
+) -> dict[str, int]:
+    query = (await audience_query(session, audience, channels)).subquery()
+    rows = await session.execute(select(query.c.channel, func.count()).group_by(query.c.channel))
+    return {channel: int(count) for channel, count in rows}
+
+
+def viber_cost(counts: dict[str, int], price: float) -> float:
+    return round(counts.get("viber", 0) * price, 2)
+
+
+async def create(
+    session: AsyncSession,
+    draft: Draft,
+    *,
+    author: tuple[str, str] | None,
+    scheduled_at: datetime | None = None,
+) -> DeliveryBroadcast:
+    now = utcnow()
+    broadcast = DeliveryBroadcast(
+        author_channel=author[0] if author else None,
+        author_user_id=author[1] if author else None,
+        text=draft.text,
+        link_label=draft.link_label,
+        link_url=draft.link_url,
+        audience=draft.audience.kind,
+        audience_value=draft.audience.value,
+        urgent=draft.urgent,
+        status=SCHEDULED,
+        recipients=0,
+        scheduled_at=scheduled_at or now,
+        created_at=now,
+    )
+    session.add(broadcast)
+    await session.flush()
+    return broadcast
+
+
+def draft_of(broadcast: DeliveryBroadcast) -> Draft:
+    return Draft(
+        text=broadcast.text,
+        audience=Audience(broadcast.audience, broadcast.audience_value),
+        link_label=broadcast.link_label,
+        link_url=broadcast.link_url,
+        urgent=broadcast.urgent,
+    )
+
+
+async def start(session: AsyncSession, broadcast_id: int, channels: Sequence[str]) -> int | None:
+    """Enqueue a scheduled broadcast's messages; None when another instance started it (or
+    it was cancelled). Safe to call from several instances at once."""
+    now = utcnow()
+    won = await session.execute(
+        update(DeliveryBroadcast)
+        .where(DeliveryBroadcast.id == broadcast_id, DeliveryBroadcast.status == SCHEDULED)
+        .values(status=SENDING, started_at=now)
+    )
+    if not getattr(won, "rowcount", 0):
+        return None
+    broadcast = await session.get(DeliveryBroadcast, broadcast_id, populate_existing=True)
+    assert broadcast is not None
+    draft = draft_of(broadcast)
+    try:
+        audience = (await audience_query(session, draft.audience, channels)).subquery()
+    except AudienceUnavailable as exc:
+        log.warning("broadcast %s: audience unavailable (%s)", broadcast_id, exc)
+        broadcast.recipients = 0
+        return 0
+    outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]
+    rows = select(
+        (literal(f"broadcast:{broadcast_id}:") + cast(audience.c.id, String)).label("dedup_key"),
+        audience.c.id,
+        audience.c.channel,
+        audience.c.user_id,
+        literal(KIND, String),
+        literal(CATEGORY, String),
+        literal(URGENT_PRIORITY if draft.urgent else 0, Integer),
+        literal(draft.urgent, Boolean),
+        null(),
+        literal({}, JSON),
+        literal(draft.text, String),
+        literal(draft.buttons(), JSON),
+        literal(PENDING, String),
+        literal(0, Integer),
+        literal(now, UTCDateTime),
+        literal(broadcast_id, Integer),
+        literal(now, UTCDateTime),
+    ).where(audience.c.id.is_not(None))
+    columns = [
+        "dedup_key",
+        "resident_id",
+        "channel",
+        "user_id",
+        "kind",
+        "category",
+        "priority",
+        "urgent",
+        "template_key",
+        "template_args",
+        "text",
+        "buttons",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "broadcast_id",
+        "created_at",
+    ]
+    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
+    module: Any = postgresql if dialect == "postgresql" else sqlite
+    result = await session.execute(
+        module.insert(outbox).from_select(columns, rows).on_conflict_do_nothing()
+    )
+    broadcast.recipients = int(getattr(result, "rowcount", 0) or 0)
+    return broadcast.recipients
+
+
+async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
+    repo = DeliveryRepo(session)
+    counts = await repo.broadcast_counts(broadcast_id)
+    blocked = await repo.blocked_in_broadcast(broadcast_id)
+    skipped = counts.get(SKIPPED, 0)
+    return Progress(
+        total=sum(counts.values()),
+        sent=counts.get(SENT, 0),
+        blocked=blocked,
+        failed=counts.get(FAILED, 0) + counts.get(UNKNOWN, 0),
+        waiting=counts.get(PENDING, 0) + counts.get(ROW_SENDING, 0),
+        other_skipped=skipped - blocked,
+    )
+
+
+async def cancel(session: AsyncSession, broadcast_id: int) -> bool:
+    """Stop a scheduled or running broadcast: its pending messages are skipped (messages
+    already being sent finish). False when it had already finished or does not exist."""
+    result = await session.execute(
+        update(DeliveryBroadcast)
+        .where(
+            DeliveryBroadcast.id == broadcast_id,
+            DeliveryBroadcast.status.in_((SCHEDULED, SENDING)),
+        )
+        .values(status=CANCELLED, finished_at=utcnow())
+    )
+    if not getattr(result, "rowcount", 0):
+        return False
+    await DeliveryRepo(session).skip_pending_of_broadcast(broadcast_id, "cancelled")
+    return True
+
+
+async def recent(session: AsyncSession, limit: int = 5) -> list[DeliveryBroadcast]:
+    rows = await session.execute(
+        select(DeliveryBroadcast).order_by(DeliveryBroadcast.id.desc()).limit(limit)
+    )
+    return list(rows.scalars())
+
+
+async def _report(session: AsyncSession, broadcast: DeliveryBroadcast, result: Progress) -> None:
+    if not broadcast.author_channel or not broadcast.author_user_id:
+        return
+    author = (
+        await session.execute(
+            select(Resident.id).where(
+                Resident.channel == broadcast.author_channel,
+                Resident.user_id == broadcast.author_user_id,
+            )
+        )
+    ).scalar()
+    await enqueue(
+        session,
+        [
+            Notification(
+                resident_id=author,
+                channel=broadcast.author_channel,
+                user_id=broadcast.author_user_id,
+                kind="report",
+                dedup_key=f"broadcast-report:{broadcast.id}",
+                template_key="delivery-report",
+                template_args={
+                    "id": broadcast.id,
+                    "total": result.total,
+                    "sent": result.sent,
+                    "blocked": result.blocked,
+                    "failed": result.failed,
+                    "skipped": result.other_skipped,
+                },
+                priority=REPORT_PRIORITY,
+                urgent=True,
+            )
+        ],
+    )
+
+
+async def tick(db: Database, channels: Sequence[str], now: datetime | None = None) -> None:
+    """Start broadcasts whose time has come; close finished ones and report to the author.
+    Harmless when several instances run it at once (guarded status changes, unique keys)."""
+    moment = now or utcnow()
+    async with db.transaction() as session:
+        due = list(
+            (
+                await session.execute(
+                    select(DeliveryBroadcast.id).where(
+                        DeliveryBroadcast.status == SCHEDULED,
+                        DeliveryBroadcast.scheduled_at <= moment,
+                    )
+                )
+            ).scalars()
+        )
+        running = list(
+            (
+                await session.execute(
+                    select(DeliveryBroadcast.id).where(DeliveryBroadcast.status == SENDING)
+                )
+            ).scalars()
+        )
+    for broadcast_id in due:
+        async with db.transaction() as session:
+            count = await start(session, broadcast_id, channels)
+        if count is not None:
+            log.info("broadcast %s started: %s recipients", broadcast_id, count)
+    for broadcast_id in running:
+        async with db.transaction() as session:
+            result = await progress(session, broadcast_id)
+            if result.waiting:
+                continue
+            closed = await session.execute(
+                update(DeliveryBroadcast)
+                .where(DeliveryBroadcast.id == broadcast_id, DeliveryBroadcast.status == SENDING)
+                .values(status=DONE, finished_at=utcnow())
+            )
+            if not getattr(closed, "rowcount", 0):
+                continue
+            broadcast = await session.get(DeliveryBroadcast, broadcast_id)
+            assert broadcast is not None
+            await _report(session, broadcast, result)
+            log.info("broadcast %s done: %s", broadcast_id, result)

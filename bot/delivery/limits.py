@@ -1,0 +1,125 @@
+"""Rate limits of one channel token: a total rate, a minimum gap per chat, and pauses.
+
+The total rate is spaced evenly (a GCRA without burst: one slot every 1/rate seconds), and a
+log of real start times makes sure no one-second window ever holds more than `rate` starts,
+even when a busy event loop wakes several waiting sends at once. A chat's next send waits
+`chat_interval` after its previous one. A 429 pauses the whole token until `retry_after` has
+passed. Time comes from a `Clock`, so the benchmark can run the same limiter on a compressed
+clock.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import math
+import time
+from collections import OrderedDict, deque
+
+
+class Clock:
+    """Monotonic seconds and sleeping, in real time."""
+
+    def now(self) -> float:
+        return time.monotonic()
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds))
+
+
+class ScaledClock(Clock):
+    """A compressed clock: `scale` virtual seconds pass per real second."""
+
+    def __init__(self, scale: float) -> None:
+        self.scale = scale
+        self._origin = time.monotonic()
+
+    def now(self) -> float:
+        return (time.monotonic() - self._origin) * self.scale
+
+    async def sleep(self, seconds: float) -> None:
+        await asyncio.sleep(max(0.0, seconds) / self.scale)
+
+
+class TokenLimiter:
+    """Hands out send times for one token; `acquire` returns when a send may start."""
+
+    # Chats last sent to longer ago than their interval no longer constrain anything; the
+    # table is trimmed to this many entries so a 100,000-recipient broadcast stays small.
+    MAX_TRACKED_CHATS = 50_000
+
+    def __init__(
+        self, rate_per_second: float, chat_interval: float = 0.0, clock: Clock | None = None
+    ) -> None:
+        self.interval = 1.0 / rate_per_second
+        self.chat_interval = chat_interval
+        self.clock = clock or Clock()
+        self._next_slot = 0.0
+        self._paused_until = 0.0
+        self._chat_next: OrderedDict[str, float] = OrderedDict()
+        self._chat_locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._per_window = max(1, math.floor(rate_per_second))
+        self._started: deque[float] = deque()
+
+    @property
+    def paused_until(self) -> float:
+        return self._paused_until
+
+    def paused_for(self) -> float:
+        return max(0.0, self._paused_until - self.clock.now())
+
+    def pause(self, seconds: float) -> None:
+        """The platform said 429: nothing goes out on this token for `seconds`."""
+        until = self.clock.now() + seconds
+        if until > self._paused_until:
+            self._paused_until = until
+        self._next_slot = max(self._next_slot, self._paused_until)
+
+    async def acquire(self, chat: str | None = None) -> None:
+        """Wait for this chat's turn and then for a slot of the token's total rate."""
+        if chat is None or self.chat_interval <= 0:
+            await self._slot()
+            return
+        # One waiter per chat at a time: a second message to the same chat measures its gap
+        # from the moment the first one really started, not from when it asked.
+        lock, waiters = self._chat_locks.get(chat, (asyncio.Lock(), 0))
+        self._chat_locks[chat] = (lock, waiters + 1)
+        try:
+            async with lock:
+                await self.clock.sleep(self._chat_next.get(chat, 0.0) - self.clock.now())
+                await self._slot()
+                self._chat_next[chat] = self.clock.now() + self.chat_interval
+                self._chat_next.move_to_end(chat)
+                self._trim()
+        finally:
+            lock, waiters = self._chat_locks[chat]
+            if waiters <= 1:
+                del self._chat_locks[chat]
+            else:
+                self._chat_locks[chat] = (lock, waiters - 1)
+
+    async def _slot(self) -> None:
+        while True:
+            now = self.clock.now()
+            slot = max(now, self._next_slot, self._paused_until)
+            self._next_slot = slot + self.interval
+            await self.clock.sleep(slot - self.clock.now())
+            now = self.clock.now()
+            if now < self._paused_until:
+                continue  # a pause began while we waited: our slot moves past it
+            # Sleepers woken late by a busy event loop would all go at once; the log of real
+            # start times keeps even such a burst within `rate` per one-second window.
+            while self._started and self._started[0] <= now - 1.0:
+                self._started.popleft()
+            if len(self._started) >= self._per_window:
+                await self.clock.sleep(self._started[0] + 1.0 - now)
+                continue
+            self._started.append(now)
+            return
+
+    def _trim(self) -> None:
+        now = self.clock.now()
+        while len(self._chat_next) > self.MAX_TRACKED_CHATS:
+            chat, due = next(iter(self._chat_next.items()))
+            if due > now:
+                break
+            del self._chat_next[chat]

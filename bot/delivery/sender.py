@@ -1,0 +1,569 @@
+"""The sender of one channel token: claims due outbox rows, renders each in its resident's
+language, sends it through the channel adapter at the platform's limits, and records what
+happened.
+
+    elect (PostgreSQL advisory lock: one sender per token across instances) →
+    return abandoned claims (rows in `sending` past their lease) →
+    loop: claim due rows (quiet hours: urgent only) → skip muted / inactive residents →
+          per row: wait for a rate slot → adapter.deliver → outcome → batched write
+
+Outcomes: SENT → sent with the platform's message id; GONE → resident inactive, row skipped;
+RATE_LIMITED → the whole token pauses for `retry_after` and the row is retried without
+counting an attempt; TRANSIENT → exponential backoff with jitter, failed after
+`max_attempts`; PERMANENT → failed; UNKNOWN (timed out after sending) → unknown, never
+resent; CONFIG → the sender stops sending on this token and the row stays pending.
+
+At most `concurrency` rows are claimed and not yet recorded, so a crash can repeat no more
+than that many messages (a platform has no idempotency key). `stop()` stops claiming, gives
+back rows still waiting for a slot, lets in-flight sends finish and writes their outcomes.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import hashlib
+import logging
+import random
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any, Protocol, runtime_checkable
+
+from sqlalchemy import text
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from bot.core.i18n import I18n
+from bot.core.messages import Reply
+from bot.core.ports import ChannelAdapter, DeliveryResult, DeliveryStatus
+from bot.delivery import content
+from bot.delivery.limits import Clock, TokenLimiter
+from bot.delivery.quiet import QuietHours
+from storage.db import Database
+from storage.models.base import utcnow
+from storage.models.outbox import FAILED, PENDING, SENT, SKIPPED, UNKNOWN
+from storage.repos.delivery import ClaimedRow, DeliveryRepo, lease
+from storage.repos.residents import ResidentRepo
+
+log = logging.getLogger(__name__)
+
+STANDBY = "standby"
+SENDING = "sending"
+HALTED = "halted"
+STOPPED = "stopped"
+
+
+@runtime_checkable
+class BroadcastCapable(Protocol):
+    """A channel that can send one message to many users in one call (Viber's
+    `broadcast_message`, ≤ 300 receivers). It returns either one `DeliveryResult` for the
+    whole call (rate limited, bad token, server error) or a mapping user id → result for
+    the receivers that did not get it; receivers absent from the mapping were sent."""
+
+    async def broadcast(
+        self, user_ids: Sequence[str], reply: Reply
+    ) -> DeliveryResult | Mapping[str, DeliveryResult]: ...
+
+
+@dataclass(frozen=True)
+class SenderConfig:
+    rate_per_second: float
+    chat_interval: float = 1.1
+    concurrency: int = 16
+    max_attempts: int = 5
+    lease_seconds: float = 60.0
+    backoff_base: float = 2.0
+    backoff_cap: float = 900.0
+    default_retry_after: float = 1.0
+    poll_interval: float = 0.5
+    flush_interval: float = 0.05
+    flush_size: int = 200
+    broadcast_batch: int = 0
+    stop_timeout: float = 8.0
+    election_retry: float = 5.0
+    election_check: float = 5.0
+
+
+def lock_key(channel: str, token_id: str = "") -> int:
+    """A stable signed 64-bit advisory-lock key for one channel token."""
+    digest = hashlib.sha256(f"svoi-delivery:{channel}:{token_id}".encode()).digest()
+    return int.from_bytes(digest[:8], "big", signed=True)
+
+
+class Election:
+    """One sender per token: a session-level PostgreSQL advisory lock held on a dedicated
+    connection (autocommit, so it never sits idle in a transaction). SQLite serves a single
+    instance, so the only sender there is always elected."""
+
+    def __init__(self, db: Database, key: int) -> None:
+        self.db = db
+        self.key = key
+        self._conn: AsyncConnection | None = None
+
+    async def acquire(self) -> bool:
+        if self.db.is_sqlite:
+            return True
+        conn = await self.db.engine.connect()
+        try:
+            conn = await conn.execution_options(isolation_level="AUTOCOMMIT")
+            got = (
+                await conn.execute(text("SELECT pg_try_advisory_lock(:key)"), {"key": self.key})
+            ).scalar_one()
+        except Exception:
+            await conn.close()
+            raise
+        if got:
+            self._conn = conn
+            return True
+        await conn.close()
+        return False
+
+    async def alive(self) -> bool:
+        if self.db.is_sqlite:
+            return True
+        if self._conn is None:
+            return False
+        try:
+            await self._conn.execute(text("SELECT 1"))
+        except Exception as exc:  # noqa: BLE001 - a broken connection means the lock is gone
+            log.warning("sender lost its election connection: %s", type(exc).__name__)
+            return False
+        return True
+
+    async def release(self) -> None:
+        conn, self._conn = self._conn, None
+        if conn is None:
+            return
+        try:
+            await conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": self.key})
+        except Exception as exc:  # noqa: BLE001 - closing the connection frees the lock anyway
+            log.warning("advisory unlock failed: %s", type(exc).__name__)
+        finally:
+            await conn.close()
+
+
+class ChannelSender:
+    def __init__(
+        self,
+        db: Database,
+        i18n: I18n,
+        adapter: ChannelAdapter,
+        config: SenderConfig,
+        quiet: QuietHours,
+        *,
+        clock: Clock | None = None,
+        token_id: str = "",
+    ) -> None:
+        self.db = db
+        self.i18n = i18n
+        self.adapter = adapter
+        self.channel = adapter.name
+        self.config = config
+        self.quiet = quiet
+        self.limiter = TokenLimiter(config.rate_per_second, config.chat_interval, clock)
+        self.election = Election(db, lock_key(self.channel, token_id))
+        self.state = STANDBY
+        self.stats: Counter[str] = Counter()
+        self._broadcasts = config.broadcast_batch > 0 and isinstance(adapter, BroadcastCapable)
+        self._capacity = max(config.concurrency, config.broadcast_batch if self._broadcasts else 0)
+        self._stopping = asyncio.Event()
+        self._room = asyncio.Event()
+        self._flush_now = asyncio.Event()
+        self._flush_lock = asyncio.Lock()
+        self._outcomes: list[dict[str, Any]] = []
+        self._gone: list[str] = []
+        self._held: set[int] = set()
+        self._outstanding = 0
+        self._tasks: set[asyncio.Task[None]] = set()
+        self._queued: set[asyncio.Task[Any]] = set()
+
+    # --- lifecycle ---------------------------------------------------------------------
+    async def run(self) -> None:
+        """Serve until `stop()`: stand by until elected, then send."""
+        flusher = asyncio.create_task(self._flush_loop())
+        try:
+            while not self._stopping.is_set():
+                try:
+                    elected = await self.election.acquire()
+                except Exception as exc:  # noqa: BLE001 - the database may be restarting
+                    log.warning("sender %s: election failed: %s", self.channel, exc)
+                    elected = False
+                if not elected:
+                    self.state = STANDBY
+                    await self._sleep(self.config.election_retry)
+                    continue
+                log.info("sender %s elected", self.channel, extra={"channel": self.channel})
+                try:
+                    await self._serve()
+                finally:
+                    await self._drain()
+                    await self.election.release()
+                if self.state == HALTED:
+                    await self._stopping.wait()
+        finally:
+            flusher.cancel()
+            await asyncio.gather(flusher, return_exceptions=True)
+            await self._flush()
+            self.state = STOPPED
+
+    def stop_nowait(self) -> None:
+        """Stop claiming; rows still waiting for a rate slot go back to pending."""
+        self._stopping.set()
+        self._room.set()
+        for task in list(self._queued):
+            task.cancel()
+
+    @property
+    def outstanding(self) -> int:
+        return self._outstanding
+
+    # --- the claim loop ----------------------------------------------------------------
+    async def _serve(self) -> None:
+        self.state = SENDING
+        loop_clock = asyncio.get_running_loop().time
+        await self._reclaim()
+        last_reclaim = last_check = loop_clock()
+        while not self._stopping.is_set() and self.state == SENDING:
+            now = loop_clock()
+            if now - last_check >= self.config.election_check:
+                last_check = now
+                if not await self.election.alive():
+                    self.state = STANDBY
+                    return
+            if now - last_reclaim >= self.config.lease_seconds / 2:
+                last_reclaim = now
+                await self._reclaim()
+            paused = self.limiter.paused_for()
+            if paused > 0:
+                await self._sleep(min(paused, self.config.poll_interval))
+                continue
+            room = self._capacity - self._outstanding
+            if room <= 0:
+                self._room.clear()
+                await self._wait(self._room, self.config.poll_interval)
+                continue
+            try:
+                claimed = await self._claim(room)
+            except Exception:
+                log.exception("sender %s: claim failed", self.channel)
+                await self._sleep(self.config.poll_interval)
+                continue
+            if not claimed:
+                await self._sleep(self.config.poll_interval)
+
+    async def _claim(self, room: int) -> int:
+        now = utcnow()
+        quiet = self.quiet.is_quiet(now)
+        async with self.db.transaction() as session:
+            repo = DeliveryRepo(session)
+            rows = await repo.claim(
+                self.channel,
+                now,
+                room,
+                lease(now, self.config.lease_seconds),
+                urgent_only=quiet,
+            )
+            if not rows:
+                return 0
+            recipients = await repo.recipients(self.channel, (r.user_id for r in rows))
+            mutes = await repo.mutes(r.resident_id for r in recipients.values())
+            skips: list[dict[str, Any]] = []
+            to_send: list[tuple[ClaimedRow, str]] = []
+            for row in rows:
+                recipient = recipients.get(row.user_id)
+                if recipient is not None and not recipient.is_active:
+                    skips.append(self._outcome(row, SKIPPED, row.attempts, error="inactive"))
+                elif recipient is not None and (recipient.resident_id, row.category) in mutes:
+                    skips.append(self._outcome(row, SKIPPED, row.attempts, error="muted"))
+                else:
+                    locale = recipient.locale if recipient else self.i18n.default_locale
+                    to_send.append((row, locale))
+            await repo.record(skips)
+        self.stats["skipped"] += len(skips)
+        self._outstanding += len(to_send)
+        self._held.update(row.id for row, _ in to_send)
+        self._dispatch(to_send)
+        return len(rows)
+
+    def _dispatch(self, rows: list[tuple[ClaimedRow, str]]) -> None:
+        groups: dict[tuple[int, str], list[ClaimedRow]] = {}
+        for row, locale in rows:
+            if self._broadcasts and row.broadcast_id is not None and row.text is not None:
+                groups.setdefault((row.broadcast_id, locale), []).append(row)
+            else:
+                self._spawn(self._send_one(row, locale))
+        size = max(1, self.config.broadcast_batch)
+        for (_, locale), members in groups.items():
+            for start in range(0, len(members), size):
+                self._spawn(self._send_group(members[start : start + size], locale))
+
+    def _spawn(self, coro: Any) -> None:
+        task: asyncio.Task[None] = asyncio.create_task(coro)
+        self._tasks.add(task)
+        self._queued.add(task)
+        task.add_done_callback(self._tasks.discard)
+        task.add_done_callback(self._queued.discard)
+
+    # --- sending -------------------------------------------------------------------------
+    def _replies(self, row: ClaimedRow, locale: str) -> list[Reply]:
+        reply = content.compose(
+            self.i18n,
+            locale,
+            text=row.text,
+            template_key=row.template_key,
+            template_args=row.template_args,
+            buttons=row.buttons,
+            category=row.category,
+        )
+        return content.for_channel(reply, self.adapter.capabilities, self.i18n, locale)
+
+    async def _deliver(self, user_id: str, reply: Reply) -> DeliveryResult:
+        try:
+            return await self.adapter.deliver(user_id, reply)
+        except Exception as exc:
+            log.exception("sender %s: adapter raised", self.channel)
+            return DeliveryResult(DeliveryStatus.TRANSIENT, error=f"adapter: {type(exc).__name__}")
+
+    async def _send_one(self, row: ClaimedRow, locale: str) -> None:
+        me = asyncio.current_task()
+        try:
+            parts = self._replies(row, locale)
+        except Exception as exc:
+            log.exception("sender %s: cannot render outbox row %s", self.channel, row.id)
+            self._settle(row, DeliveryResult(DeliveryStatus.PERMANENT, error=f"render: {exc}"))
+            return
+        result = DeliveryResult(DeliveryStatus.PERMANENT, error="empty message")
+        for index, part in enumerate(parts):
+            while True:
+                try:
+                    await self.limiter.acquire(row.user_id)
+                except asyncio.CancelledError:
+                    if index == 0:  # nothing went out yet: give the row back untouched
+                        self._release(row, "stopped before sending")
+                        return
+                    raise
+                if me is not None:
+                    self._queued.discard(me)
+                try:
+                    result = await self._deliver(row.user_id, part)
+                except asyncio.CancelledError:
+                    # Cut off mid-request at shutdown: it may have arrived, so never resend.
+                    self._settle(row, DeliveryResult(DeliveryStatus.UNKNOWN, error="cut off"))
+                    raise
+                if result.status is not DeliveryStatus.RATE_LIMITED:
+                    break
+                self._rate_limited(result)
+                if self._stopping.is_set() and index == 0:
+                    self._release(row, "rate limited while stopping")
+                    return
+                if me is not None:
+                    self._queued.add(me)
+            if not result.ok:
+                break
+        self._settle(row, result)
+
+    async def _send_group(self, rows: list[ClaimedRow], locale: str) -> None:
+        parts = self._replies(rows[0], locale)
+        if len(parts) != 1:  # a long text the platform splits: one resident at a time
+            for row in rows:
+                await self._send_one(row, locale)
+            return
+        assert isinstance(self.adapter, BroadcastCapable)
+        me = asyncio.current_task()
+        while True:
+            try:
+                await self.limiter.acquire(None)
+            except asyncio.CancelledError:
+                for row in rows:
+                    self._release(row, "stopped before sending")
+                return
+            if me is not None:
+                self._queued.discard(me)
+            try:
+                answer = await self.adapter.broadcast([r.user_id for r in rows], parts[0])
+            except asyncio.CancelledError:
+                for row in rows:
+                    self._settle(row, DeliveryResult(DeliveryStatus.UNKNOWN, error="cut off"))
+                raise
+            except Exception as exc:
+                log.exception("sender %s: broadcast raised", self.channel)
+                answer = DeliveryResult(DeliveryStatus.TRANSIENT, error=type(exc).__name__)
+            if isinstance(answer, DeliveryResult):
+                if answer.status is DeliveryStatus.RATE_LIMITED:
+                    self._rate_limited(answer)
+                    if self._stopping.is_set():
+                        for row in rows:
+                            self._release(row, "rate limited while stopping")
+                        return
+                    if me is not None:
+                        self._queued.add(me)
+                    continue
+                for row in rows:
+                    self._settle(row, answer)
+                return
+            sent = DeliveryResult(DeliveryStatus.SENT)
+            for row in rows:
+                self._settle(row, answer.get(row.user_id, sent))
+            return
+
+    def _rate_limited(self, result: DeliveryResult) -> None:
+        seconds = result.retry_after or self.config.default_retry_after
+        self.stats["rate_limited"] += 1
+        log.warning(
+            "sender %s: rate limited, pausing the token for %.1f s",
+            self.channel,
+            seconds,
+            extra={"channel": self.channel},
+        )
+        self.limiter.pause(seconds)
+
+    # --- outcomes ------------------------------------------------------------------------
+    def _outcome(
+        self,
+        row: ClaimedRow,
+        status: str,
+        attempts: int,
+        *,
+        error: str | None = None,
+        message_id: str | None = None,
+        next_attempt_at: datetime | None = None,
+    ) -> dict[str, Any]:
+        now = utcnow()
+        return {
+            "b_id": row.id,
+            "b_status": status,
+            "b_attempts": attempts,
+            "b_next_attempt_at": next_attempt_at or now,
+            "b_message_id": message_id[:64] if message_id else None,
+            "b_error": error[:500] if error else None,
+            "b_sent_at": now if status == SENT else None,
+        }
+
+    def _release(self, row: ClaimedRow, reason: str) -> None:
+        self.stats["released"] += 1
+        self._add(self._outcome(row, PENDING, row.attempts, error=reason))
+
+    def _settle(self, row: ClaimedRow, result: DeliveryResult) -> None:
+        status = result.status
+        tried = row.attempts + 1
+        if status is DeliveryStatus.SENT:
+            self.stats["sent"] += 1
+            outcome = self._outcome(row, SENT, tried, message_id=result.message_id)
+        elif status is DeliveryStatus.GONE:
+            self.stats["gone"] += 1
+            self._gone.append(row.user_id)
+            outcome = self._outcome(row, SKIPPED, tried, error=f"gone: {result.error or ''}")
+        elif status is DeliveryStatus.UNKNOWN:
+            self.stats["unknown"] += 1
+            outcome = self._outcome(row, UNKNOWN, tried, error=result.error or "timed out")
+        elif status is DeliveryStatus.CONFIG:
+            self._halt(result)
+            self._release(row, f"config: {result.error or ''}")
+            return
+        elif status is DeliveryStatus.TRANSIENT and tried < self.config.max_attempts:
+            self.stats["retried"] += 1
+            outcome = self._outcome(
+                row,
+                PENDING,
+                tried,
+                error=result.error,
+                next_attempt_at=utcnow() + timedelta(seconds=self._backoff(tried)),
+            )
+        else:  # PERMANENT, a TRANSIENT one too many times, or rate limited while stopping
+            self.stats["failed"] += 1
+            outcome = self._outcome(row, FAILED, tried, error=result.error or status.value)
+        self._add(outcome)
+
+    def _backoff(self, attempts: int) -> float:
+        """Exponential with "equal jitter": half fixed, half random, so retries spread out."""
+        ceiling = min(self.config.backoff_cap, self.config.backoff_base * 2.0 ** (attempts - 1))
+        return ceiling / 2 + random.uniform(0, ceiling / 2)
+
+    def _halt(self, result: DeliveryResult) -> None:
+        if self.state == HALTED:
+            return
+        self.state = HALTED
+        log.error(
+            "sender %s: the platform rejected our configuration (%s); sending on this token "
+            "is STOPPED and its messages stay pending until an operator fixes the token or "
+            "webhook settings and restarts the service",
+            self.channel,
+            result.error or "no detail",
+            extra={"channel": self.channel},
+        )
+
+    def _add(self, outcome: dict[str, Any]) -> None:
+        self._outcomes.append(outcome)
+        if len(self._outcomes) >= self.config.flush_size:
+            self._flush_now.set()
+
+    async def _flush_loop(self) -> None:
+        while True:
+            await self._wait(self._flush_now, self.config.flush_interval)
+            self._flush_now.clear()
+            await self._flush()
+
+    async def _flush(self) -> None:
+        async with self._flush_lock:
+            if not self._outcomes and not self._gone:
+                return
+            batch, self._outcomes = self._outcomes, []
+            gone, self._gone = self._gone, []
+            try:
+                async with self.db.transaction() as session:
+                    await DeliveryRepo(session).record(batch)
+                    residents = ResidentRepo(session)
+                    for user_id in gone:
+                        await residents.mark_inactive(self.channel, user_id)
+            except Exception:
+                # Keep them: the rows stay claimed (and counted) until their outcome is written.
+                log.exception("sender %s: recording %d outcomes failed", self.channel, len(batch))
+                self._outcomes[:0] = batch
+                self._gone[:0] = gone
+                await asyncio.sleep(1.0)
+                return
+            for outcome in batch:
+                self._held.discard(outcome["b_id"])
+            self._outstanding -= len(batch)
+            self._room.set()
+
+    async def _reclaim(self) -> None:
+        try:
+            async with self.db.transaction() as session:
+                count = await DeliveryRepo(session).reclaim_expired(
+                    self.channel, utcnow(), keep=self._held
+                )
+        except Exception:
+            log.exception("sender %s: returning abandoned claims failed", self.channel)
+            return
+        if count:
+            log.warning(
+                "sender %s: %d rows abandoned by a stopped sender are pending again",
+                self.channel,
+                count,
+                extra={"channel": self.channel},
+            )
+
+    async def _drain(self) -> None:
+        """Let in-flight sends finish (bounded), give back the rest, write every outcome."""
+        for task in list(self._queued):
+            task.cancel()
+        if self._tasks:
+            _done, late = await asyncio.wait(set(self._tasks), timeout=self.config.stop_timeout)
+            for task in late:
+                task.cancel()
+            if late:
+                log.warning("sender %s: %d sends did not finish in time", self.channel, len(late))
+                await asyncio.gather(*late, return_exceptions=True)
+        await self._flush()
+
+    # --- waiting -------------------------------------------------------------------------
+    async def _sleep(self, seconds: float) -> None:
+        """Sleep, but wake at once when asked to stop."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._stopping.wait(), timeout=max(0.0, seconds))
+
+    async def _wait(self, event: asyncio.Event, seconds: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(event.wait(), timeout=seconds)

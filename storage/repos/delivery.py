@@ -1,0 +1,222 @@
+"""Queries of the delivery engine: claiming due outbox rows, recording outcomes, returning
+abandoned claims, mutes, and broadcast progress.
+
+Claims are `UPDATE … WHERE id IN (SELECT … FOR UPDATE SKIP LOCKED) RETURNING …` on
+PostgreSQL, so two claimers never take the same row; on SQLite the same statement runs in a
+`BEGIN IMMEDIATE` transaction (storage.db), which serialises writers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, bindparam, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import OutboxMessage, Resident
+from storage.models.delivery import DeliveryMute
+from storage.models.outbox import PENDING, SENDING, SKIPPED
+from storage.repos.common import insert_ignoring_conflicts
+
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimedRow:
+    """A snapshot of a claimed outbox row: what the sender needs, detached from any session."""
+
+    id: int
+    channel: str
+    user_id: str
+    resident_id: int | None
+    category: str
+    urgent: bool
+    template_key: str | None
+    template_args: dict[str, Any]
+    text: str | None
+    buttons: list[Any]
+    attempts: int
+    broadcast_id: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Recipient:
+    locale: str
+    is_active: bool
+    resident_id: int
+
+
+def _is_postgres(session: AsyncSession) -> bool:
+    return session.bind is not None and session.bind.dialect.name == "postgresql"
+
+
+class DeliveryRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def claim(
+        self,
+        channel: str,
+        now: datetime,
+        limit: int,
+        lease_until: datetime,
+        *,
+        urgent_only: bool = False,
+    ) -> list[ClaimedRow]:
+        """Take up to `limit` due rows of a channel, highest priority first, and lease them."""
+        due = (
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.channel == channel,
+                OutboxMessage.status == PENDING,
+                OutboxMessage.next_attempt_at <= now,
+            )
+            .order_by(OutboxMessage.priority.desc(), OutboxMessage.next_attempt_at)
+            .limit(limit)
+        )
+        if urgent_only:
+            due = due.where(OutboxMessage.urgent.is_(True))
+        if _is_postgres(self.session):
+            due = due.with_for_update(skip_locked=True)
+        result = await self.session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_(due.scalar_subquery()))
+            .values(status=SENDING, lease_until=lease_until)
+            .returning(
+                OUTBOX.c.id,
+                OUTBOX.c.channel,
+                OUTBOX.c.user_id,
+                OUTBOX.c.resident_id,
+                OUTBOX.c.category,
+                OUTBOX.c.urgent,
+                OUTBOX.c.template_key,
+                OUTBOX.c.template_args,
+                OUTBOX.c.text,
+                OUTBOX.c.buttons,
+                OUTBOX.c.attempts,
+                OUTBOX.c.broadcast_id,
+            )
+        )
+        rows = [ClaimedRow(**row._asdict()) for row in result]
+        rows.sort(key=lambda r: r.id)
+        return rows
+
+    async def recipients(self, channel: str, user_ids: Iterable[str]) -> dict[str, Recipient]:
+        ids = sorted(set(user_ids))
+        if not ids:
+            return {}
+        result = await self.session.execute(
+            select(Resident.user_id, Resident.locale, Resident.is_active, Resident.id).where(
+                Resident.channel == channel, Resident.user_id.in_(ids)
+            )
+        )
+        return {
+            user_id: Recipient(locale, is_active, resident_id)
+            for user_id, locale, is_active, resident_id in result
+        }
+
+    async def mutes(self, resident_ids: Iterable[int]) -> set[tuple[int, str]]:
+        ids = sorted(set(resident_ids))
+        if not ids:
+            return set()
+        result = await self.session.execute(
+            select(DeliveryMute.resident_id, DeliveryMute.category).where(
+                DeliveryMute.resident_id.in_(ids)
+            )
+        )
+        return {(resident_id, category) for resident_id, category in result}
+
+    async def record(self, outcomes: Sequence[Mapping[str, Any]]) -> None:
+        """Write the outcome of many rows at once. Each mapping has every key of
+        `OUTCOME_KEYS`; the statement is executed once per row (executemany)."""
+        if not outcomes:
+            return
+        await self.session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id == bindparam("b_id"))
+            .values(
+                status=bindparam("b_status"),
+                attempts=bindparam("b_attempts"),
+                next_attempt_at=bindparam("b_next_attempt_at"),
+                lease_until=None,
+                platform_message_id=bindparam("b_message_id"),
+                error=bindparam("b_error"),
+                sent_at=bindparam("b_sent_at"),
+            ),
+            [dict(outcome) for outcome in outcomes],
+        )
+
+    async def reclaim_expired(self, channel: str, now: datetime, keep: Iterable[int] = ()) -> int:
+        """Rows left in `sending` past their lease (their sender died) become pending again;
+        `keep` are rows this sender still holds in memory."""
+        statement = (
+            update(OUTBOX)
+            .where(
+                OUTBOX.c.channel == channel,
+                OUTBOX.c.status == SENDING,
+                OUTBOX.c.lease_until < now,
+            )
+            .values(status=PENDING, lease_until=None)
+        )
+        held = sorted(set(keep))
+        if held:
+            statement = statement.where(OUTBOX.c.id.not_in(held))
+        result = await self.session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def mute(self, resident_id: int, category: str, now: datetime) -> bool:
+        result = await self.session.execute(
+            insert_ignoring_conflicts(self.session, DeliveryMute)
+            .values(resident_id=resident_id, category=category, created_at=now)
+            .returning(DeliveryMute.resident_id)
+        )
+        return result.scalar_one_or_none() is not None
+
+    async def unmute(self, resident_id: int, category: str) -> None:
+        mute = await self.session.get(DeliveryMute, (resident_id, category))
+        if mute is not None:
+            await self.session.delete(mute)
+
+    async def muted_categories(self, resident_id: int) -> list[str]:
+        result = await self.session.execute(
+            select(DeliveryMute.category)
+            .where(DeliveryMute.resident_id == resident_id)
+            .order_by(DeliveryMute.category)
+        )
+        return list(result.scalars())
+
+    async def broadcast_counts(self, broadcast_id: int) -> dict[str, int]:
+        result = await self.session.execute(
+            select(OutboxMessage.status, func.count())
+            .where(OutboxMessage.broadcast_id == broadcast_id)
+            .group_by(OutboxMessage.status)
+        )
+        return {status: int(count) for status, count in result}
+
+    async def blocked_in_broadcast(self, broadcast_id: int) -> int:
+        """Skipped rows whose recipient is gone (blocked the bot, left), not muted ones."""
+        result = await self.session.execute(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.broadcast_id == broadcast_id,
+                OutboxMessage.status == SKIPPED,
+                OutboxMessage.error.like("gone%"),
+            )
+        )
+        return int(result.scalar_one())
+
+    async def skip_pending_of_broadcast(self, broadcast_id: int, reason: str) -> int:
+        result = await self.session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.broadcast_id == broadcast_id, OUTBOX.c.status == PENDING)
+            .values(status=SKIPPED, error=reason)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+
+def lease(now: datetime, seconds: float) -> datetime:
+    return now + timedelta(seconds=seconds)
