@@ -1,0 +1,130 @@
+"""`python -m bot services import|export|questions`: the city's staff maintain the catalogue.
+
+import FILE     validate a .yaml/.yml (whole catalogue) or .csv (services) file and make
+                the database equal to it; every problem is printed with its line or row
+                and nothing is changed unless the whole file is valid
+export FILE     write the catalogue as .yaml/.yml (everything) or .csv (services)
+questions       residents' questions to the council, as CSV on standard output
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from bot.config import Settings
+from storage import migrate
+from storage.db import Database
+
+if TYPE_CHECKING:
+    from bot.commands import SubParsers
+
+
+async def _ready(db: Database) -> None:
+    # The embedded SQLite default migrates itself (as `run` does); PostgreSQL must be
+    # migrated as a release step first.
+    if db.is_sqlite:
+        await migrate.upgrade(db)
+    elif not await migrate.at_head(db):
+        raise SystemExit("svoi: the database schema is not current: run `python -m bot migrate`")
+
+
+def _import(args: argparse.Namespace, settings: Settings) -> int:
+    from dialogs.services.catalogue import CatalogueInvalid, import_catalogue
+
+    async def main() -> int:
+        db = Database(settings.database_url)
+        try:
+            await _ready(db)
+            report = await import_catalogue(db, Path(args.file))
+        except CatalogueInvalid as exc:
+            for problem in exc.problems:
+                print(problem, file=sys.stderr)
+            count = len(exc.problems)
+            print(
+                f"services import: {count} problem{'s' if count != 1 else ''}; nothing was changed",
+                file=sys.stderr,
+            )
+            return 1
+        finally:
+            await db.dispose()
+        state = "imported" if report.changed else "already up to date"
+        print(f"services import: {state} ({report.summary()})")
+        return 0
+
+    return asyncio.run(main())
+
+
+def _export(args: argparse.Namespace, settings: Settings) -> int:
+    from dialogs.services.catalogue import CatalogueInvalid, export_catalogue
+
+    path = Path(args.file)
+
+    async def main() -> tuple[str, int]:
+        db = Database(settings.database_url)
+        try:
+            await _ready(db)
+            return await export_catalogue(db, path.suffix)
+        finally:
+            await db.dispose()
+
+    try:
+        text, count = asyncio.run(main())
+    except CatalogueInvalid as exc:
+        for problem in exc.problems:
+            print(f"services export: {problem}", file=sys.stderr)
+        return 1
+    try:
+        path.write_text(text, encoding="utf-8", newline="")
+    except OSError as exc:
+        print(f"services export: cannot write {path}: {exc.strerror}", file=sys.stderr)
+        return 1
+    print(f"services export: {count} services written to {path}")
+    return 0
+
+
+def _questions(args: argparse.Namespace, settings: Settings) -> int:
+    from storage.repos.services import ServiceRepo
+
+    async def main() -> list[list[str]]:
+        db = Database(settings.database_url)
+        try:
+            await _ready(db)
+            async with db.transaction() as session:
+                rows = await ServiceRepo(session).questions(args.limit)
+                return [
+                    [
+                        str(q.id),
+                        q.created_at.isoformat(timespec="seconds"),
+                        q.status,
+                        q.service_code or "",
+                        q.search_query,
+                        q.text,
+                    ]
+                    for q in rows
+                ]
+        finally:
+            await db.dispose()
+
+    writer = csv.writer(sys.stdout)
+    writer.writerow(["id", "created_at", "status", "service", "search_query", "question"])
+    writer.writerows(asyncio.run(main()))
+    return 0
+
+
+def register(subparsers: SubParsers) -> None:
+    parser = subparsers.add_parser("services", help="import/export the city services catalogue")
+    actions = parser.add_subparsers(dest="services_action", required=True, metavar="ACTION")
+    imp = actions.add_parser("import", help="import a catalogue file (.yaml/.yml or .csv)")
+    imp.add_argument("file")
+    imp.set_defaults(handler=_import)
+    exp = actions.add_parser("export", help="export the catalogue (.yaml/.yml or .csv)")
+    exp.add_argument("file")
+    exp.set_defaults(handler=_export)
+    questions = actions.add_parser("questions", help="residents' questions, as CSV")
+    questions.add_argument("--limit", type=int, default=1000)
+    questions.set_defaults(handler=_questions)

@@ -1,0 +1,857 @@
+"""The services catalogue as a file the city's staff maintain (YAML or CSV), and as the search
+index the bot answers from.
+
+* `read_file` parses and validates a file and reports every problem with its line (YAML) or
+  row (CSV); nothing is written unless the whole file is valid.
+* `import_catalogue` makes the database equal to the file in one transaction: a YAML file is
+  the whole catalogue (offices, categories, services; what it lacks is removed); a CSV file
+  holds services only, referring to categories and offices already in the database.
+  Importing the same file again changes nothing.
+* `export_catalogue` writes the database back in either format (the round trip is exact).
+* `current_index` returns the in-memory search index for the catalogue's current stamp,
+  rebuilt when an import (in any process) changed it.
+* `ensure_default_catalogue` loads the shipped `content/services.yaml` into an empty database.
+
+The format is documented for staff in docs/services.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+from urllib.parse import urlparse
+
+import yaml
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.config import PROJECT_ROOT
+from dialogs.services.search import SearchDoc, ServiceIndex
+from storage.db import Database
+from storage.models.base import utcnow
+from storage.models.services import Service, ServiceCategory, ServiceOffice
+from storage.repos.services import ServiceRepo
+
+LOCALES = ("uk", "en")
+DEFAULT_CATALOGUE = PROJECT_ROOT / "content" / "services.yaml"
+FORMAT_VERSION = 1
+
+Kind = Literal[
+    "code", "ref", "int", "bool", "float", "text", "url", "email", "local", "locallist", "list"
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    """One field of a record: its key in the file, its type, limits."""
+
+    key: str
+    kind: Kind
+    required: bool = False
+    max_length: int = 3000
+    required_locales: tuple[str, ...] = ("uk",)
+    low: float | None = None
+    high: float | None = None
+
+
+OFFICE_FIELDS: tuple[Spec, ...] = (
+    Spec("code", "code", required=True),
+    Spec("position", "int"),
+    Spec("example", "bool"),
+    Spec("name", "local", required=True, max_length=200, required_locales=LOCALES),
+    Spec("address", "local", max_length=300),
+    Spec("hours", "local"),
+    Spec("hours_example", "bool"),
+    Spec("phones", "list", max_length=40),
+    Spec("email", "email", max_length=200),
+    Spec("website", "url", max_length=300),
+    Spec("latitude", "float", low=-90, high=90),
+    Spec("longitude", "float", low=-180, high=180),
+    Spec("location_example", "bool"),
+    Spec("notice", "local"),
+)
+CATEGORY_FIELDS: tuple[Spec, ...] = (
+    Spec("code", "code", required=True),
+    Spec("position", "int"),
+    Spec("title", "local", required=True, max_length=200, required_locales=LOCALES),
+)
+SERVICE_FIELDS: tuple[Spec, ...] = (
+    Spec("code", "code", required=True),
+    Spec("category", "ref", required=True),
+    Spec("office", "ref"),
+    Spec("position", "int"),
+    Spec("example", "bool"),
+    Spec("name", "local", required=True, max_length=200, required_locales=LOCALES),
+    Spec("description", "local"),
+    Spec("how_to_apply", "local"),
+    Spec("documents", "locallist", max_length=500),
+    Spec("paid", "bool"),
+    Spec("fee", "local"),
+    Spec("fee_basis", "local"),
+    Spec("term", "local"),
+    Spec("result", "local"),
+    Spec("delivery", "local"),
+    Spec("refusal", "local"),
+    Spec("legal_acts", "locallist", max_length=500),
+    Spec("online", "local"),
+    Spec("online_url", "url", max_length=300),
+    Spec("keywords", "list", max_length=100),
+)
+SECTIONS: dict[str, tuple[Spec, ...]] = {
+    "offices": OFFICE_FIELDS,
+    "categories": CATEGORY_FIELDS,
+    "services": SERVICE_FIELDS,
+}
+MODELS: dict[str, type[ServiceOffice] | type[ServiceCategory] | type[Service]] = {
+    "offices": ServiceOffice,
+    "categories": ServiceCategory,
+    "services": Service,
+}
+CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,24}$")
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+TRUE = {"true", "yes", "1", "так", "y", "+"}
+FALSE = {"false", "no", "0", "ні", "n", "-", ""}
+MAX_ITEMS = 60
+
+
+# --- problems ----------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong in a file, with where it is: a line (YAML) or a row (CSV)."""
+
+    source: str
+    message: str
+    line: int | None = None
+    row: int | None = None
+
+    def __str__(self) -> str:
+        if self.row is not None:
+            return f"{self.source}: row {self.row}: {self.message}"
+        if self.line is not None:
+            return f"{self.source}:{self.line}: {self.message}"
+        return f"{self.source}: {self.message}"
+
+
+class CatalogueInvalid(Exception):
+    """The file (or its references) has problems; nothing was changed."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        super().__init__("\n".join(str(p) for p in problems))
+        self.problems = list(problems)
+
+
+# --- the parsed catalogue -----------------------------------------------------------------
+@dataclass
+class Record:
+    """A validated record: column values ready for the model, plus its references."""
+
+    code: str
+    columns: dict[str, Any]
+    refs: dict[str, str | None] = field(default_factory=dict)
+    line: int | None = None
+    row: int | None = None
+
+
+@dataclass
+class Catalogue:
+    source: str
+    complete: bool  # a YAML file is the whole catalogue; a CSV file only its services
+    offices: list[Record] = field(default_factory=list)
+    categories: list[Record] = field(default_factory=list)
+    services: list[Record] = field(default_factory=list)
+
+    def section(self, name: str) -> list[Record]:
+        records: list[Record] = getattr(self, name)
+        return records
+
+
+# --- YAML with line numbers -----------------------------------------------------------------
+class _LineDict(dict[str, Any]):
+    line: int = 0
+    key_lines: dict[str, int]
+
+
+class _LineLoader(yaml.SafeLoader):
+    pass
+
+
+def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
+    mapping = _LineDict()
+    mapping.line = node.start_mark.line + 1
+    mapping.key_lines = {}
+    duplicates: list[tuple[str, int]] = []
+    loader.flatten_mapping(node)
+    for key_node, value_node in node.value:
+        key = loader.construct_object(key_node, deep=True)
+        if not isinstance(key, str | int | float | bool):
+            key = str(key)
+        key = str(key)
+        if key in mapping:
+            duplicates.append((key, key_node.start_mark.line + 1))
+        mapping[key] = loader.construct_object(value_node, deep=True)
+        mapping.key_lines[key] = value_node.start_mark.line + 1
+    if duplicates:
+        mapping["__duplicates__"] = duplicates
+    return mapping
+
+
+_LineLoader.add_constructor(
+    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
+    _construct_mapping,
+)
+# Dates stay text (a date in a term or a notice is something to show, not to compute with).
+_LineLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+# --- validation ---------------------------------------------------------------------------
+class _Checker:
+    def __init__(self, source: str, place: Callable[[str | None], dict[str, int | None]]) -> None:
+        self.source = source
+        self.place = place
+        self.problems: list[Problem] = []
+
+    def fail(self, key: str | None, message: str) -> None:
+        where = self.place(key)
+        self.problems.append(Problem(self.source, message, where["line"], where["row"]))
+
+    def text(self, spec: Spec, key: str, value: Any, label: str) -> str | None:
+        if value is None:
+            return ""
+        if isinstance(value, bool) or not isinstance(value, str | int | float):
+            self.fail(key, f"{label}: expected text, got {_describe(value)}")
+            return None
+        text = str(value).strip()
+        if len(text) > spec.max_length:
+            self.fail(key, f"{label}: too long ({len(text)} characters, at most {spec.max_length})")
+            return None
+        if "\x00" in text:
+            self.fail(key, f"{label}: contains a NUL character")
+            return None
+        return text
+
+    def items(self, spec: Spec, key: str, value: Any, label: str) -> list[str] | None:
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list):
+            self.fail(key, f"{label}: expected a list, got {_describe(value)}")
+            return None
+        if len(value) > MAX_ITEMS:
+            self.fail(key, f"{label}: too many items ({len(value)}, at most {MAX_ITEMS})")
+            return None
+        out: list[str] = []
+        for index, item in enumerate(value, start=1):
+            text = self.text(spec, key, item, f"{label} item {index}")
+            if text is None:
+                return None
+            if text:
+                out.append(text)
+        return out
+
+    def localized(self, spec: Spec, value: Any) -> dict[str, Any] | None:
+        """`{uk: …, en: …}` (a plain value means Ukrainian only)."""
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            value = {"uk": value}
+        unknown = [k for k in value if k not in LOCALES and k != "__duplicates__"]
+        for key in unknown:
+            self.fail(spec.key, f"{spec.key}: unknown language {key!r} (use uk and en)")
+        out: dict[str, Any] = {}
+        for locale in LOCALES:
+            label = f"{spec.key}.{locale}"
+            raw = value.get(locale)
+            checked: Any = (
+                self.items(spec, spec.key, raw, label)
+                if spec.kind == "locallist"
+                else self.text(spec, spec.key, raw, label)
+            )
+            if checked is None:
+                return None
+            if spec.required and locale in spec.required_locales and not checked:
+                self.fail(spec.key, f"{label}: required")
+            out[f"{spec.key}_{locale}"] = checked
+        return out if not unknown else None
+
+    def record(self, raw: Mapping[str, Any], specs: Sequence[Spec], position: int) -> Record | None:
+        before = len(self.problems)
+        for key, line in raw.get("__duplicates__", []):
+            self.problems.append(Problem(self.source, f"field {key!r} given twice", line=line))
+        known = {spec.key for spec in specs}
+        for key in raw:
+            if key not in known and key != "__duplicates__":
+                hint = difflib.get_close_matches(key, known, n=1)
+                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+                self.fail(key, f"unknown field {key!r}{suggestion}")
+        columns: dict[str, Any] = {}
+        refs: dict[str, str | None] = {}
+        for spec in specs:
+            value = raw.get(spec.key)
+            if spec.required and spec.kind not in ("local", "locallist") and _blank(value):
+                self.fail(spec.key, f"{spec.key}: required")
+                continue
+            checked = self.value(spec, value)
+            if checked is _INVALID:
+                continue
+            if spec.kind == "ref":
+                refs[spec.key] = checked or None
+            elif spec.kind in ("local", "locallist"):
+                columns.update(checked)
+            else:
+                columns[spec.key] = checked
+        if "position" in columns and columns["position"] is None:
+            columns["position"] = position
+        if len(self.problems) > before:
+            return None
+        where = self.place(None)
+        return Record(str(columns["code"]), columns, refs, where["line"], where["row"])
+
+    def value(self, spec: Spec, value: Any) -> Any:
+        key = spec.key
+        if spec.kind in ("local", "locallist"):
+            checked = self.localized(spec, value)
+            return _INVALID if checked is None else checked
+        if spec.kind == "list":
+            items = self.items(spec, key, value, key)
+            if items is None:
+                return _INVALID
+            if key == "phones":
+                for phone in items:
+                    if not PHONE.match(phone):
+                        self.fail(
+                            key, f"phones: {phone!r} is not a phone number like +380 382 76-58-61"
+                        )
+                        return _INVALID
+            return items
+        if spec.kind == "bool":
+            if value is None or isinstance(value, bool):
+                return bool(value)
+            if isinstance(value, str) and value.strip().lower() in TRUE | FALSE:
+                return value.strip().lower() in TRUE
+            self.fail(key, f"{key}: expected true or false, got {_describe(value)}")
+            return _INVALID
+        if spec.kind == "int":
+            if _blank(value):
+                return None
+            try:
+                return int(str(value).strip())
+            except ValueError:
+                self.fail(key, f"{key}: expected a whole number, got {_describe(value)}")
+                return _INVALID
+        if spec.kind == "float":
+            if _blank(value):
+                return None
+            try:
+                number = float(str(value).strip().replace(",", "."))
+            except ValueError:
+                self.fail(key, f"{key}: expected a number, got {_describe(value)}")
+                return _INVALID
+            if (
+                spec.low is not None
+                and spec.high is not None
+                and not spec.low <= number <= spec.high
+            ):
+                self.fail(key, f"{key}: {number} is outside {spec.low:g}…{spec.high:g}")
+                return _INVALID
+            return number
+        text = self.text(spec, key, value, key)
+        if text is None:
+            return _INVALID
+        if spec.kind == "code" and not CODE.match(text):
+            self.fail(key, f"{key}: {text!r} must be lower-case latin letters, digits and hyphens")
+            return _INVALID
+        if spec.kind == "code" and len(text) > 48:
+            self.fail(key, f"{key}: {text!r} is longer than 48 characters")
+            return _INVALID
+        if spec.kind == "ref" and text and not CODE.match(text):
+            self.fail(key, f"{key}: {text!r} is not a code")
+            return _INVALID
+        if spec.kind == "url" and text:
+            parsed = urlparse(text)
+            if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text:
+                self.fail(key, f"{key}: {text!r} must be a full http:// or https:// address")
+                return _INVALID
+        if spec.kind == "email" and text and not EMAIL.match(text):
+            self.fail(key, f"{key}: {text!r} is not an e-mail address")
+            return _INVALID
+        return text
+
+
+_INVALID: Any = object()
+
+
+def _blank(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and not value.strip())
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    return repr(value)[:60]
+
+
+def _check_references(catalogue: Catalogue, problems: list[Problem]) -> None:
+    """Codes are unique per section; services refer to categories and offices of the file."""
+    for name in SECTIONS:
+        seen: dict[str, Record] = {}
+        for record in catalogue.section(name):
+            first = seen.get(record.code)
+            if first is not None:
+                where = f"line {first.line}" if first.row is None else f"row {first.row}"
+                problems.append(
+                    Problem(
+                        catalogue.source,
+                        f"{name}: code {record.code!r} is used twice (first at {where})",
+                        record.line,
+                        record.row,
+                    )
+                )
+            seen.setdefault(record.code, record)
+
+
+def parse_yaml(text: str, source: str) -> Catalogue:
+    """Parse and validate a whole catalogue in YAML; raise `CatalogueInvalid` listing every
+    problem."""
+    try:
+        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        raise CatalogueInvalid(
+            [Problem(source, f"not valid YAML: {exc.problem or exc}", line)]
+        ) from None
+    except yaml.YAMLError as exc:
+        raise CatalogueInvalid([Problem(source, f"not valid YAML: {exc}")]) from None
+    if not isinstance(data, dict):
+        raise CatalogueInvalid(
+            [Problem(source, "expected a mapping with offices, categories and services", 1)]
+        )
+    problems: list[Problem] = []
+    lines = data.key_lines if isinstance(data, _LineDict) else {}
+    version = data.get("version", FORMAT_VERSION)
+    if version != FORMAT_VERSION:
+        problems.append(
+            Problem(
+                source,
+                f"version: {version!r} is not supported (use {FORMAT_VERSION})",
+                lines.get("version"),
+            )
+        )
+    for key in data:
+        if key not in SECTIONS and key not in ("version", "__duplicates__"):
+            problems.append(Problem(source, f"unknown section {key!r}", lines.get(key)))
+    catalogue = Catalogue(source, complete=True)
+    for name, specs in SECTIONS.items():
+        items = data.get(name) or []
+        if not isinstance(items, list):
+            problems.append(Problem(source, f"{name}: expected a list", lines.get(name)))
+            continue
+        for index, raw in enumerate(items, start=1):
+            if not isinstance(raw, dict):
+                problems.append(
+                    Problem(source, f"{name} item {index}: expected a mapping", lines.get(name))
+                )
+                continue
+            line_dict = raw if isinstance(raw, _LineDict) else None
+
+            def place(key: str | None, d: _LineDict | None = line_dict) -> dict[str, int | None]:
+                if d is None:
+                    return {"line": None, "row": None}
+                line = d.key_lines.get(key, d.line) if key else d.line
+                return {"line": line, "row": None}
+
+            checker = _Checker(source, place)
+            record = checker.record(raw, specs, index)
+            problems.extend(
+                Problem(p.source, f"{name} item {index}: {p.message}", p.line, p.row)
+                for p in checker.problems
+            )
+            if record is not None:
+                catalogue.section(name).append(record)
+    _check_references(catalogue, problems)
+    codes = {name: {r.code for r in catalogue.section(name)} for name in SECTIONS}
+    for record in catalogue.services:
+        for ref, section in (("category", "categories"), ("office", "offices")):
+            code = record.refs.get(ref)
+            if code and code not in codes[section]:
+                problems.append(
+                    Problem(
+                        source,
+                        f"services: {record.code}: {ref} {code!r} is not in {section}",
+                        record.line,
+                    )
+                )
+    if problems:
+        raise CatalogueInvalid(problems)
+    return catalogue
+
+
+# --- CSV (services only) ---------------------------------------------------------------------
+def csv_columns() -> list[str]:
+    columns: list[str] = []
+    for spec in SERVICE_FIELDS:
+        if spec.kind in ("local", "locallist"):
+            columns.extend(f"{spec.key}_{locale}" for locale in LOCALES)
+        else:
+            columns.append(spec.key)
+    return columns
+
+
+def parse_csv(text: str, source: str) -> Catalogue:
+    """Parse and validate services in CSV (one row a service; list cells one item a line)."""
+    problems: list[Problem] = []
+    catalogue = Catalogue(source, complete=False)
+    sample = text[:4096]
+    try:
+        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    header = reader.fieldnames or []
+    expected = csv_columns()
+    missing = [c for c in ("code", "category", "name_uk", "name_en") if c not in header]
+    unknown = [c for c in header if c not in expected]
+    for column in missing:
+        problems.append(Problem(source, f"header: column {column!r} is missing", row=1))
+    for column in unknown:
+        hint = difflib.get_close_matches(column, expected, n=1)
+        suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+        problems.append(Problem(source, f"header: unknown column {column!r}{suggestion}", row=1))
+    if missing or unknown:
+        raise CatalogueInvalid(problems)
+    try:
+        rows = list(reader)
+    except csv.Error as exc:
+        raise CatalogueInvalid(
+            [Problem(source, f"not valid CSV: {exc}", row=reader.line_num)]
+        ) from None
+    for index, row in enumerate(rows, start=2):
+        if None in row:
+            problems.append(Problem(source, "more cells than columns in the header", row=index))
+            continue
+        if all(not (value or "").strip() for value in row.values()):
+            continue
+        raw: dict[str, Any] = {}
+        for spec in SERVICE_FIELDS:
+            if spec.kind in ("local", "locallist"):
+                raw[spec.key] = {
+                    locale: _cell(row.get(f"{spec.key}_{locale}"), spec.kind == "locallist")
+                    for locale in LOCALES
+                }
+            else:
+                raw[spec.key] = _cell(row.get(spec.key), spec.kind == "list")
+
+        def place(_key: str | None, number: int = index) -> dict[str, int | None]:
+            return {"line": None, "row": number}
+
+        checker = _Checker(source, place)
+        record = checker.record(raw, SERVICE_FIELDS, index - 1)
+        problems.extend(checker.problems)
+        if record is not None:
+            catalogue.services.append(record)
+    _check_references(catalogue, problems)
+    if problems:
+        raise CatalogueInvalid(problems)
+    return catalogue
+
+
+def _cell(value: str | None, is_list: bool) -> Any:
+    text = (value or "").strip()
+    if not is_list:
+        return text
+    return [line.strip() for line in text.splitlines() if line.strip()]
+
+
+def read_file(path: Path) -> Catalogue:
+    """Read a catalogue file by its extension (.yaml/.yml or .csv)."""
+    source = str(path)
+    suffix = path.suffix.lower()
+    if suffix not in (".yaml", ".yml", ".csv"):
+        raise CatalogueInvalid([Problem(source, "use a .yaml, .yml or .csv file")])
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise CatalogueInvalid([Problem(source, f"cannot read the file: {exc.strerror}")]) from None
+    try:
+        text = raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise CatalogueInvalid(
+            [Problem(source, "not UTF-8 text (save the file as UTF-8)", line)]
+        ) from None
+    return parse_csv(text, source) if suffix == ".csv" else parse_yaml(text, source)
+
+
+# --- import ----------------------------------------------------------------------------------
+@dataclass
+class ImportReport:
+    added: dict[str, int] = field(default_factory=dict)
+    updated: dict[str, int] = field(default_factory=dict)
+    removed: dict[str, int] = field(default_factory=dict)
+    unchanged: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> bool:
+        return any(self.added.values()) or any(self.updated.values()) or any(self.removed.values())
+
+    def summary(self) -> str:
+        parts = []
+        for name in SECTIONS:
+            if name in self.unchanged:
+                parts.append(
+                    f"{name}: {self.added.get(name, 0)} added, "
+                    f"{self.updated.get(name, 0)} updated, "
+                    f"{self.removed.get(name, 0)} removed, "
+                    f"{self.unchanged.get(name, 0)} unchanged"
+                )
+        return "; ".join(parts)
+
+
+def _apply(row: Any, columns: Mapping[str, Any]) -> bool:
+    changed = False
+    for key, value in columns.items():
+        if getattr(row, key) != value:
+            setattr(row, key, value)
+            changed = True
+    return changed
+
+
+async def import_into(session: AsyncSession, catalogue: Catalogue) -> ImportReport:
+    """Make the database equal to `catalogue` inside the caller's transaction."""
+    repo = ServiceRepo(session)
+    report = ImportReport()
+    now = utcnow()
+    existing_offices = {o.code: o for o in await repo.all_offices()}
+    existing_categories = {c.code: c for c in await repo.categories()}
+    existing_services = {s.code: s for s in await repo.all_services()}
+    if not catalogue.complete:
+        problems = []
+        for record in catalogue.services:
+            for ref, known, section in (
+                ("category", existing_categories, "categories"),
+                ("office", existing_offices, "offices"),
+            ):
+                code = record.refs.get(ref)
+                if code and code not in known:
+                    problems.append(
+                        Problem(
+                            catalogue.source,
+                            f"{ref} {code!r} is not in the catalogue's {section} "
+                            "(import the YAML catalogue first)",
+                            record.line,
+                            record.row,
+                        )
+                    )
+        if problems:
+            raise CatalogueInvalid(problems)
+
+    offices: dict[str, Any] = existing_offices
+    categories: dict[str, Any] = existing_categories
+
+    async def upsert(name: str, existing: dict[str, Any], records: list[Record]) -> dict[str, Any]:
+        model = MODELS[name]
+        rows: dict[str, Any] = {}
+        counts = {"added": 0, "updated": 0, "unchanged": 0}
+        for record in records:
+            columns = dict(record.columns)
+            if name == "services":
+                columns["category_id"] = categories[str(record.refs["category"])].id
+                office = record.refs.get("office")
+                columns["office_id"] = offices[office].id if office else None
+            row = existing.get(record.code)
+            if row is None:
+                row = model(**columns, updated_at=now)
+                session.add(row)
+                counts["added"] += 1
+            elif _apply(row, columns):
+                row.updated_at = now
+                counts["updated"] += 1
+            else:
+                counts["unchanged"] += 1
+            rows[record.code] = row
+        await session.flush()
+        report.added[name] = counts["added"]
+        report.updated[name] = counts["updated"]
+        report.unchanged[name] = counts["unchanged"]
+        return rows
+
+    if catalogue.complete:
+        offices = await upsert("offices", existing_offices, catalogue.offices)
+        categories = await upsert("categories", existing_categories, catalogue.categories)
+    services = await upsert("services", existing_services, catalogue.services)
+    gone_services = [s.id for code, s in existing_services.items() if code not in services]
+    await repo.remove_services(gone_services)
+    report.removed["services"] = len(gone_services)
+    if catalogue.complete:
+        gone_categories = [
+            c.id for code, c in existing_categories.items() if code not in categories
+        ]
+        gone_offices = [o.id for code, o in existing_offices.items() if code not in offices]
+        await repo.remove_categories(gone_categories)
+        await repo.remove_offices(gone_offices)
+        report.removed["categories"] = len(gone_categories)
+        report.removed["offices"] = len(gone_offices)
+    if report.changed or await repo.catalogue() is None:
+        await repo.mark_imported(catalogue.source)
+    return report
+
+
+async def import_catalogue(db: Database, path: Path) -> ImportReport:
+    """Validate `path` and import it in one transaction: all of it, or nothing."""
+    catalogue = read_file(path)
+    async with db.transaction() as session:
+        return await import_into(session, catalogue)
+
+
+async def ensure_default_catalogue(db: Database, path: Path = DEFAULT_CATALOGUE) -> bool:
+    """Load the shipped catalogue when the database has none; True when it was loaded."""
+    async with db.transaction() as session:
+        repo = ServiceRepo(session)
+        if not await repo.is_empty() or await repo.catalogue() is not None:
+            return False
+        await import_into(session, read_file(path))
+        return True
+
+
+# --- export ----------------------------------------------------------------------------------
+def _record_from_row(
+    row: Any, specs: Sequence[Spec], refs: Mapping[str, str | None]
+) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for spec in specs:
+        if spec.kind == "ref":
+            value: Any = refs.get(spec.key)
+        elif spec.kind in ("local", "locallist"):
+            value = {locale: getattr(row, f"{spec.key}_{locale}") for locale in LOCALES}
+            value = {k: v for k, v in value.items() if v}
+        else:
+            value = getattr(row, spec.key)
+        if value in (None, "", [], {}) or (
+            spec.kind == "bool" and not value and spec.key != "example"
+        ):
+            continue
+        out[spec.key] = value
+    return out
+
+
+async def export_catalogue(db: Database, suffix: str) -> tuple[str, int]:
+    """The catalogue as file text (".yaml"/".yml": everything; ".csv": services) and the
+    number of services in it. CSV text starts with a BOM so spreadsheet programs read UTF-8."""
+    suffix = suffix.lower()
+    if suffix not in (".yaml", ".yml", ".csv"):
+        raise CatalogueInvalid([Problem(suffix, "use a .yaml, .yml or .csv file")])
+    async with db.transaction() as session:
+        repo = ServiceRepo(session)
+        offices = await repo.all_offices()
+        categories = await repo.categories()
+        services = await repo.all_services()
+    office_codes = {o.id: o.code for o in offices}
+    category_codes = {c.id: c.code for c in categories}
+
+    def service_refs(service: Service) -> dict[str, str | None]:
+        office = office_codes.get(service.office_id) if service.office_id else None
+        return {"category": category_codes[service.category_id], "office": office}
+
+    if suffix == ".csv":
+        buffer = io.StringIO(newline="")
+        writer = csv.DictWriter(buffer, fieldnames=csv_columns(), lineterminator="\r\n")
+        writer.writeheader()
+        for service in services:
+            refs = service_refs(service)
+            cells: dict[str, Any] = {}
+            for spec in SERVICE_FIELDS:
+                if spec.kind == "ref":
+                    cells[spec.key] = refs.get(spec.key) or ""
+                elif spec.kind in ("local", "locallist"):
+                    for locale in LOCALES:
+                        value = getattr(service, f"{spec.key}_{locale}")
+                        cells[f"{spec.key}_{locale}"] = (
+                            "\n".join(value) if spec.kind == "locallist" else value
+                        )
+                elif spec.kind == "list":
+                    cells[spec.key] = "\n".join(getattr(service, spec.key))
+                elif spec.kind == "bool":
+                    cells[spec.key] = "true" if getattr(service, spec.key) else "false"
+                else:
+                    value = getattr(service, spec.key)
+                    cells[spec.key] = "" if value is None else value
+            writer.writerow(cells)
+        return "\ufeff" + buffer.getvalue(), len(services)
+    document = {
+        "version": FORMAT_VERSION,
+        "offices": [_record_from_row(o, OFFICE_FIELDS, {}) for o in offices],
+        "categories": [_record_from_row(c, CATEGORY_FIELDS, {}) for c in categories],
+        "services": [_record_from_row(s, SERVICE_FIELDS, service_refs(s)) for s in services],
+    }
+    header = "# Svoi services catalogue (format: docs/services.md)\n"
+    text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
+    return text, len(services)
+
+
+# --- the search index ------------------------------------------------------------------------
+def search_doc(
+    service: Service, category: ServiceCategory | None, service_id: int | None = None
+) -> SearchDoc:
+    names = [service.name_uk, service.name_en]
+    return SearchDoc(
+        service_id=service.id if service_id is None else service_id,
+        names=[n for n in names if n],
+        keywords=list(service.keywords),
+        category=[category.title_uk, category.title_en] if category is not None else [],
+        description=[service.description_uk, service.description_en],
+    )
+
+
+def docs_from_catalogue(catalogue: Catalogue) -> tuple[list[SearchDoc], list[str]]:
+    """Search documents straight from a parsed file (no database): ids are positions, and
+    the second list maps each id back to the service code."""
+    categories = {r.code: r.columns for r in catalogue.categories}
+    docs = []
+    codes = []
+    for index, record in enumerate(catalogue.services):
+        c = record.columns
+        category = categories.get(str(record.refs.get("category")), {})
+        docs.append(
+            SearchDoc(
+                service_id=index,
+                names=[c["name_uk"], c["name_en"]],
+                keywords=c["keywords"],
+                category=[category.get("title_uk", ""), category.get("title_en", "")],
+                description=[c["description_uk"], c["description_en"]],
+            )
+        )
+        codes.append(record.code)
+    return docs, codes
+
+
+_INDEXES: dict[str, ServiceIndex] = {}
+_EMPTY = ServiceIndex([])
+
+
+async def current_index(session: AsyncSession) -> ServiceIndex:
+    """The index of the catalogue as it is now, built once per import (per process)."""
+    repo = ServiceRepo(session)
+    stamp = await repo.stamp()
+    if stamp is None:
+        return _EMPTY
+    index = _INDEXES.get(stamp)
+    if index is None:
+        categories = {c.id: c for c in await repo.categories()}
+        services = await repo.all_services()
+        index = ServiceIndex(search_doc(s, categories.get(s.category_id)) for s in services)
+        if len(_INDEXES) >= 8:  # several test databases or a few rolling imports, no more
+            _INDEXES.pop(next(iter(_INDEXES)))
+        _INDEXES[stamp] = index
+    return index

@@ -1,0 +1,295 @@
+"""The `services` flow: browse the catalogue, search it, read a card, ask the council.
+
+Steps:
+    services.start      categories; typing anything searches
+    services.category   one category's services, a page at a time (◀️ / ▶️)
+    services.results    the best matches for what was typed, or "nothing found" with the
+                        categories and "ask the council"
+    services.card       the information card, with the office on the map, the online link
+                        and the office's site (phones are in the text)
+    services.ask        the resident's question to the council, stored with a reference
+
+Free text typed at the main menu also searches (a text fallback): when something matches,
+the resident lands on services.results; otherwise the core's "use the buttons" answers.
+"""
+
+from __future__ import annotations
+
+from bot.core.dialog import MENU, Flow, Screen, Turn
+from bot.core.messages import AnyButton, Button, LinkButton, Location
+from dialogs.services.cards import card_text, local
+from dialogs.services.catalogue import current_index
+from storage.models.services import Service
+from storage.repos.services import ServiceRepo
+
+PAGE_SIZE = 6
+RESULTS = 5
+QUERY_LIMIT = 200
+QUESTION_LIMIT = 1000
+QUESTION_MIN = 5
+
+UP = "up"  # back from a card to where the resident came from (a list or the results)
+
+
+def _int(payload: str, prefix: str) -> int | None:
+    """The number after `prefix`, or None for anything else (payloads are checked, but a
+    catalogue may have changed since the buttons were shown)."""
+    tail = payload.removeprefix(prefix)
+    return int(tail) if tail.isdigit() and len(tail) < 10 else None
+
+
+# --- search -------------------------------------------------------------------------------
+async def find(turn: Turn, text: str) -> list[int]:
+    index = await current_index(turn.session)
+    return [hit.service_id for hit in index.search(text[:QUERY_LIMIT], limit=RESULTS)]
+
+
+async def on_search(turn: Turn, text: str) -> None:
+    query = " ".join(text.split())[:QUERY_LIMIT]
+    turn.set(query=query, results=await find(turn, query))
+    await turn.goto("results")
+
+
+async def search_from_menu(turn: Turn, text: str) -> bool:
+    """Text typed at the main menu: show matching services, or let the next fallback answer."""
+    if turn.flow_name not in (None, "menu"):
+        return False
+    query = " ".join(text.split())[:QUERY_LIMIT]
+    results = await find(turn, query)
+    if not results:
+        return False
+    await turn.start("services", "results", query=query, results=results)
+    return True
+
+
+# --- start: categories ------------------------------------------------------------------------
+async def category_rows(turn: Turn) -> list[list[AnyButton]]:
+    categories = await ServiceRepo(turn.session).categories()
+    return [[Button(local(c, "title", turn.locale), f"cat:{c.id}")] for c in categories]
+
+
+async def render_start(turn: Turn) -> None:
+    rows = await category_rows(turn)
+    text = turn.t("services-title") if rows else turn.t("services-empty")
+    turn.say(text, [*rows, turn.nav_row(back=False)])
+
+
+async def on_start_button(turn: Turn, payload: str) -> None:
+    await open_category(turn, payload)
+
+
+async def open_category(turn: Turn, payload: str) -> None:
+    category_id = _int(payload, "cat:")
+    if category_id is None or await ServiceRepo(turn.session).category(category_id) is None:
+        turn.say(turn.t("services-gone"))
+        await turn.goto("start")
+        return
+    turn.set(category=category_id, page=0)
+    await turn.goto("category")
+
+
+# --- category: one page of services -----------------------------------------------------------
+async def render_category(turn: Turn) -> None:
+    repo = ServiceRepo(turn.session)
+    category = await repo.category(int(turn.get("category", 0)))
+    if category is None:
+        turn.say(turn.t("services-gone"))
+        await turn.goto("start")
+        return
+    total = await repo.count_in(category.id)
+    pages = max(1, -(-total // PAGE_SIZE))
+    page = min(max(0, int(turn.get("page", 0))), pages - 1)
+    services = await repo.services_in(category.id, page * PAGE_SIZE, PAGE_SIZE)
+    lines = [
+        f"{page * PAGE_SIZE + n}. {local(s, 'name', turn.locale)}"
+        for n, s in enumerate(services, start=1)
+    ]
+    text = turn.t("services-category-title", category=local(category, "title", turn.locale))
+    if services:
+        text += "\n\n" + "\n".join(lines)
+    else:
+        text += "\n\n" + turn.t("services-category-empty")
+    if pages > 1:
+        text += "\n\n" + turn.t("services-page", page=page + 1, pages=pages)
+    rows: list[list[AnyButton]] = [
+        [Button(local(s, "name", turn.locale), f"svc:{s.id}")] for s in services
+    ]
+    paging: list[AnyButton] = []
+    if page > 0:
+        paging.append(Button(turn.t("btn-prev"), f"page:{page - 1}"))
+    if page < pages - 1:
+        paging.append(Button(turn.t("btn-more"), f"page:{page + 1}"))
+    if paging:
+        rows.append(paging)
+    rows.append(turn.nav_row())
+    turn.set(page=page)
+    turn.say(text, rows)
+
+
+async def on_category_button(turn: Turn, payload: str) -> None:
+    if payload.startswith("page:"):
+        turn.set(page=_int(payload, "page:") or 0)
+        await turn.goto("category")
+    elif payload.startswith("svc:"):
+        await open_card(turn, payload, origin="category")
+
+
+# --- results -------------------------------------------------------------------------------
+async def render_results(turn: Turn) -> None:
+    query = str(turn.get("query", ""))
+    ids = [int(i) for i in turn.get("results", [])]
+    found = await ServiceRepo(turn.session).services_by_id(ids)
+    services = [found[i] for i in ids if i in found]
+    if not services:
+        rows = await category_rows(turn)
+        rows.append([Button(turn.t("services-btn-ask"), "ask")])
+        rows.append(turn.nav_row(back=False))
+        turn.say(turn.t("services-nothing-found", query=query), rows)
+        return
+    lines = [f"{n}. {local(s, 'name', turn.locale)}" for n, s in enumerate(services, start=1)]
+    rows = [[Button(local(s, "name", turn.locale), f"svc:{s.id}")] for s in services]
+    rows.append(
+        [
+            Button(turn.t("services-btn-categories"), "cats"),
+            Button(turn.t("services-btn-ask"), "ask"),
+        ]
+    )
+    rows.append(turn.nav_row(back=False))
+    text = turn.t("services-results-title", query=query) + "\n\n" + "\n".join(lines)
+    turn.say(text + "\n\n" + turn.t("services-search-hint"), rows)
+
+
+async def on_results_button(turn: Turn, payload: str) -> None:
+    if payload.startswith("svc:"):
+        await open_card(turn, payload, origin="results")
+    elif payload.startswith("cat:"):
+        await open_category(turn, payload)
+    elif payload == "cats":
+        await turn.goto("start")
+    elif payload == "ask":
+        turn.set(ask_service=None)
+        await turn.goto("ask")
+
+
+# --- card ---------------------------------------------------------------------------------
+async def open_card(turn: Turn, payload: str, origin: str) -> None:
+    service_id = _int(payload, "svc:")
+    if service_id is None or await ServiceRepo(turn.session).service(service_id) is None:
+        turn.say(turn.t("services-gone"))
+        await turn.goto("start")
+        return
+    turn.set(service=service_id, origin=origin)
+    await turn.goto("card")
+
+
+async def _current_service(turn: Turn) -> Service | None:
+    return await ServiceRepo(turn.session).service(int(turn.get("service", 0)))
+
+
+async def card_buttons(turn: Turn, service: Service) -> list[list[AnyButton]]:
+    repo = ServiceRepo(turn.session)
+    office = await repo.office(service.office_id) if service.office_id else None
+    rows: list[list[AnyButton]] = []
+    if office is not None and office.latitude is not None and office.longitude is not None:
+        rows.append([Button(turn.t("services-btn-location"), "loc")])
+    links: list[AnyButton] = []
+    if service.online_url:
+        links.append(LinkButton(turn.t("services-btn-online"), service.online_url))
+    if office is not None and office.website:
+        links.append(LinkButton(turn.t("services-btn-website"), office.website))
+    if links:
+        rows.append(links)
+    rows.append([Button(turn.t("services-btn-ask-about"), "ask")])
+    rows.append([Button(turn.t("btn-back"), UP), Button(turn.t("btn-menu"), MENU)])
+    return rows
+
+
+async def render_card(turn: Turn) -> None:
+    service = await _current_service(turn)
+    if service is None:
+        turn.say(turn.t("services-gone"))
+        await turn.goto("start")
+        return
+    repo = ServiceRepo(turn.session)
+    office = await repo.office(service.office_id) if service.office_id else None
+    category = await repo.category(service.category_id)
+    turn.say(card_text(turn.t, service, category, office), await card_buttons(turn, service))
+
+
+async def on_card_button(turn: Turn, payload: str) -> None:
+    service = await _current_service(turn)
+    if service is None:
+        turn.say(turn.t("services-gone"))
+        await turn.goto("start")
+        return
+    if payload == "loc":
+        await send_location(turn, service)
+    elif payload == "ask":
+        turn.set(ask_service=service.code)
+        await turn.goto("ask")
+    elif payload == UP:
+        origin = str(turn.get("origin", "start"))
+        await turn.goto(origin if origin in ("category", "results") else "start")
+
+
+async def send_location(turn: Turn, service: Service) -> None:
+    repo = ServiceRepo(turn.session)
+    office = await repo.office(service.office_id) if service.office_id else None
+    if office is None or office.latitude is None or office.longitude is None:
+        turn.say(turn.t("services-location-missing"), await card_buttons(turn, service))
+        return
+    name = local(office, "name", turn.locale)
+    address = local(office, "address", turn.locale)
+    text = turn.t("services-location-title", office=name, address=address)
+    if office.location_example:
+        text += "\n" + turn.t("services-location-example")
+    turn.say(
+        text,
+        await card_buttons(turn, service),
+        location=Location(office.latitude, office.longitude, title=name, address=address),
+    )
+
+
+# --- ask the council ------------------------------------------------------------------------
+async def render_ask(turn: Turn) -> None:
+    turn.say(
+        turn.t("services-ask-prompt", limit=QUESTION_LIMIT),
+        [[Button(turn.t("services-btn-cancel-ask"), UP), Button(turn.t("btn-menu"), MENU)]],
+    )
+
+
+async def on_ask_button(turn: Turn, payload: str) -> None:
+    if payload == UP:
+        await turn.goto("card" if turn.get("ask_service") else "start")
+
+
+async def on_question(turn: Turn, text: str) -> None:
+    question = text.strip()
+    if len(question) < QUESTION_MIN:
+        turn.say(turn.t("services-ask-too-short"))
+        await turn.goto("ask")
+        return
+    saved = await ServiceRepo(turn.session).add_question(
+        turn.resident.id,
+        question,
+        search_query=str(turn.get("query", "")),
+        service_code=turn.get("ask_service"),
+    )
+    turn.say(turn.t("services-ask-thanks", ref=saved.id))
+    await turn.goto("start")
+
+
+SERVICES = Flow(
+    "services",
+    {
+        "start": Screen(render_start, on_button=on_start_button, on_text=on_search),
+        "category": Screen(
+            render_category, on_button=on_category_button, on_text=on_search, back="start"
+        ),
+        "results": Screen(render_results, on_button=on_results_button, on_text=on_search),
+        "card": Screen(render_card, on_button=on_card_button, on_text=on_search),
+        "ask": Screen(
+            render_ask, on_button=on_ask_button, on_text=on_question, text_limit=QUESTION_LIMIT
+        ),
+    },
+)

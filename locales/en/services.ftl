@@ -1,0 +1,59 @@
+## City services: catalogue, search, information cards, questions to the council.
+
+services-title =
+    🏛 City services
+
+    Choose a category or just type what you are looking for, e.g. "passport", "residence registration" or "family composition certificate".
+services-empty = The services catalogue is empty for now. Please contact the administrative services centre.
+services-gone = That service or category is no longer in the catalogue. Here is the current list:
+services-category-title = 📂 { $category }
+services-category-empty = There are no services in this category yet.
+services-page = Page { $page } of { $pages }
+services-results-title = 🔍 Found for "{ $query }":
+services-search-hint = Choose a service with a button or rephrase your request.
+services-nothing-found =
+    🔍 Nothing was found for "{ $query }".
+
+    Try other words (e.g. "passport" or "subsidy"), choose a category below, or ask the city council.
+services-btn-categories = 📂 Categories
+services-btn-ask = ✍️ Ask the city council
+services-btn-ask-about = ✍️ Ask a question
+services-btn-cancel-ask = ◀️ Cancel
+services-btn-location = 📍 Show on the map
+services-btn-online = 💻 Apply online
+services-btn-website = 🌐 Centre's website
+
+services-example-note = 🧪 Приклад / example: the city has not confirmed this data yet — please check with the centre.
+services-office-example = 🧪 This office's details are an example (приклад) — please check by phone.
+services-card-title = 🏛 { $name }
+services-card-category = Category: { $category }
+services-card-how = 📝 How to apply: { $how }
+services-card-documents = 📄 Documents:
+services-card-fee-free = 💰 Cost: free
+services-card-fee-paid = 💰 Cost: { $fee }
+services-card-fee-ask = paid, please ask the centre for the amount
+services-card-fee-basis = Legal basis: { $basis }
+services-card-term = ⏱ Time: { $value }
+services-card-result = 📌 Result: { $value }
+services-card-delivery = 📬 How you get the result: { $value }
+services-card-online = 💻 Online: { $value }
+services-card-refusal = ⛔ Grounds for refusal: { $value }
+services-card-legal = ⚖️ Legal acts:
+services-card-where = 📍 Where to apply: { $office }
+services-card-address = Address: { $address }
+services-card-hours = 🕘 Opening hours: { $hours }
+services-card-hours-example = 🕘 Opening hours (example / приклад): { $hours }
+services-card-phones = ☎️ Phones: { $phones }
+services-card-email = ✉️ { $email }
+services-card-website = 🌐 { $website }
+services-card-notice = ⚠️ { $notice }
+
+services-location-title =
+    📍 { $office }
+    { $address }
+services-location-example = The map point is approximate (example / приклад).
+services-location-missing = The catalogue has no exact address for this office yet — please call the numbers on the service card.
+
+services-ask-prompt = Type your question in one message (up to { $limit } characters). City council staff will receive it.
+services-ask-too-short = The question is too short — please describe it in more detail.
+services-ask-thanks = Thank you! Your question No. { $ref } has been passed to the city council staff.

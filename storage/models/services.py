@@ -1,0 +1,131 @@
+"""The city services catalogue: offices, categories, services with the fields of the Ukrainian
+administrative service information card, and residents' questions to the council.
+
+Texts a resident reads exist in Ukrainian (`_uk`) and English (`_en`; empty means "show the
+Ukrainian"). Lists (documents, legal acts, phones, keywords) are JSON arrays of strings.
+`example` marks data the city has not confirmed: residents see it labelled "приклад / example".
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import Float, ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, utcnow
+
+
+class ServiceOffice(Base):
+    """Where residents apply: the administrative services centre (ЦНАП) and its branches."""
+
+    __tablename__ = "services_offices"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(48), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    example: Mapped[bool] = mapped_column(default=False)
+    name_uk: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    address_uk: Mapped[str] = mapped_column(String(300), default="")
+    address_en: Mapped[str] = mapped_column(String(300), default="")
+    hours_uk: Mapped[str] = mapped_column(Text, default="")
+    hours_en: Mapped[str] = mapped_column(Text, default="")
+    hours_example: Mapped[bool] = mapped_column(default=False)
+    phones: Mapped[list[Any]] = mapped_column(default=list)
+    email: Mapped[str] = mapped_column(String(200), default="")
+    website: Mapped[str] = mapped_column(String(300), default="")
+    latitude: Mapped[float | None] = mapped_column(Float, default=None)
+    longitude: Mapped[float | None] = mapped_column(Float, default=None)
+    location_example: Mapped[bool] = mapped_column(default=False)
+    notice_uk: Mapped[str] = mapped_column(Text, default="")
+    notice_en: Mapped[str] = mapped_column(Text, default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServiceCategory(Base):
+    """A group of services residents browse by (passports, residence, social support…)."""
+
+    __tablename__ = "services_categories"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(48), unique=True)
+    position: Mapped[int] = mapped_column(default=0)
+    title_uk: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200), default="")
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Service(Base):
+    """One administrative service with its information card."""
+
+    __tablename__ = "services_services"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(48), unique=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("services_categories.id", ondelete="RESTRICT"), index=True
+    )
+    office_id: Mapped[int | None] = mapped_column(
+        ForeignKey("services_offices.id", ondelete="SET NULL"), default=None
+    )
+    position: Mapped[int] = mapped_column(default=0)
+    example: Mapped[bool] = mapped_column(default=False)
+    name_uk: Mapped[str] = mapped_column(String(200))
+    name_en: Mapped[str] = mapped_column(String(200), default="")
+    description_uk: Mapped[str] = mapped_column(Text, default="")
+    description_en: Mapped[str] = mapped_column(Text, default="")
+    how_to_apply_uk: Mapped[str] = mapped_column(Text, default="")
+    how_to_apply_en: Mapped[str] = mapped_column(Text, default="")
+    documents_uk: Mapped[list[Any]] = mapped_column(default=list)
+    documents_en: Mapped[list[Any]] = mapped_column(default=list)
+    paid: Mapped[bool] = mapped_column(default=False)
+    fee_uk: Mapped[str] = mapped_column(Text, default="")
+    fee_en: Mapped[str] = mapped_column(Text, default="")
+    fee_basis_uk: Mapped[str] = mapped_column(Text, default="")
+    fee_basis_en: Mapped[str] = mapped_column(Text, default="")
+    term_uk: Mapped[str] = mapped_column(Text, default="")
+    term_en: Mapped[str] = mapped_column(Text, default="")
+    result_uk: Mapped[str] = mapped_column(Text, default="")
+    result_en: Mapped[str] = mapped_column(Text, default="")
+    delivery_uk: Mapped[str] = mapped_column(Text, default="")
+    delivery_en: Mapped[str] = mapped_column(Text, default="")
+    refusal_uk: Mapped[str] = mapped_column(Text, default="")
+    refusal_en: Mapped[str] = mapped_column(Text, default="")
+    legal_acts_uk: Mapped[list[Any]] = mapped_column(default=list)
+    legal_acts_en: Mapped[list[Any]] = mapped_column(default=list)
+    online_uk: Mapped[str] = mapped_column(Text, default="")
+    online_en: Mapped[str] = mapped_column(Text, default="")
+    online_url: Mapped[str] = mapped_column(String(300), default="")
+    keywords: Mapped[list[Any]] = mapped_column(default=list)
+    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServiceCatalogue(Base):
+    """One row: which import the catalogue comes from. Every import writes a new `stamp`, so
+    each bot instance notices a change and rebuilds its search index."""
+
+    __tablename__ = "services_catalogue"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    revision: Mapped[int] = mapped_column(default=0)
+    stamp: Mapped[str] = mapped_column(String(32))
+    source: Mapped[str] = mapped_column(String(300), default="")
+    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ServiceQuestion(Base):
+    """A question a resident sent to the council when the catalogue had no answer."""
+
+    __tablename__ = "services_questions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), index=True
+    )
+    service_code: Mapped[str | None] = mapped_column(String(48), default=None)
+    search_query: Mapped[str] = mapped_column(String(300), default="")
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="new")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
