@@ -1,0 +1,64 @@
+"""Scheduled work: an APScheduler AsyncIOScheduler in Europe/Kyiv with one-minute ticks.
+
+Jobs never hold per-resident state: each tick finds its own work in the database (the
+waste reminder tick continues from its persisted watermark), so a missed, late or repeated
+run is harmless. `coalesce` folds a backlog into one run, `max_instances=1` keeps runs of a
+job from overlapping in this process, and the watermark lock plus the outbox's unique keys
+keep several instances from sending anything twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import TYPE_CHECKING
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
+
+from storage.models.base import utcnow
+
+if TYPE_CHECKING:
+    from bot.app import Svoi
+
+log = logging.getLogger(__name__)
+
+TIMEZONE = "Europe/Kyiv"
+# A run that starts later than this after its time is skipped; the next minute's run
+# covers the gap from the watermark anyway.
+MISFIRE_GRACE_SECONDS = 50
+
+
+async def waste_reminders(svoi: Svoi) -> None:
+    from dialogs.waste.reminders import tick
+
+    try:
+        count = await tick(svoi.db, svoi.i18n, utcnow())
+    except Exception:  # the scheduler would swallow it; say which job failed
+        log.exception("waste reminder tick failed")
+        return
+    if count:
+        log.info("waste reminders enqueued", extra={"count": count})
+
+
+def build_scheduler(svoi: Svoi) -> AsyncIOScheduler:
+    """A scheduler with the recurring jobs (start it inside the running event loop)."""
+    scheduler = AsyncIOScheduler(
+        timezone=TIMEZONE,
+        job_defaults={
+            "misfire_grace_time": MISFIRE_GRACE_SECONDS,
+            "coalesce": True,
+            "max_instances": 1,
+        },
+    )
+    scheduler.add_job(
+        waste_reminders,
+        CronTrigger(second=5, timezone=TIMEZONE),  # every minute, just after it turns
+        args=[svoi],
+        id="waste-reminders",
+        name="waste reminders tick",
+        replace_existing=True,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        coalesce=True,
+        max_instances=1,
+    )
+    return scheduler

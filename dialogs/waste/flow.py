@@ -1,0 +1,933 @@
+"""The waste section: find the schedule for an address, subscribe to reminders, manage
+subscriptions, get a calendar file, find where to take other waste; operators move or
+cancel a collection day.
+
+Steps:
+    start (type an address or share a location; my subscriptions; other waste)
+      → pick_street (ambiguous street) | house (the street needs a house number)
+      | pick_zone (a location between zones) → schedule (next collection per type)
+      → types (choose types) → time (evening before at an hour, or the morning of)
+      → sub (one subscription: change types/time, pause/resume, remove, calendar)
+    subs (all subscriptions, add an address, calendar file) → sub → remove (confirm)
+    dropoff (waste-management centres, the company, Ecobus stops; nearest by location)
+    ops_zone → ops_type → ops_date → ops_action → ops_new → ops_reason → ops_confirm
+      (operators only: every handler checks `turn.is_operator`)
+Reminder buttons call the global actions `wstop` (pause) and `wedit` (open the subscription).
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import date, timedelta
+from typing import Any
+
+from bot.core.dialog import Flow, Screen, Turn
+from bot.core.messages import AnyButton, Button, Document, Location, Request, RequestButton
+from dialogs.waste import addresses, schedule
+from dialogs.waste.calendar import MIME, build_calendar, calendar_url
+from dialogs.waste.config import WasteSettings
+from dialogs.waste.service import (
+    ScheduleError,
+    TypeNames,
+    ZoneSchedules,
+    add_exception,
+    localized,
+    when_key,
+    window_part,
+)
+from storage.models.waste import WasteSubscription, WasteZone
+from storage.repos.waste import WasteRepo
+
+FLOW = "waste"
+EVENING_HOURS = (18, 19, 20, 21)
+MORNING_HOURS = (6, 7)
+MAX_SUBSCRIPTIONS = 5
+NEAR_KM = 0.3
+CITY_KM = 15.0
+_DATE_DMY = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2,4}))?\s*$")
+
+
+def _repo(turn: Turn) -> WasteRepo:
+    return WasteRepo(turn.session)
+
+
+def _today(turn: Turn) -> date:
+    return schedule.local_today(turn.now)
+
+
+def remind_text(turn: Turn, offset: int, hour: int) -> str:
+    key = "waste-remind-evening" if offset < 0 else "waste-remind-morning"
+    return turn.t(key, hour=f"{hour:02d}:00")
+
+
+def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    a = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 6371.0 * 2 * math.asin(math.sqrt(a))
+
+
+async def _streets(turn: Turn) -> list[addresses.Street]:
+    segments = [
+        addresses.StreetSegment(
+            s.id,
+            s.zone_id,
+            s.kind,
+            s.name_uk,
+            s.name_en,
+            tuple(s.aliases),
+            s.house_from,
+            s.house_to,
+            s.side,
+        )
+        for s in await _repo(turn).streets()
+    ]
+    return addresses.build_streets(segments)
+
+
+# --- start: an address or a location -----------------------------------------------------
+async def render_start(turn: Turn) -> None:
+    subs = await _repo(turn).subscriptions_of(turn.resident.id)
+    rows: list[list[AnyButton]] = []
+    if subs:
+        rows.append([Button(turn.t("waste-btn-subscriptions", count=len(subs)), "subs")])
+    rows.append([Button(turn.t("waste-btn-dropoff"), "dropoff")])
+    if turn.is_operator:
+        rows.append([Button(turn.t("waste-btn-operator"), "ops")])
+    rows.append(turn.nav_row(back=False))
+    turn.say(
+        turn.t("waste-start"),
+        rows,
+        requests=[RequestButton(turn.t("waste-btn-location"), Request.LOCATION)],
+    )
+
+
+async def on_start_button(turn: Turn, payload: str) -> None:
+    if payload == "ops":
+        if not turn.is_operator:
+            turn.say(turn.t("operator-only"))
+            await turn.goto("start")
+            return
+        await turn.goto("ops_zone")
+    elif payload in ("subs", "dropoff"):
+        await turn.goto(payload)
+
+
+async def on_address(turn: Turn, text: str) -> None:
+    result = addresses.match(text, await _streets(turn))
+    house = str(result.house) if result.house is not None else None
+    if result.outcome is addresses.Outcome.AMBIGUOUS:
+        turn.set(candidates=[s.segments[0].id for s in result.candidates], house=house)
+        await turn.goto("pick_street")
+    else:
+        await _resolved(turn, result)
+
+
+async def _resolved(turn: Turn, result: addresses.AddressMatch) -> None:
+    street = result.street
+    if result.outcome is addresses.Outcome.FOUND and result.zone_id is not None:
+        turn.set(zone_id=result.zone_id, address=result.label(turn.locale))
+        await turn.goto("schedule")
+    elif result.outcome is addresses.Outcome.NEED_HOUSE and street is not None:
+        turn.set(street=street.segments[0].id)
+        await turn.goto("house")
+    elif result.outcome is addresses.Outcome.HOUSE_NOT_FOUND and street is not None:
+        turn.say(
+            turn.t(
+                "waste-house-not-found",
+                street=addresses.street_label(street, None, turn.locale),
+                house=str(result.house),
+            )
+        )
+        turn.set(street=street.segments[0].id)
+        await turn.goto("house")
+    else:
+        turn.say(turn.t("waste-address-unknown"))
+        await turn.goto("start")
+
+
+async def _street_of(turn: Turn, segment_id: Any) -> addresses.Street | None:
+    if not isinstance(segment_id, int):
+        return None
+    for street in await _streets(turn):
+        if any(s.id == segment_id for s in street.segments):
+            return street
+    return None
+
+
+async def render_pick_street(turn: Turn) -> None:
+    streets = await _streets(turn)
+    wanted = [i for i in turn.get("candidates", []) if isinstance(i, int)]
+    rows: list[list[AnyButton]] = []
+    for street in streets:
+        first = street.segments[0].id
+        if first in wanted:
+            rows.append([Button(addresses.street_label(street, None, turn.locale), f"st:{first}")])
+    rows.append(turn.nav_row())
+    turn.say(turn.t("waste-pick-street"), rows)
+
+
+async def on_pick_street(turn: Turn, payload: str) -> None:
+    if not payload.startswith("st:") or not payload[3:].isdigit():
+        return
+    street = await _street_of(turn, int(payload[3:]))
+    if street is None:
+        await turn.goto("start")
+        return
+    house_text = turn.get("house")
+    house = addresses.parse_house(house_text) if isinstance(house_text, str) else None
+    await _resolved(turn, addresses.resolve_house(street, house))
+
+
+async def render_house(turn: Turn) -> None:
+    street = await _street_of(turn, turn.get("street"))
+    if street is None:
+        await turn.goto("start")
+        return
+    label = addresses.street_label(street, None, turn.locale)
+    turn.say(turn.t("waste-ask-house", street=label), [turn.nav_row()])
+
+
+async def on_house(turn: Turn, text: str) -> None:
+    street = await _street_of(turn, turn.get("street"))
+    if street is None:
+        await turn.goto("start")
+        return
+    house = addresses.parse_house(text)
+    if house is None:
+        turn.say(turn.t("waste-house-invalid"))
+        await turn.goto("house")
+        return
+    await _resolved(turn, addresses.resolve_house(street, house))
+
+
+async def on_location(turn: Turn, location: Location) -> None:
+    zones = [z for z in await _repo(turn).zones() if z.latitude is not None]
+    measured = sorted(
+        (_km(location.latitude, location.longitude, z.latitude or 0.0, z.longitude or 0.0), z.id)
+        for z in zones
+    )
+    if not measured or measured[0][0] > CITY_KM:
+        turn.say(turn.t("waste-location-outside"))
+        await turn.goto("start")
+        return
+    near = [zone_id for km, zone_id in measured if km <= measured[0][0] + NEAR_KM]
+    turn.set(address=turn.t("waste-address-location"))
+    if len(near) == 1:
+        turn.set(zone_id=near[0])
+        await turn.goto("schedule")
+    else:
+        turn.set(zones=near)
+        await turn.goto("pick_zone")
+
+
+async def render_pick_zone(turn: Turn) -> None:
+    wanted = [i for i in turn.get("zones", []) if isinstance(i, int)]
+    rows: list[list[AnyButton]] = [
+        [Button(localized(z, "name", turn.locale), f"z:{z.id}")]
+        for z in await _repo(turn).zones()
+        if z.id in wanted
+    ]
+    rows.append(turn.nav_row())
+    turn.say(turn.t("waste-pick-zone"), rows)
+
+
+async def on_pick_zone(turn: Turn, payload: str) -> None:
+    if payload.startswith("z:") and payload[2:].isdigit():
+        turn.set(zone_id=int(payload[2:]))
+        await turn.goto("schedule")
+
+
+# --- the schedule of a zone ----------------------------------------------------------------
+async def schedule_lines(turn: Turn, zone_id: int, types: list[str] | None = None) -> str:
+    repo = _repo(turn)
+    schedules = await ZoneSchedules.load(repo, zone_id)
+    names = await TypeNames.load(repo)
+    today = _today(turn)
+    lines: list[str] = []
+    example = False
+    for item in schedules.next_per_type(zone_id, today, turn.locale):
+        if types is not None and item.waste_type not in types:
+            continue
+        when, days = when_key(item.day, today)
+        line = turn.t(
+            "waste-next-line",
+            type=names.name(item.waste_type, turn.locale),
+            when=turn.t("waste-when", when=when, days=days),
+            date=turn.t.date(item.day),
+            window=window_part(item),
+        )
+        if item.moved_from is not None:
+            line += " " + turn.t("waste-item-moved", date=turn.t.date(item.moved_from))
+        if item.is_example:
+            line += " " + turn.t("waste-example-mark")
+            example = True
+        lines.append(line)
+    if not lines:
+        return turn.t("waste-no-schedule")
+    text = "\n".join(lines)
+    if example:
+        text += "\n\n" + turn.t("waste-example-note")
+    return text
+
+
+async def render_schedule(turn: Turn) -> None:
+    zone = await _zone(turn, turn.get("zone_id"))
+    if zone is None:
+        await turn.goto("start")
+        return
+    body = await schedule_lines(turn, zone.id)
+    header = turn.t(
+        "waste-schedule-title",
+        address=str(turn.get("address", "")),
+        zone=localized(zone, "name", turn.locale),
+    )
+    rows: list[list[AnyButton]] = [
+        [Button(turn.t("waste-btn-subscribe"), "subscribe")],
+        [Button(turn.t("waste-btn-other-address"), "again")],
+        [Button(turn.t("waste-btn-dropoff"), "dropoff")],
+        turn.nav_row(back=False),
+    ]
+    turn.say(f"{header}\n\n{body}", rows)
+
+
+async def _zone(turn: Turn, zone_id: Any) -> WasteZone | None:
+    if not isinstance(zone_id, int):
+        return None
+    return await _repo(turn).zone(zone_id)
+
+
+async def on_schedule(turn: Turn, payload: str) -> None:
+    if payload == "subscribe":
+        subs = await _repo(turn).subscriptions_of(turn.resident.id)
+        if len(subs) >= MAX_SUBSCRIPTIONS:
+            turn.say(turn.t("waste-too-many", limit=MAX_SUBSCRIPTIONS))
+            await turn.goto("subs")
+            return
+        zone_id = turn.get("zone_id")
+        schedules = await ZoneSchedules.load(_repo(turn), zone_id)
+        turn.set(selected=schedules.types_of(zone_id), editing=None)
+        await turn.goto("types")
+    elif payload == "again":
+        await turn.goto("start")
+    elif payload == "dropoff":
+        await turn.goto("dropoff")
+
+
+# --- subscribing: types and time -----------------------------------------------------------
+async def render_types(turn: Turn) -> None:
+    zone_id = turn.get("zone_id")
+    repo = _repo(turn)
+    available = (await ZoneSchedules.load(repo, zone_id)).types_of(zone_id)
+    names = await TypeNames.load(repo)
+    selected = set(turn.get("selected", []))
+    rows: list[list[AnyButton]] = [
+        [
+            Button(
+                ("✅ " if code in selected else "⬜ ") + names.name(code, turn.locale), f"t:{code}"
+            )
+        ]
+        for code in sorted(
+            available, key=lambda c: names.order.index(c) if c in names.order else 99
+        )
+    ]
+    if selected:
+        rows.append([Button(turn.t("waste-btn-next"), "next")])
+    rows.append(turn.nav_row())
+    turn.say(turn.t("waste-choose-types"), rows)
+
+
+async def on_types(turn: Turn, payload: str) -> None:
+    if payload.startswith("t:"):
+        code = payload[2:]
+        selected = list(turn.get("selected", []))
+        if code in selected:
+            selected.remove(code)
+        else:
+            selected.append(code)
+        turn.set(selected=selected)
+        await turn.goto("types")
+        return
+    if payload == "next" and turn.get("selected"):
+        editing = turn.get("editing")
+        if isinstance(editing, int):
+            sub = await _repo(turn).subscription_of(turn.resident.id, editing)
+            if sub is not None:
+                sub.types = list(turn.get("selected"))
+                turn.say(turn.t("waste-saved"))
+                turn.set(sub_id=sub.id)
+                await turn.goto("sub")
+                return
+        await turn.goto("time")
+
+
+def _types_back(turn: Turn) -> str:
+    return "sub" if isinstance(turn.get("editing"), int) else "schedule"
+
+
+async def render_time(turn: Turn) -> None:
+    rows: list[list[AnyButton]] = [
+        [Button(remind_text(turn, -1, h), f"rt:-1:{h}") for h in EVENING_HOURS[:2]],
+        [Button(remind_text(turn, -1, h), f"rt:-1:{h}") for h in EVENING_HOURS[2:]],
+        [Button(remind_text(turn, 0, h), f"rt:0:{h}") for h in MORNING_HOURS],
+        turn.nav_row(),
+    ]
+    turn.say(turn.t("waste-choose-time"), rows)
+
+
+async def on_time(turn: Turn, payload: str) -> None:
+    parts = payload.split(":")
+    if len(parts) != 3 or parts[0] != "rt":
+        return
+    offset, hour = int(parts[1]), int(parts[2])
+    if (offset, hour) not in [(-1, h) for h in EVENING_HOURS] + [(0, h) for h in MORNING_HOURS]:
+        return
+    repo = _repo(turn)
+    editing = turn.get("editing")
+    if isinstance(editing, int):
+        sub = await repo.subscription_of(turn.resident.id, editing)
+        if sub is not None:
+            sub.remind_offset, sub.remind_hour = offset, hour
+            turn.say(turn.t("waste-saved"))
+            turn.set(sub_id=sub.id)
+            await turn.goto("sub")
+            return
+    zone_id = turn.get("zone_id")
+    if not isinstance(zone_id, int) or await repo.zone(zone_id) is None:
+        await turn.goto("start")
+        return
+    sub = await repo.add_subscription(
+        turn.resident.id,
+        zone_id,
+        str(turn.get("address", "")),
+        list(turn.get("selected", [])),
+        offset,
+        hour,
+    )
+    turn.say(turn.t("waste-subscribed", when=remind_text(turn, offset, hour)))
+    turn.set(sub_id=sub.id)
+    await turn.goto("sub")
+
+
+# --- subscriptions -------------------------------------------------------------------------
+async def _describe(turn: Turn, sub: WasteSubscription, names: TypeNames) -> str:
+    state = (
+        turn.t("waste-paused")
+        if sub.paused
+        else remind_text(turn, sub.remind_offset, sub.remind_hour)
+    )
+    return turn.t(
+        "waste-sub-line",
+        address=sub.address,
+        types=names.join(list(sub.types), turn.locale),
+        state=state,
+    )
+
+
+async def render_subs(turn: Turn) -> None:
+    repo = _repo(turn)
+    subs = await repo.subscriptions_of(turn.resident.id)
+    names = await TypeNames.load(repo)
+    rows: list[list[AnyButton]] = [
+        [Button(f"{i}. {s.address}"[:60], f"s:{s.id}")] for i, s in enumerate(subs, 1)
+    ]
+    if len(subs) < MAX_SUBSCRIPTIONS:
+        rows.append([Button(turn.t("waste-btn-add-address"), "add")])
+    if subs:
+        rows.append([Button(turn.t("waste-btn-calendar"), "ics")])
+    rows.append(turn.nav_row())
+    if not subs:
+        turn.say(turn.t("waste-no-subscriptions"), rows)
+        return
+    lines = [f"{i}. " + await _describe(turn, s, names) for i, s in enumerate(subs, 1)]
+    turn.say(turn.t("waste-subs-title", count=len(subs)) + "\n\n" + "\n".join(lines), rows)
+
+
+async def on_subs(turn: Turn, payload: str) -> None:
+    if payload.startswith("s:") and payload[2:].isdigit():
+        turn.set(sub_id=int(payload[2:]))
+        await turn.goto("sub")
+    elif payload == "add":
+        await turn.goto("start")
+    elif payload == "ics":
+        await send_calendar(turn)
+        await turn.goto("subs")
+
+
+async def _current_sub(turn: Turn) -> WasteSubscription | None:
+    sub_id = turn.get("sub_id")
+    if not isinstance(sub_id, int):
+        return None
+    return await _repo(turn).subscription_of(turn.resident.id, sub_id)
+
+
+async def render_sub(turn: Turn) -> None:
+    sub = await _current_sub(turn)
+    if sub is None:
+        turn.say(turn.t("waste-sub-not-found"))
+        await turn.goto("subs")
+        return
+    names = await TypeNames.load(_repo(turn))
+    text = await _describe(turn, sub, names)
+    text += "\n\n" + await schedule_lines(turn, sub.zone_id, list(sub.types))
+    pause = (
+        Button(turn.t("waste-btn-resume"), "resume")
+        if sub.paused
+        else Button(turn.t("waste-btn-pause"), "pause")
+    )
+    rows: list[list[AnyButton]] = [
+        [
+            Button(turn.t("waste-btn-change-types"), "types"),
+            Button(turn.t("waste-btn-change-time"), "time"),
+        ],
+        [pause, Button(turn.t("waste-btn-remove"), "remove")],
+        [Button(turn.t("waste-btn-calendar"), "ics")],
+        turn.nav_row(),
+    ]
+    turn.say(text, rows)
+
+
+async def on_sub(turn: Turn, payload: str) -> None:
+    sub = await _current_sub(turn)
+    if sub is None:
+        await turn.goto("subs")
+        return
+    if payload in ("pause", "resume"):
+        sub.paused = payload == "pause"
+        turn.say(turn.t("waste-stopped" if sub.paused else "waste-resumed"))
+        await turn.goto("sub")
+    elif payload == "types":
+        turn.set(editing=sub.id, zone_id=sub.zone_id, selected=list(sub.types))
+        await turn.goto("types")
+    elif payload == "time":
+        turn.set(editing=sub.id)
+        await turn.goto("time")
+    elif payload == "remove":
+        await turn.goto("remove")
+    elif payload == "ics":
+        await send_calendar(turn)
+        await turn.goto("sub")
+
+
+async def render_remove(turn: Turn) -> None:
+    sub = await _current_sub(turn)
+    if sub is None:
+        await turn.goto("subs")
+        return
+    turn.say(
+        turn.t("waste-remove-confirm", address=sub.address),
+        [[Button(turn.t("btn-yes"), "yes"), Button(turn.t("btn-no"), "no")]],
+    )
+
+
+async def on_remove(turn: Turn, payload: str) -> None:
+    sub = await _current_sub(turn)
+    if payload == "yes" and sub is not None:
+        await _repo(turn).remove_subscription(sub)
+        turn.say(turn.t("waste-removed"))
+        await turn.goto("subs")
+    else:
+        await turn.goto("sub")
+
+
+async def send_calendar(turn: Turn) -> None:
+    caps = turn.engine.capabilities.get(turn.incoming.address.channel)
+    policy = WasteSettings()
+    repo = _repo(turn)
+    if caps is not None and caps.documents:
+        body = await build_calendar(
+            repo, turn.engine.i18n, turn.resident, turn.now, policy.calendar_months
+        )
+        turn.say(
+            turn.t("waste-calendar-document"),
+            document=Document("svoi-waste.ics", body, MIME),
+        )
+        return
+    token = await repo.calendar_token(turn.resident.id)
+    url = calendar_url(turn.engine.settings, policy, token)
+    turn.say(turn.t("waste-calendar-link"), [[turn.link(turn.t("waste-btn-open-calendar"), url)]])
+
+
+# --- other waste: drop-off points and the Ecobus -------------------------------------------
+async def render_dropoff(turn: Turn) -> None:
+    repo = _repo(turn)
+    locale = turn.locale
+    parts: list[str] = [turn.t("waste-dropoff-title")]
+    for point in await repo.dropoff_points():
+        if point.kind == "office":
+            parts.append(
+                turn.t(
+                    "waste-office",
+                    name=localized(point, "name", locale),
+                    address=localized(point, "address", locale),
+                    phone=point.phone or "-",
+                )
+            )
+            continue
+        accepts = ", ".join(str(a.get(locale) or a.get("uk")) for a in point.accepts)
+        parts.append(
+            turn.t(
+                "waste-centre",
+                name=localized(point, "name", locale),
+                address=localized(point, "address", locale),
+                hours=localized(point, "hours", locale) or "-",
+                accepts=accepts or "-",
+            )
+        )
+    stops = await repo.ecobus_stops(after=turn.now)
+    if stops:
+        lines = [_stop_line(turn, s) for s in stops[:3]]
+        parts.append(turn.t("waste-ecobus-next") + "\n" + "\n".join(lines))
+        if any(s.is_example for s in stops[:3]):
+            parts.append(turn.t("waste-example-note"))
+    else:
+        parts.append(turn.t("waste-ecobus-none"))
+    turn.say(
+        "\n\n".join(parts),
+        [turn.nav_row()],
+        requests=[RequestButton(turn.t("waste-btn-ecobus-near"), Request.LOCATION)],
+    )
+
+
+def _stop_line(turn: Turn, stop: Any) -> str:
+    line = turn.t(
+        "waste-ecobus-stop",
+        place=localized(stop, "place", turn.locale),
+        date=turn.t.date(stop.starts_at.astimezone(schedule.KYIV).date()),
+        start=turn.engine.i18n.time(turn.locale, stop.starts_at),
+        end=turn.engine.i18n.time(turn.locale, stop.ends_at),
+    )
+    return line + (" " + turn.t("waste-example-mark") if stop.is_example else "")
+
+
+async def on_dropoff_location(turn: Turn, location: Location) -> None:
+    stops = [s for s in await _repo(turn).ecobus_stops(after=turn.now) if s.latitude is not None]
+    if not stops:
+        turn.say(turn.t("waste-ecobus-none"))
+    else:
+        nearest = min(
+            stops,
+            key=lambda s: (
+                _km(location.latitude, location.longitude, s.latitude or 0.0, s.longitude or 0.0),
+                s.starts_at,
+            ),
+        )
+        km = _km(
+            location.latitude, location.longitude, nearest.latitude or 0.0, nearest.longitude or 0.0
+        )
+        turn.say(
+            turn.t("waste-ecobus-nearest", distance=f"{km:.1f}") + "\n" + _stop_line(turn, nearest)
+        )
+    await turn.goto("dropoff")
+
+
+# --- operators: a moved or cancelled collection --------------------------------------------
+async def _refuse(turn: Turn) -> bool:
+    if turn.is_operator:
+        return False
+    turn.say(turn.t("operator-only"))
+    await turn.goto("start")
+    return True
+
+
+async def render_ops_zone(turn: Turn) -> None:
+    if await _refuse(turn):
+        return
+    rows: list[list[AnyButton]] = [
+        [Button(localized(z, "name", turn.locale), f"oz:{z.id}")] for z in await _repo(turn).zones()
+    ]
+    rows.append(turn.nav_row())
+    turn.say(turn.t("waste-ops-zone"), rows)
+
+
+async def on_ops_zone(turn: Turn, payload: str) -> None:
+    if await _refuse(turn):
+        return
+    if payload.startswith("oz:") and payload[3:].isdigit():
+        turn.set(ops_zone=int(payload[3:]))
+        await turn.goto("ops_type")
+
+
+async def render_ops_type(turn: Turn) -> None:
+    if await _refuse(turn):
+        return
+    zone_id = turn.get("ops_zone")
+    repo = _repo(turn)
+    names = await TypeNames.load(repo)
+    types = (await ZoneSchedules.load(repo, zone_id)).types_of(zone_id)
+    rows: list[list[AnyButton]] = [[Button(names.name(c, turn.locale), f"ot:{c}")] for c in types]
+    rows.append(turn.nav_row())
+    turn.say(turn.t("waste-ops-type"), rows)
+
+
+async def on_ops_type(turn: Turn, payload: str) -> None:
+    if await _refuse(turn):
+        return
+    if payload.startswith("ot:"):
+        turn.set(ops_type=payload[3:])
+        await turn.goto("ops_date")
+
+
+async def _ops_days(turn: Turn) -> list[date]:
+    zone_id = turn.get("ops_zone")
+    today = _today(turn)
+    schedules = await ZoneSchedules.load(_repo(turn), zone_id)
+    specs = [s for s in schedules.rules.get(zone_id, []) if s.waste_type == turn.get("ops_type")]
+    days: set[date] = set()
+    for spec in specs:
+        days.update(schedule.scheduled_days(spec, today, today + timedelta(days=62)))
+    return sorted(days)[:6]
+
+
+async def render_ops_date(turn: Turn) -> None:
+    if await _refuse(turn):
+        return
+    rows: list[list[AnyButton]] = [
+        [Button(turn.t.date(d, "short"), f"od:{d.isoformat()}")] for d in await _ops_days(turn)
+    ]
+    rows.append(turn.nav_row())
+    turn.say(turn.t("waste-ops-date"), rows)
+
+
+def parse_day(text: str, today: date) -> date | None:
+    """ "03.12.2026", "3.12", "2026-12-03" → a date (a day without a year is the next one)."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        pass
+    match = _DATE_DMY.match(text)
+    if match is None:
+        return None
+    day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
+    try:
+        if year is None:
+            found = date(today.year, month, day)
+            return found if found >= today else date(today.year + 1, month, day)
+        full = int(year) + (2000 if len(year) == 2 else 0)
+        return date(full, month, day)
+    except ValueError:
+        return None
+
+
+async def _ops_pick_date(turn: Turn, key: str, value: date | None, next_screen: str) -> None:
+    if value is None:
+        turn.say(turn.t("waste-ops-date-invalid"))
+        await turn.goto(turn.screen_name or "ops_date")
+        return
+    turn.set(**{key: value.isoformat()})
+    await turn.goto(next_screen)
+
+
+async def on_ops_date_button(turn: Turn, payload: str) -> None:
+    if await _refuse(turn):
+        return
+    if payload.startswith("od:"):
+        await _ops_pick_date(turn, "ops_date", date.fromisoformat(payload[3:]), "ops_action")
+
+
+async def on_ops_date_text(turn: Turn, text: str) -> None:
+    if await _refuse(turn):
+        return
+    await _ops_pick_date(turn, "ops_date", parse_day(text, _today(turn)), "ops_action")
+
+
+async def render_ops_action(turn: Turn) -> None:
+    if await _refuse(turn):
+        return
+    turn.say(
+        turn.t("waste-ops-action", date=turn.t.date(date.fromisoformat(turn.get("ops_date")))),
+        [
+            [
+                Button(turn.t("waste-btn-ops-move"), "move"),
+                Button(turn.t("waste-btn-ops-cancel"), "cancel"),
+            ],
+            turn.nav_row(),
+        ],
+    )
+
+
+async def on_ops_action(turn: Turn, payload: str) -> None:
+    if await _refuse(turn):
+        return
+    if payload == "move":
+        await turn.goto("ops_new")
+    elif payload == "cancel":
+        turn.set(ops_new=None)
+        await turn.goto("ops_reason")
+
+
+async def render_ops_new(turn: Turn) -> None:
+    if await _refuse(turn):
+        return
+    original = date.fromisoformat(turn.get("ops_date"))
+    choices = [original + timedelta(days=n) for n in (1, 2, 3)]
+    rows: list[list[AnyButton]] = [
+        [Button(turn.t.date(d, "short"), f"nd:{d.isoformat()}") for d in choices],
+        turn.nav_row(),
+    ]
+    turn.say(turn.t("waste-ops-new"), rows)
+
+
+async def on_ops_new_button(turn: Turn, payload: str) -> None:
+    if await _refuse(turn):
+        return
+    if payload.startswith("nd:"):
+        await _ops_pick_date(turn, "ops_new", date.fromisoformat(payload[3:]), "ops_reason")
+
+
+async def on_ops_new_text(turn: Turn, text: str) -> None:
+    if await _refuse(turn):
+        return
+    await _ops_pick_date(turn, "ops_new", parse_day(text, _today(turn)), "ops_reason")
+
+
+async def render_ops_reason(turn: Turn) -> None:
+    if await _refuse(turn):
+        return
+    turn.say(turn.t("waste-ops-reason"), [turn.nav_row()])
+
+
+async def on_ops_reason(turn: Turn, text: str) -> None:
+    if await _refuse(turn):
+        return
+    turn.set(ops_reason=text.strip())
+    await turn.goto("ops_confirm")
+
+
+async def render_ops_confirm(turn: Turn) -> None:
+    if await _refuse(turn):
+        return
+    zone = await _zone(turn, turn.get("ops_zone"))
+    names = await TypeNames.load(_repo(turn))
+    new = turn.get("ops_new")
+    turn.say(
+        turn.t(
+            "waste-ops-summary",
+            zone=localized(zone, "name", turn.locale) if zone else "-",
+            type=names.name(str(turn.get("ops_type")), turn.locale),
+            date=turn.t.date(date.fromisoformat(turn.get("ops_date"))),
+            new_date=turn.t.date(date.fromisoformat(new)) if new else "-",
+            reason=str(turn.get("ops_reason", "")),
+        ),
+        [[Button(turn.t("waste-btn-ops-confirm"), "confirm")], turn.nav_row()],
+    )
+
+
+async def on_ops_confirm(turn: Turn, payload: str) -> None:
+    if await _refuse(turn) or payload != "confirm":
+        return
+    zone = await _zone(turn, turn.get("ops_zone"))
+    if zone is None:
+        await turn.goto("ops_zone")
+        return
+    new = turn.get("ops_new")
+    try:
+        _exc, notices = await add_exception(
+            turn.session,
+            turn.engine.i18n,
+            zone=zone,
+            waste_type=str(turn.get("ops_type")),
+            original=date.fromisoformat(turn.get("ops_date")),
+            moved_to=date.fromisoformat(new) if new else None,
+            reason_uk=str(turn.get("ops_reason", "")) if turn.locale == "uk" else "",
+            reason_en=str(turn.get("ops_reason", "")) if turn.locale != "uk" else "",
+            now=turn.now,
+        )
+    except ScheduleError:
+        turn.say(turn.t("waste-ops-not-a-day"))
+        await turn.goto("ops_date")
+        return
+    turn.say(turn.t("waste-ops-done", count=notices))
+    await turn.goto("start")
+
+
+# --- global actions on reminders -----------------------------------------------------------
+async def _sub_from_arg(turn: Turn, arg: str) -> WasteSubscription | None:
+    if not arg.isdigit() or len(arg) > 12:
+        return None
+    return await _repo(turn).subscription_of(turn.resident.id, int(arg))
+
+
+async def stop_action(turn: Turn, arg: str) -> None:
+    """ "Stop" on a reminder: pause that subscription (it can be resumed or removed)."""
+    sub = await _sub_from_arg(turn, arg)
+    if sub is None:
+        turn.say(turn.t("waste-sub-not-found"))
+        await turn.menu()
+        return
+    sub.paused = True
+    turn.say(turn.t("waste-stopped"))
+    await turn.start(FLOW, "sub", sub_id=sub.id)
+
+
+async def edit_action(turn: Turn, arg: str) -> None:
+    """ "Change" on a reminder: open that subscription."""
+    sub = await _sub_from_arg(turn, arg)
+    if sub is None:
+        turn.say(turn.t("waste-sub-not-found"))
+        await turn.menu()
+        return
+    await turn.start(FLOW, "sub", sub_id=sub.id)
+
+
+async def waste_command(turn: Turn, _args: str) -> None:
+    await turn.start(FLOW)
+
+
+WASTE_FLOW = Flow(
+    FLOW,
+    {
+        "start": Screen(
+            render_start,
+            on_button=on_start_button,
+            on_text=on_address,
+            on_location=on_location,
+            text_limit=120,
+        ),
+        "pick_street": Screen(
+            render_pick_street,
+            on_button=on_pick_street,
+            on_text=on_address,
+            back="start",
+            text_limit=120,
+        ),
+        "house": Screen(render_house, on_text=on_house, back="start", text_limit=30),
+        "pick_zone": Screen(render_pick_zone, on_button=on_pick_zone, back="start"),
+        "schedule": Screen(
+            render_schedule,
+            on_button=on_schedule,
+            on_text=on_address,
+            on_location=on_location,
+            back="start",
+            text_limit=120,
+        ),
+        "types": Screen(render_types, on_button=on_types, back="schedule"),
+        "time": Screen(render_time, on_button=on_time, back="types"),
+        "subs": Screen(render_subs, on_button=on_subs, back="start"),
+        "sub": Screen(render_sub, on_button=on_sub, back="subs"),
+        "remove": Screen(render_remove, on_button=on_remove, back="sub"),
+        "dropoff": Screen(render_dropoff, on_location=on_dropoff_location, back="start"),
+        "ops_zone": Screen(render_ops_zone, on_button=on_ops_zone, back="start"),
+        "ops_type": Screen(render_ops_type, on_button=on_ops_type, back="ops_zone"),
+        "ops_date": Screen(
+            render_ops_date,
+            on_button=on_ops_date_button,
+            on_text=on_ops_date_text,
+            back="ops_type",
+            text_limit=20,
+        ),
+        "ops_action": Screen(render_ops_action, on_button=on_ops_action, back="ops_date"),
+        "ops_new": Screen(
+            render_ops_new,
+            on_button=on_ops_new_button,
+            on_text=on_ops_new_text,
+            back="ops_action",
+            text_limit=20,
+        ),
+        "ops_reason": Screen(
+            render_ops_reason, on_text=on_ops_reason, back="ops_action", text_limit=300
+        ),
+        "ops_confirm": Screen(render_ops_confirm, on_button=on_ops_confirm, back="ops_reason"),
+    },
+)

@@ -1,0 +1,204 @@
+"""The reminder tick: every minute, enqueue the reminders that fell due since the last tick.
+
+    lock the watermark → window (watermark, now] → collection days around it (rules with
+    exceptions applied) → reminder instants per (days before, hour) slot → subscriptions of
+    those zones and slots, page by page → outbox rows keyed (subscription, collection day)
+    → watermark = now, all in one transaction.
+
+A repeated or concurrent tick finds an empty window (the watermark row is locked and then
+moved) and the outbox key stops anything that slips through; a tick after an outage covers
+the whole gap, sending what is still useful and skipping reminders older than the allowed
+lateness or for a day already over. Reminder instants come from local wall-clock times in
+Europe/Kyiv, so the evening-before reminder is at 19:00 local on both sides of a DST change.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import Any
+
+from bot.config import Settings
+from bot.core.i18n import I18n
+from bot.delivery.outbox import Notification, enqueue
+from dialogs.waste import schedule
+from dialogs.waste.config import WasteSettings
+from dialogs.waste.schedule import Collection
+from dialogs.waste.service import TypeNames, ZoneSchedules, reminder_buttons, window_part
+from storage.db import Database
+from storage.models.base import utcnow
+from storage.repos.waste import DueSubscription, WasteRepo
+
+log = logging.getLogger(__name__)
+
+PAGE = 5000
+OFFSETS = (-1, 0)  # the evening before, the morning of
+MAX_LOOKBACK = timedelta(days=2)  # work after a long outage stays bounded
+
+
+@dataclass(frozen=True, slots=True)
+class TickResult:
+    enqueued: int
+    stale: int
+    window_start: datetime
+    window_end: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class _Due:
+    zone_id: int
+    day: date
+    items: tuple[Collection, ...]
+
+
+def _i18n(config: I18n | Settings) -> I18n:
+    if isinstance(config, I18n):
+        return config
+    return I18n(config.default_locale, config.zone)
+
+
+async def tick(
+    db: Database,
+    i18n_or_settings: I18n | Settings,
+    now: datetime,
+    policy: WasteSettings | None = None,
+) -> int:
+    """Enqueue due reminders; returns how many outbox rows were added."""
+    result = await run_tick(db, _i18n(i18n_or_settings), now, policy or WasteSettings())
+    return result.enqueued
+
+
+async def run_tick(db: Database, i18n: I18n, now: datetime, policy: WasteSettings) -> TickResult:
+    lateness = timedelta(minutes=policy.reminder_max_lateness_minutes)
+    async with db.transaction() as session:
+        repo = WasteRepo(session)
+        mark = await repo.lock_watermark(initial=now - lateness)
+        start = mark.reached_at
+        if now <= start:
+            return TickResult(0, 0, start, now)
+        scan_from = max(start, now - MAX_LOOKBACK)
+        schedules = await ZoneSchedules.load(repo)
+        fresh, stale = _due_slots(schedules, scan_from, now, lateness)
+        enqueued = 0
+        if fresh:
+            names = await TypeNames.load(repo)
+            composer = _Composer(i18n, names, schedule.local_today(now))
+            for (offset, hour), dues in sorted(fresh.items()):
+                enqueued += await _enqueue_slot(repo, composer, offset, hour, dues)
+        if stale:
+            log.warning(
+                "waste reminders skipped as stale after a gap",
+                extra={"stale_slots": stale, "since": start.isoformat()},
+            )
+        mark.reached_at = now
+        mark.updated_at = utcnow()
+        return TickResult(enqueued, stale, start, now)
+
+
+def _due_slots(
+    schedules: ZoneSchedules, scan_from: datetime, now: datetime, lateness: timedelta
+) -> tuple[dict[tuple[int, int], list[_Due]], int]:
+    """Which (days before, hour) slots fell due in (scan_from, now], per zone and day."""
+    first = schedule.local_today(scan_from)
+    today = schedule.local_today(now)
+    fresh: dict[tuple[int, int], list[_Due]] = defaultdict(list)
+    stale = 0
+    for zone_id in schedules.rules:
+        by_day: dict[date, list[Collection]] = defaultdict(list)
+        for item in schedules.collections(zone_id, first, today + timedelta(days=1)):
+            by_day[item.day].append(item)
+        for day, items in by_day.items():
+            for offset in OFFSETS:
+                for hour in range(24):
+                    due = schedule.local_instant(day + timedelta(days=offset), time(hour))
+                    if not scan_from < due <= now:
+                        continue
+                    if now - due > lateness or today > day:
+                        stale += 1
+                        continue
+                    fresh[(offset, hour)].append(_Due(zone_id, day, tuple(items)))
+    return fresh, stale
+
+
+async def _enqueue_slot(
+    repo: WasteRepo, composer: _Composer, offset: int, hour: int, dues: list[_Due]
+) -> int:
+    by_zone: dict[int, list[_Due]] = defaultdict(list)
+    for due in dues:
+        by_zone[due.zone_id].append(due)
+    after = 0
+    total = 0
+    while True:
+        subs = await repo.due_subscriptions(offset, hour, list(by_zone), after, PAGE)
+        if not subs:
+            return total
+        after = subs[-1].id
+        batch: list[Notification] = []
+        for sub in subs:
+            for due in by_zone[sub.zone_id]:
+                items = tuple(i for i in due.items if i.waste_type in sub.types)
+                if items:
+                    batch.append(composer.reminder(sub, due.day, items))
+        total += await enqueue(repo.session, batch)
+
+
+class _Composer:
+    """Builds reminder rows, caching the localized parts shared by many residents."""
+
+    def __init__(self, i18n: I18n, names: TypeNames, today: date) -> None:
+        self.i18n = i18n
+        self.names = names
+        self.today = today
+        self._dates: dict[tuple[str, date], str] = {}
+        self._items: dict[tuple[str, tuple[Collection, ...]], str] = {}
+
+    def _locale(self, locale: str) -> str:
+        return locale if locale in self.i18n.locales else self.i18n.default_locale
+
+    def day_text(self, locale: str, day: date) -> str:
+        key = (locale, day)
+        if key not in self._dates:
+            self._dates[key] = self.i18n.date(locale, day)
+        return self._dates[key]
+
+    def items(self, locale: str, items: tuple[Collection, ...]) -> str:
+        key = (locale, items)
+        if key not in self._items:
+            lines = []
+            for item in items:
+                args: dict[str, Any] = {
+                    "type": self.names.name(item.waste_type, locale),
+                    "window": window_part(item),
+                }
+                line = self.i18n.t(locale, "waste-item", args)
+                if item.moved_from is not None:
+                    line += " " + self.i18n.t(
+                        locale, "waste-item-moved", {"date": self.day_text(locale, item.moved_from)}
+                    )
+                lines.append(line)
+            self._items[key] = "\n".join(lines)
+        return self._items[key]
+
+    def reminder(
+        self, sub: DueSubscription, day: date, items: tuple[Collection, ...]
+    ) -> Notification:
+        locale = self._locale(sub.locale)
+        return Notification(
+            resident_id=sub.resident_id,
+            channel=sub.channel,
+            user_id=sub.user_id,
+            kind="waste_reminder",
+            category="waste",
+            dedup_key=f"waste:rem:{sub.id}:{day.isoformat()}",
+            template_key="waste-reminder",
+            template_args={
+                "when": "today" if day == self.today else "tomorrow",
+                "date": self.day_text(locale, day),
+                "address": sub.address,
+                "items": self.items(locale, items),
+                "example": "yes" if any(i.is_example for i in items) else "no",
+            },
+            buttons=reminder_buttons(sub.id),
+        )

@@ -1,0 +1,255 @@
+"""What the dialog, the tick, the calendar and the commands share: loading a zone's
+schedule from the database, names in the resident's language, change notices."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from bot.core.i18n import I18n
+from bot.delivery.outbox import Notification, OutboxButton, enqueue
+from dialogs.waste import schedule
+from dialogs.waste.schedule import Collection, ExceptionSpec, RuleSpec
+from storage.models.waste import CollectionException, CollectionRule, WasteType, WasteZone
+from storage.repos.waste import WasteRepo
+
+NOTICE_CHUNK = 1000
+STOP_ACTION = "wstop"
+EDIT_ACTION = "wedit"
+
+
+def localized(row: Any, field: str, locale: str) -> str:
+    """`row.<field>_<locale>`, falling back to Ukrainian when the translation is empty."""
+    value = getattr(row, f"{field}_{locale}", None) or getattr(row, f"{field}_uk", "")
+    return str(value)
+
+
+def rule_spec(row: CollectionRule) -> RuleSpec:
+    return RuleSpec(
+        waste_type=row.waste_type,
+        starts_on=row.starts_on,
+        rrule=row.rrule,
+        dates=tuple(date.fromisoformat(str(d)) for d in row.dates or ()),
+        ends_on=row.ends_on,
+        window_start=schedule.parse_time(row.window_start),
+        window_end=schedule.parse_time(row.window_end),
+        is_example=row.is_example,
+    )
+
+
+def exception_spec(row: CollectionException, locale: str = "uk") -> ExceptionSpec:
+    return ExceptionSpec(
+        row.waste_type, row.original_date, row.moved_to, localized(row, "reason", locale)
+    )
+
+
+@dataclass
+class ZoneSchedules:
+    """Rules and exceptions of every zone, loaded once (a tick, a calendar file)."""
+
+    rules: dict[int, list[RuleSpec]]
+    exceptions: dict[int, list[CollectionException]]
+
+    @classmethod
+    async def load(cls, repo: WasteRepo, zone_id: int | None = None) -> ZoneSchedules:
+        rules: dict[int, list[RuleSpec]] = {}
+        for rule in await repo.rules(zone_id):
+            rules.setdefault(rule.zone_id, []).append(rule_spec(rule))
+        exceptions: dict[int, list[CollectionException]] = {}
+        for exc in await repo.exceptions(zone_id):
+            exceptions.setdefault(exc.zone_id, []).append(exc)
+        return cls(rules, exceptions)
+
+    def collections(
+        self, zone_id: int, start: date, end: date, locale: str = "uk"
+    ) -> list[Collection]:
+        return schedule.collections(
+            self.rules.get(zone_id, []),
+            [exception_spec(e, locale) for e in self.exceptions.get(zone_id, [])],
+            start,
+            end,
+        )
+
+    def next_per_type(self, zone_id: int, today: date, locale: str = "uk") -> list[Collection]:
+        return schedule.next_per_type(
+            self.rules.get(zone_id, []),
+            [exception_spec(e, locale) for e in self.exceptions.get(zone_id, [])],
+            today,
+        )
+
+    def types_of(self, zone_id: int) -> list[str]:
+        seen: list[str] = []
+        for spec in self.rules.get(zone_id, []):
+            if spec.waste_type not in seen:
+                seen.append(spec.waste_type)
+        return seen
+
+
+class TypeNames:
+    """Waste type names in both languages, loaded once."""
+
+    def __init__(self, types: Sequence[WasteType]) -> None:
+        self.rows = {t.code: t for t in types}
+        self.order = [t.code for t in types]
+
+    @classmethod
+    async def load(cls, repo: WasteRepo) -> TypeNames:
+        return cls(await repo.types())
+
+    def name(self, code: str, locale: str) -> str:
+        row = self.rows.get(code)
+        return code if row is None else localized(row, "name", locale)
+
+    def hint(self, code: str, locale: str) -> str:
+        row = self.rows.get(code)
+        return "" if row is None else localized(row, "hint", locale)
+
+    def join(self, codes: Sequence[str], locale: str) -> str:
+        ordered = sorted(codes, key=lambda c: self.order.index(c) if c in self.order else 99)
+        return ", ".join(self.name(c, locale) for c in ordered)
+
+
+def window_text(item: Collection) -> str:
+    if item.window_start is None:
+        return ""
+    start = item.window_start.strftime("%H:%M")
+    if item.window_end is None:
+        return start
+    return f"{start}–{item.window_end.strftime('%H:%M')}"
+
+
+def window_part(item: Collection) -> str:
+    """ ", 07:00–12:00" to append after a date, or nothing when the time is not known."""
+    text = window_text(item)
+    return f", {text}" if text else ""
+
+
+def when_key(day: date, today: date) -> tuple[str, int]:
+    """("today" | "tomorrow" | "days", n) for the Fluent selector `waste-when`."""
+    delta = (day - today).days
+    if delta == 0:
+        return "today", 0
+    if delta == 1:
+        return "tomorrow", 1
+    return "days", delta
+
+
+def when_text(i18n: I18n, locale: str, day: date, today: date) -> str:
+    key, days = when_key(day, today)
+    return i18n.t(locale, "waste-when", {"when": key, "days": days})
+
+
+def reminder_buttons(subscription_id: int) -> tuple[tuple[OutboxButton, ...], ...]:
+    return (
+        (
+            OutboxButton("waste-btn-stop", f"g:{STOP_ACTION}:{subscription_id}"),
+            OutboxButton("waste-btn-change", f"g:{EDIT_ACTION}:{subscription_id}"),
+        ),
+    )
+
+
+class ScheduleError(ValueError):
+    """An operator's exception that cannot apply (unknown zone, not a collection day…)."""
+
+
+async def add_exception(
+    session: AsyncSession,
+    i18n: I18n,
+    *,
+    zone: WasteZone,
+    waste_type: str,
+    original: date,
+    moved_to: date | None,
+    reason_uk: str,
+    reason_en: str = "",
+    now: datetime,
+) -> tuple[CollectionException, int]:
+    """Record a cancelled or moved collection day and tell every affected subscriber.
+
+    Returns the exception and how many change notices were enqueued. Reminders follow the
+    new date by themselves: the tick expands rules with exceptions applied.
+    """
+    repo = WasteRepo(session)
+    schedules = await ZoneSchedules.load(repo, zone.id)
+    specs = [s for s in schedules.rules.get(zone.id, []) if s.waste_type == waste_type]
+    if not specs:
+        raise ScheduleError(f"zone {zone.code} has no collection of {waste_type}")
+    if not any(schedule.occurs_on(s, original) for s in specs):
+        raise ScheduleError(f"{original.isoformat()} is not a {waste_type} day in {zone.code}")
+    if moved_to is not None and moved_to == original:
+        raise ScheduleError("the new date is the same as the original one")
+    exc = await repo.exception(zone.id, waste_type, original)
+    if exc is None:
+        exc = CollectionException(
+            zone_id=zone.id, waste_type=waste_type, original_date=original, created_at=now
+        )
+        session.add(exc)
+    exc.moved_to = moved_to
+    exc.reason_uk = reason_uk.strip()[:500]
+    exc.reason_en = reason_en.strip()[:500]
+    await session.flush()
+    today = schedule.local_today(now)
+    if max(original, moved_to or original) < today:
+        return exc, 0  # history: nobody needs to hear about it
+    sent = await notify_change(session, i18n, exc, zone)
+    return exc, sent
+
+
+async def notify_change(
+    session: AsyncSession, i18n: I18n, exc: CollectionException, zone: WasteZone
+) -> int:
+    """A "your collection date changed" notice for every subscription of the zone that
+    includes the type, keyed by (subscription, type, original day, new day)."""
+    repo = WasteRepo(session)
+    names = await TypeNames.load(repo)
+    after = 0
+    total = 0
+    target = exc.moved_to.isoformat() if exc.moved_to else "cancelled"
+    while True:
+        subs = await repo.subscribers_of_zone(zone.id, after, NOTICE_CHUNK)
+        if not subs:
+            return total
+        after = subs[-1].id
+        batch: list[Notification] = []
+        for sub in subs:
+            if exc.waste_type not in sub.types:
+                continue
+            locale = sub.locale if sub.locale in i18n.locales else i18n.default_locale
+            args: dict[str, Any] = {
+                "type": names.name(exc.waste_type, locale),
+                "address": sub.address,
+                "date": i18n.date(locale, exc.original_date),
+                "reason": localized(exc, "reason", locale) or "-",
+            }
+            if exc.moved_to is not None:
+                args["new_date"] = i18n.date(locale, exc.moved_to)
+            batch.append(
+                Notification(
+                    resident_id=sub.resident_id,
+                    channel=sub.channel,
+                    user_id=sub.user_id,
+                    kind="waste_change",
+                    category="waste",
+                    dedup_key=(
+                        f"waste:chg:{sub.id}:{exc.waste_type}:"
+                        f"{exc.original_date.isoformat()}:{target}"
+                    ),
+                    template_key=(
+                        "waste-change-moved"
+                        if exc.moved_to is not None
+                        else "waste-change-cancelled"
+                    ),
+                    template_args=args,
+                    buttons=reminder_buttons(sub.id),
+                    urgent=True,
+                )
+            )
+        total += await enqueue(session, batch)
+
+
+def days_ahead(today: date, days: int) -> date:
+    return today + timedelta(days=days)

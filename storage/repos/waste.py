@@ -1,0 +1,289 @@
+"""Queries for waste collection: reference data, subscriptions, due reminders, the
+watermark and calendar links."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import delete, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from storage.models import Resident
+from storage.models.base import utcnow
+from storage.models.waste import (
+    CollectionException,
+    CollectionRule,
+    DropOffPoint,
+    EcobusStop,
+    WasteCalendarLink,
+    WasteReminderWatermark,
+    WasteStreet,
+    WasteSubscription,
+    WasteType,
+    WasteZone,
+)
+from storage.repos.common import insert_ignoring_conflicts
+
+REMINDERS = "reminders"
+
+
+@dataclass(frozen=True, slots=True)
+class DueSubscription:
+    """A subscription joined with what a reminder needs to reach its resident."""
+
+    id: int
+    zone_id: int
+    types: tuple[str, ...]
+    address: str
+    resident_id: int
+    channel: str
+    user_id: str
+    locale: str
+
+
+class WasteRepo:
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    # --- reference data -----------------------------------------------------------------
+    async def types(self) -> list[WasteType]:
+        rows = await self.session.execute(select(WasteType).order_by(WasteType.position))
+        return list(rows.scalars())
+
+    async def zones(self) -> list[WasteZone]:
+        rows = await self.session.execute(select(WasteZone).order_by(WasteZone.id))
+        return list(rows.scalars())
+
+    async def zone(self, zone_id: int) -> WasteZone | None:
+        return await self.session.get(WasteZone, zone_id)
+
+    async def zone_by_code(self, code: str) -> WasteZone | None:
+        return (
+            await self.session.execute(select(WasteZone).where(WasteZone.code == code))
+        ).scalar_one_or_none()
+
+    async def streets(self, zone_id: int | None = None) -> list[WasteStreet]:
+        query = select(WasteStreet).order_by(WasteStreet.id)
+        if zone_id is not None:
+            query = query.where(WasteStreet.zone_id == zone_id)
+        return list((await self.session.execute(query)).scalars())
+
+    async def street(self, street_id: int) -> WasteStreet | None:
+        return await self.session.get(WasteStreet, street_id)
+
+    async def rules(self, zone_id: int | None = None) -> list[CollectionRule]:
+        query = select(CollectionRule).order_by(CollectionRule.id)
+        if zone_id is not None:
+            query = query.where(CollectionRule.zone_id == zone_id)
+        return list((await self.session.execute(query)).scalars())
+
+    async def exceptions(
+        self, zone_id: int | None = None, since: date | None = None
+    ) -> list[CollectionException]:
+        query = select(CollectionException).order_by(CollectionException.id)
+        if zone_id is not None:
+            query = query.where(CollectionException.zone_id == zone_id)
+        if since is not None:
+            # A day moved from before `since` may land after it; a month covers any move.
+            query = query.where(
+                (CollectionException.original_date >= since)
+                | (CollectionException.moved_to >= since)
+            )
+        return list((await self.session.execute(query)).scalars())
+
+    async def exception(
+        self, zone_id: int, waste_type: str, original: date
+    ) -> CollectionException | None:
+        return (
+            await self.session.execute(
+                select(CollectionException).where(
+                    CollectionException.zone_id == zone_id,
+                    CollectionException.waste_type == waste_type,
+                    CollectionException.original_date == original,
+                )
+            )
+        ).scalar_one_or_none()
+
+    async def dropoff_points(self) -> list[DropOffPoint]:
+        rows = await self.session.execute(select(DropOffPoint).order_by(DropOffPoint.id))
+        return list(rows.scalars())
+
+    async def ecobus_stops(self, after: datetime | None = None) -> list[EcobusStop]:
+        query = select(EcobusStop).order_by(EcobusStop.starts_at, EcobusStop.id)
+        if after is not None:
+            query = query.where(EcobusStop.ends_at > after)
+        return list((await self.session.execute(query)).scalars())
+
+    async def is_empty(self) -> bool:
+        count = (await self.session.execute(select(func.count()).select_from(WasteType))).scalar()
+        return not count
+
+    # --- subscriptions ------------------------------------------------------------------
+    async def subscriptions_of(self, resident_id: int) -> list[WasteSubscription]:
+        rows = await self.session.execute(
+            select(WasteSubscription)
+            .where(WasteSubscription.resident_id == resident_id)
+            .order_by(WasteSubscription.id)
+        )
+        return list(rows.scalars())
+
+    async def subscription_of(
+        self, resident_id: int, subscription_id: int
+    ) -> WasteSubscription | None:
+        sub = await self.session.get(WasteSubscription, subscription_id)
+        if sub is None or sub.resident_id != resident_id:
+            return None
+        return sub
+
+    async def add_subscription(
+        self,
+        resident_id: int,
+        zone_id: int,
+        address: str,
+        types: Sequence[str],
+        remind_offset: int,
+        remind_hour: int,
+    ) -> WasteSubscription:
+        sub = WasteSubscription(
+            resident_id=resident_id,
+            zone_id=zone_id,
+            address=address[:160],
+            types=list(types),
+            remind_offset=remind_offset,
+            remind_hour=remind_hour,
+            paused=False,
+            created_at=utcnow(),
+        )
+        self.session.add(sub)
+        await self.session.flush()
+        return sub
+
+    async def remove_subscription(self, sub: WasteSubscription) -> None:
+        await self.session.delete(sub)
+        await self.session.flush()
+
+    async def due_subscriptions(
+        self,
+        remind_offset: int,
+        remind_hour: int,
+        zone_ids: Sequence[int],
+        after_id: int,
+        limit: int,
+    ) -> list[DueSubscription]:
+        """Active, unpaused subscriptions of the given zones with this reminder time, in id
+        order after `after_id` (keyset pages keep memory bounded)."""
+        rows = await self.session.execute(
+            select(
+                WasteSubscription.id,
+                WasteSubscription.zone_id,
+                WasteSubscription.types,
+                WasteSubscription.address,
+                Resident.id,
+                Resident.channel,
+                Resident.user_id,
+                Resident.locale,
+            )
+            .join(Resident, Resident.id == WasteSubscription.resident_id)
+            .where(
+                WasteSubscription.remind_offset == remind_offset,
+                WasteSubscription.remind_hour == remind_hour,
+                WasteSubscription.zone_id.in_(list(zone_ids)),
+                WasteSubscription.paused.is_(False),
+                Resident.is_active.is_(True),
+                WasteSubscription.id > after_id,
+            )
+            .order_by(WasteSubscription.id)
+            .limit(limit)
+        )
+        return [
+            DueSubscription(r[0], r[1], tuple(r[2] or ()), r[3], r[4], r[5], r[6], r[7])
+            for r in rows.all()
+        ]
+
+    async def subscribers_of_zone(
+        self, zone_id: int, after_id: int, limit: int
+    ) -> list[DueSubscription]:
+        """Every active subscription of a zone, paused ones included (a change notice
+        matters even when reminders are off)."""
+        rows = await self.session.execute(
+            select(
+                WasteSubscription.id,
+                WasteSubscription.zone_id,
+                WasteSubscription.types,
+                WasteSubscription.address,
+                Resident.id,
+                Resident.channel,
+                Resident.user_id,
+                Resident.locale,
+            )
+            .join(Resident, Resident.id == WasteSubscription.resident_id)
+            .where(
+                WasteSubscription.zone_id == zone_id,
+                Resident.is_active.is_(True),
+                WasteSubscription.id > after_id,
+            )
+            .order_by(WasteSubscription.id)
+            .limit(limit)
+        )
+        return [
+            DueSubscription(r[0], r[1], tuple(r[2] or ()), r[3], r[4], r[5], r[6], r[7])
+            for r in rows.all()
+        ]
+
+    # --- the reminder watermark ---------------------------------------------------------
+    async def lock_watermark(self, initial: datetime) -> WasteReminderWatermark:
+        """The watermark row, locked until the transaction ends (PostgreSQL: FOR UPDATE;
+        SQLite's BEGIN IMMEDIATE already serialises writers), created at `initial`."""
+        await self.session.execute(
+            insert_ignoring_conflicts(self.session, WasteReminderWatermark).values(
+                name=REMINDERS, reached_at=initial, updated_at=utcnow()
+            )
+        )
+        return (
+            await self.session.execute(
+                select(WasteReminderWatermark)
+                .where(WasteReminderWatermark.name == REMINDERS)
+                .with_for_update()
+                .execution_options(populate_existing=True)
+            )
+        ).scalar_one()
+
+    # --- calendar links -----------------------------------------------------------------
+    async def calendar_token(self, resident_id: int) -> str:
+        await self.session.execute(
+            insert_ignoring_conflicts(self.session, WasteCalendarLink).values(
+                token=secrets.token_urlsafe(32), resident_id=resident_id, created_at=utcnow()
+            )
+        )
+        link = (
+            await self.session.execute(
+                select(WasteCalendarLink).where(WasteCalendarLink.resident_id == resident_id)
+            )
+        ).scalar_one()
+        return link.token
+
+    async def resident_by_token(self, token: str) -> Resident | None:
+        link = await self.session.get(WasteCalendarLink, token)
+        if link is None:
+            return None
+        return await self.session.get(Resident, link.resident_id)
+
+    # --- import helpers -----------------------------------------------------------------
+    async def replace_zone_streets(self, zone_id: int, rows: Sequence[dict[str, Any]]) -> None:
+        await self.session.execute(delete(WasteStreet).where(WasteStreet.zone_id == zone_id))
+        for row in rows:
+            self.session.add(WasteStreet(zone_id=zone_id, **row))
+
+    async def replace_zone_rules(
+        self, zone_id: int, rows: Sequence[dict[str, Any]], waste_type: str | None = None
+    ) -> None:
+        query = delete(CollectionRule).where(CollectionRule.zone_id == zone_id)
+        if waste_type is not None:
+            query = query.where(CollectionRule.waste_type == waste_type)
+        await self.session.execute(query)
+        for row in rows:
+            self.session.add(CollectionRule(zone_id=zone_id, **row))

@@ -1,0 +1,298 @@
+"""Conversations on Telegram-like and Viber-like channels: a resident finds the schedule by
+address, subscribes, gets a reminder through the outbox, stops it from the reminder's
+button, gets a change notice, and exports a calendar."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+
+import aiohttp
+import pytest
+from aiohttp import web
+from icalendar import Calendar
+from sqlalchemy import select
+
+from bot.app import Svoi
+from bot.core.capabilities import TELEGRAM, VIBER, ChannelCapabilities
+from bot.core.messages import LinkButton
+from dialogs.waste import add_routes, schedule
+from dialogs.waste.reminders import tick
+from dialogs.waste.service import ZoneSchedules
+from storage.db import Database
+from storage.models.waste import WasteSubscription
+from storage.repos.waste import WasteRepo
+from tests.conftest import OPERATOR
+from tests.support.conversation import Resident
+from tests.waste.support import kyiv, load_content, outbox
+
+CHANNELS = [("telegram", TELEGRAM), ("viber", VIBER)]
+
+
+@pytest.fixture(params=CHANNELS, ids=[c[0] for c in CHANNELS])
+def channel(request: pytest.FixtureRequest) -> tuple[str, ChannelCapabilities]:
+    return request.param  # type: ignore[no-any-return]
+
+
+async def _open_waste(person: Resident, locale: str = "uk") -> None:
+    await person.onboard(locale)
+    await person.press("♻️")
+
+
+async def _zone_id(db: Database, code: str) -> int:
+    async with db.transaction() as session:
+        zone = await WasteRepo(session).zone_by_code(code)
+        assert zone is not None
+        return zone.id
+
+
+async def _next_days(db: Database, code: str, waste_type: str, today: date) -> list[date]:
+    zone_id = await _zone_id(db, code)
+    async with db.transaction() as session:
+        schedules = await ZoneSchedules.load(WasteRepo(session), zone_id)
+    return [
+        c.day
+        for c in schedules.collections(zone_id, today, today + timedelta(days=40))
+        if c.waste_type == waste_type
+    ]
+
+
+async def test_find_schedule_subscribe_remind_stop_and_change_notice(
+    svoi: Svoi, db: Database, channel: tuple[str, ChannelCapabilities]
+) -> None:
+    await load_content(db)
+    name, caps = channel
+    person = Resident.on(svoi.engine, channel=name, caps=caps)
+    await _open_waste(person)
+    assert "Напишіть вулицю й номер будинку" in person.text
+
+    await person.send("вул. Трудова, 5")
+    assert "📍 вул. Трудова, 5 — Південно-Західний, вул. Трудова" in person.text
+    assert re.search(
+        r"• Гілля — (сьогодні|завтра|через \d+ д\w+), \d+ \w+ \d{4}\s?р\.", person.text
+    )
+    assert "Змішані відходи" in person.text and "(приклад)" in person.text
+    assert "приклад графіка" in person.text
+
+    await person.press("Нагадувати мені")
+    assert "✅ Змішані відходи" in person.labels and "✅ Гілля" in person.labels
+    await person.press("Гілля")  # untick branches and glass
+    await person.press("Скло")
+    assert "⬜ Гілля" in person.labels and "⬜ Скло" in person.labels
+    await person.press("Далі")
+    await person.press("Напередодні о 19:00")
+    assert "Готово! Нагадуватиму: Напередодні о 19:00." in person.text
+
+    async with db.transaction() as session:
+        sub = (await session.execute(select(WasteSubscription))).scalar_one()
+        assert sub.types == ["mixed"] and (sub.remind_offset, sub.remind_hour) == (-1, 19)
+
+    # The evening before the next mixed-waste day, the tick puts a reminder in the outbox.
+    today = schedule.local_today(datetime.now(schedule.KYIV))
+    first = (await _next_days(db, "pivdenno-zakhidnyi", "mixed", today + timedelta(days=2)))[0]
+    evening = kyiv(first - timedelta(days=1), 19)
+    assert await tick(db, svoi.i18n, evening - timedelta(minutes=1)) == 0
+    assert await tick(db, svoi.i18n, evening) == 1
+    [reminder] = await outbox(db, svoi.i18n, "waste_reminder")
+    assert reminder.row.channel == name and reminder.row.user_id == person.user_id
+    assert reminder.text.startswith(f"🔔 Завтра, {svoi.i18n.date('uk', first)}")
+    assert "вул. Трудова, 5" in reminder.text and "• Змішані відходи, 07:00–12:00" in reminder.text
+    assert [label for label, _ in reminder.buttons] == ["🔕 Не нагадувати", "⚙️ Змінити"]
+
+    # "Stop" on the reminder pauses the subscription; no reminder next time.
+    stop_payload = reminder.buttons[0][1]
+    await person.press_payload(stop_payload)
+    assert "Нагадування для цієї адреси вимкнено" in person.text
+    assert "▶️ Відновити" in person.labels
+    second = (await _next_days(db, "pivdenno-zakhidnyi", "mixed", first + timedelta(days=1)))[0]
+    assert await tick(db, svoi.i18n, kyiv(second - timedelta(days=1), 19, 30)) == 0
+    await person.press("Відновити")
+    assert "знову увімкнено" in person.text
+
+    # A forged stop payload for someone else's subscription does nothing.
+    intruder = Resident.on(svoi.engine, channel=name, caps=caps)
+    await intruder.onboard()
+    await intruder.press_payload(stop_payload)
+    assert "Цього нагадування вже немає" in intruder.text
+    async with db.transaction() as session:
+        assert (await session.execute(select(WasteSubscription))).scalar_one().paused is False
+
+    # An operator moves the next-but-one collection in the chat: the resident gets a notice.
+    operator = Resident.on(svoi.engine, user_id=OPERATOR[1])
+    await _open_waste(operator)
+    await operator.press("Змінити графік")
+    await operator.press("Південно-Західний")
+    await operator.press("Змішані відходи")
+    later = (await _next_days(db, "pivdenno-zakhidnyi", "mixed", second + timedelta(days=1)))[0]
+    await operator.send(later.strftime("%d.%m.%Y"))
+    await operator.press("Перенести")
+    await operator.send((later + timedelta(days=1)).strftime("%d.%m.%Y"))
+    await operator.send("Ремонт сміттєвоза")
+    assert "Причина: Ремонт сміттєвоза" in operator.text
+    await operator.press("Підтвердити")
+    assert "Надіслано 1 сповіщення" in operator.text
+    [notice] = await outbox(db, svoi.i18n, "waste_change")
+    assert notice.row.user_id == person.user_id
+    assert notice.text == (
+        f"⚠️ Зміна графіка: Змішані відходи за адресою вул. Трудова, 5 вивозитимуть не "
+        f"{svoi.i18n.date('uk', later)}, а {svoi.i18n.date('uk', later + timedelta(days=1))}. "
+        "Причина: Ремонт сміттєвоза."
+    )
+    # Reminders follow the new date: none the evening before the old day, one before the new.
+    before_old = kyiv(later - timedelta(days=1), 19)
+    assert await tick(db, svoi.i18n, before_old) == 0
+    assert await tick(db, svoi.i18n, kyiv(later, 19)) == 1
+    reminders = await outbox(db, svoi.i18n, "waste_reminder")
+    assert reminders[-1].row.dedup_key.endswith((later + timedelta(days=1)).isoformat())
+    assert "(перенесено з" in reminders[-1].text
+
+
+async def test_calendar_document_or_link_shows_the_bot_dates(
+    svoi: Svoi, db: Database, channel: tuple[str, ChannelCapabilities]
+) -> None:
+    await load_content(db)
+    name, caps = channel
+    person = Resident.on(svoi.engine, channel=name, caps=caps, language="en")
+    await _open_waste(person, "en")
+    await person.send("Symona Petliury 8")
+    assert "Dubove (even side of Symona Petliury St)" in person.text
+    await person.press("Remind me")
+    await person.press("Next")
+    await person.press("On the day at 07:00")
+    await person.press("Calendar")
+    if caps.documents:
+        document = next(r.document for r in person.last if r.document is not None)
+        assert document.filename.endswith(".ics") and document.mime_type == "text/calendar"
+        body = document.content
+    else:
+        link = next(
+            b for r in person.last for row in r.buttons for b in row if isinstance(b, LinkButton)
+        )
+        app = web.Application()
+        add_routes(app, svoi)
+        runner = web.AppRunner(app)
+        await runner.setup()
+        site = web.TCPSite(runner, "127.0.0.1", 0)
+        await site.start()
+        port = runner.addresses[0][1]
+        path = link.url.split("://", 1)[1].split("/", 1)[1]
+        try:
+            async with aiohttp.ClientSession() as http:
+                async with http.get(f"http://127.0.0.1:{port}/{path}") as response:
+                    assert response.status == 200
+                    assert response.content_type == "text/calendar"
+                    body = await response.read()
+                forged = "/waste/calendar/" + "A" * 43 + ".ics"
+                async with http.get(f"http://127.0.0.1:{port}{forged}") as response:
+                    assert response.status == 404
+        finally:
+            await runner.cleanup()
+    cal = Calendar.from_ical(body)
+    events = list(cal.walk("VEVENT"))
+    today = schedule.local_today(datetime.now(schedule.KYIV))
+    zone_id = await _zone_id(db, "dubove-even")
+    async with db.transaction() as session:
+        schedules = await ZoneSchedules.load(WasteRepo(session), zone_id)
+    expected = schedules.collections(zone_id, today, today + timedelta(days=31 * 12))
+    got = sorted((_day(e.decoded("dtstart")), str(e["summary"]).split(": ", 1)[1]) for e in events)
+    assert len(events) == len(expected) > 60
+    names = {"mixed": "Mixed waste (example)", "branches": "Branches (garden waste)"}
+    assert got == sorted((c.day, names[c.waste_type]) for c in expected)
+    # The alarm is at 07:00 local on the day, whatever the DST offset.
+    for event in events:
+        start = event.decoded("dtstart")
+        [alarm] = list(event.walk("VALARM"))
+        if isinstance(start, datetime):
+            due = (start + alarm.decoded("trigger")).astimezone(schedule.KYIV)
+        else:  # an all-day event starts at local midnight
+            due = datetime.combine(start, datetime.min.time()) + alarm.decoded("trigger")
+        assert (due.date(), due.hour, due.minute) == (_day(start), 7, 0)
+    # The bot's schedule screen shows the first of those dates.
+    first = min(c.day for c in expected if c.waste_type == "mixed")
+    await person.send("/waste")
+    await person.send("Symona Petliury 8")
+    assert svoi.i18n.date("en", first) in person.text
+
+
+def _day(value: date | datetime) -> date:
+    return value.astimezone(schedule.KYIV).date() if isinstance(value, datetime) else value
+
+
+async def test_ambiguous_street_house_needed_location_and_dropoff(svoi: Svoi, db: Database) -> None:
+    await load_content(db)
+    person = Resident.on(svoi.engine)
+    await _open_waste(person)
+    await person.send("Зарічан 5")
+    assert "кілька схожих вулиць" in person.text
+    assert sorted(person.labels)[:2] == ["вул. Зарічанська", "пров. Зарічанський"]
+    await person.press("пров. Зарічанський")
+    assert "📍 пров. Зарічанський, 5 — Заріччя" in person.text
+
+    await person.press("Інша адреса")
+    await person.send("Петлюри")
+    assert "Напишіть номер будинку на вул. Симона Петлюри" in person.text
+    await person.send("дванадцять")
+    assert "не схоже на номер будинку" in person.text
+    await person.send("13")
+    assert "Дубове (непарний бік вул. С. Петлюри)" in person.text
+
+    await person.press("Інша адреса")
+    await person.send("Хрещатик 22")
+    assert "Не знайшов такої адреси" in person.text
+    await person.send("Кам'янецька 400")
+    assert "будинку 400 немає" in person.text
+
+    await person.press("Меню")
+    await person.press("♻️")
+    await person.share_location(49.4400, 26.9951)
+    assert "📍 за геолокацією — Заріччя" in person.text
+    await person.press("Інша адреса")
+    await person.share_location(49.4110, 27.0300)  # both Dubove zones share a centre
+    assert "на межі районів" in person.text
+    await person.press("Дубове (парний")
+    assert "Дубове (парний бік" in person.text
+    await person.share_location(50.45, 30.52)  # Kyiv
+    assert "далеко від Хмельницького" in person.text
+
+    await person.press("Куди здати інші відходи")
+    assert "пр. Миру, 7" in person.text and "щодня 08:00–19:00" in person.text
+    assert "вул. Князя Святослава Хороброго, 1, тел. 067-314-06-07" in person.text
+    assert "меблі" in person.text and "змішані відходи" in person.text
+
+
+async def test_subscriptions_list_change_pause_remove(svoi: Svoi, db: Database) -> None:
+    await load_content(db)
+    person = Resident.on(svoi.engine)
+    await _open_waste(person)
+    for address in ("Трудова 5", "Соборна 16"):
+        await person.send(address)
+        await person.press("Нагадувати мені")
+        await person.press("Далі")
+        await person.press("Напередодні о 20:00")
+        await person.send("/waste")
+    await person.press("Мої нагадування (2)")
+    assert "Ваші нагадування (2 адреси)" in person.text
+    assert "1. вул. Трудова, 5" in person.text and "2. вул. Соборна, 16" in person.text
+    await person.press("2. вул. Соборна")
+    await person.press("Змінити час")
+    await person.press("У день вивезення о 06:00")
+    assert "Збережено." in person.text and "У день вивезення о 06:00" in person.text
+    await person.press("Змінити види")
+    await person.press("Скло")
+    await person.press("Далі")
+    assert "Скло" not in person.text.split("\n\n")[1].split("\n")[0]
+    await person.press("Призупинити")
+    assert "⏸ призупинено" in person.text
+    await person.press("Видалити")
+    await person.press("Так")
+    assert "Нагадування видалено." in person.text
+    assert "Ваші нагадування (1 адреса)" in person.text
+
+
+async def test_operator_screens_are_for_operators_only(svoi: Svoi, db: Database) -> None:
+    await load_content(db)
+    person = Resident.on(svoi.engine)
+    await _open_waste(person)
+    assert not any("Змінити графік" in label for label in person.labels)
+    await person.press_payload("ops")  # not offered to a resident: refused by the engine
+    assert "Це меню вже застаріло" in person.text
