@@ -4,7 +4,9 @@ Webhook (`POST /webhook/viber`)
     1. the `X-Viber-Content-Signature` is checked on the raw body; missing or wrong → 403;
     2. the body is parsed (viberbot's request classes); unreadable → 400;
     3. a turn's callback is recorded in the inbox under its `message_token` before anything
-       else; a duplicate → 200 with no effect; the database failing → 503, so Viber retries;
+       else; the database failing → 503, so Viber retries; a repeat is passed on, and the
+       engine's inbox check gives it no effect once the first delivery finished (a repeat of
+       one that never finished, after a crash, runs it);
     4. the engine runs the turn; `conversation_started` answers with the welcome message in
        the response body, other turns' replies go out with `send_message`, then 200.
     `delivered` / `seen` / `failed` update `viber_message_status` (idempotent, no inbox).
@@ -177,11 +179,12 @@ class ViberChannel:
             )
             return web.Response(status=503)
         if not fresh:
+            # Seen before. The engine runs it only if it was never finished (we crashed
+            # between recording and the end of the turn); a finished event has no effect.
             log.info(
-                "duplicate Viber callback ignored",
+                "repeated Viber callback",
                 extra={"channel": CHANNEL, "event_id": callback.event_id},
             )
-            return web.Response(status=200)
         incoming = callback.incoming
         replies = await engine.handle(incoming)
         user_id = incoming.address.user_id

@@ -131,6 +131,22 @@ async def test_the_same_message_token_twice_has_one_effect(viber: ViberService) 
     assert len(viber.fake.sent_to(resident.user_id)) == sent
 
 
+async def test_a_callback_recorded_before_a_crash_runs_on_vibers_retry(
+    viber: ViberService,
+) -> None:
+    resident = ViberResident.on(viber, "crash==")
+    await resident.onboard("en")
+    callback = resident.user.text("/help")
+    # The instance that took the first delivery recorded it, then died before the turn.
+    token = str(callback["message_token"])
+    assert await viber.svoi.engine.record_event("viber", token, encode(callback).decode())
+
+    await resident.post(callback)  # Viber got no 200 and retries
+    assert "/cancel — cancel the current action" in resident.text
+    await resident.post(callback)
+    assert resident.last == []
+
+
 async def test_concurrent_deliveries_of_one_callback_have_one_effect(viber: ViberService) -> None:
     resident = ViberResident.on(viber, "concurrent==")
     await resident.onboard("en")
