@@ -402,23 +402,32 @@ def _describe(value: Any) -> str:
     return repr(value)[:60]
 
 
-def _check_references(catalogue: Catalogue, problems: list[Problem]) -> None:
-    """Codes are unique per section; services refer to categories and offices of the file."""
-    for name in SECTIONS:
-        seen: dict[str, Record] = {}
-        for record in catalogue.section(name):
-            first = seen.get(record.code)
-            if first is not None:
-                where = f"line {first.line}" if first.row is None else f"row {first.row}"
-                problems.append(
-                    Problem(
-                        catalogue.source,
-                        f"{name}: code {record.code!r} is used twice (first at {where})",
-                        record.line,
-                        record.row,
-                    )
+class _Codes:
+    """Codes must be unique within a section; a repeat is reported even when either record
+    has other problems, so one run of the import shows everything."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.seen: dict[tuple[str, str], str] = {}
+
+    def check(
+        self, section: str, code: Any, problems: list[Problem], line: int | None, row: int | None
+    ) -> None:
+        if not isinstance(code, str) or not code.strip():
+            return
+        key = (section, code.strip())
+        first = self.seen.get(key)
+        if first is not None:
+            problems.append(
+                Problem(
+                    self.source,
+                    f"{section}: code {code.strip()!r} is used twice (first at {first})",
+                    line,
+                    row,
                 )
-            seen.setdefault(record.code, record)
+            )
+        else:
+            self.seen[key] = f"line {line}" if row is None else f"row {row}"
 
 
 def parse_yaml(text: str, source: str) -> Catalogue:
@@ -453,6 +462,7 @@ def parse_yaml(text: str, source: str) -> Catalogue:
         if key not in SECTIONS and key not in ("version", "__duplicates__"):
             problems.append(Problem(source, f"unknown section {key!r}", lines.get(key)))
     catalogue = Catalogue(source, complete=True)
+    codes_seen = _Codes(source)
     for name, specs in SECTIONS.items():
         items = data.get(name) or []
         if not isinstance(items, list):
@@ -465,6 +475,8 @@ def parse_yaml(text: str, source: str) -> Catalogue:
                 )
                 continue
             line_dict = raw if isinstance(raw, _LineDict) else None
+            code_line = line_dict.key_lines.get("code", line_dict.line) if line_dict else None
+            codes_seen.check(name, raw.get("code"), problems, code_line, None)
 
             def place(key: str | None, d: _LineDict | None = line_dict) -> dict[str, int | None]:
                 if d is None:
@@ -480,7 +492,6 @@ def parse_yaml(text: str, source: str) -> Catalogue:
             )
             if record is not None:
                 catalogue.section(name).append(record)
-    _check_references(catalogue, problems)
     codes = {name: {r.code for r in catalogue.section(name)} for name in SECTIONS}
     for record in catalogue.services:
         for ref, section in (("category", "categories"), ("office", "offices")):
@@ -513,6 +524,7 @@ def parse_csv(text: str, source: str) -> Catalogue:
     """Parse and validate services in CSV (one row a service; list cells one item a line)."""
     problems: list[Problem] = []
     catalogue = Catalogue(source, complete=False)
+    codes_seen = _Codes(source)
     sample = text[:4096]
     try:
         dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
@@ -543,6 +555,7 @@ def parse_csv(text: str, source: str) -> Catalogue:
             continue
         if all(not (value or "").strip() for value in row.values()):
             continue
+        codes_seen.check("services", row.get("code"), problems, None, index)
         raw: dict[str, Any] = {}
         for spec in SERVICE_FIELDS:
             if spec.kind in ("local", "locallist"):
@@ -561,7 +574,6 @@ def parse_csv(text: str, source: str) -> Catalogue:
         problems.extend(checker.problems)
         if record is not None:
             catalogue.services.append(record)
-    _check_references(catalogue, problems)
     if problems:
         raise CatalogueInvalid(problems)
     return catalogue
