@@ -115,16 +115,16 @@ def _table(name: str, *columns: str) -> Table | None:
     return table
 
 
+def _has(*needs: tuple[str, ...]) -> bool:
+    return all(_table(name, *columns) is not None for name, *columns in needs)
+
+
 def available_audiences() -> list[str]:
     """Audiences this installation can offer (the plan and waste features are optional)."""
     kinds = [EVERYONE, LANGUAGE]
-    if _table("plan_follows", "resident_id", "commitment_id") is not None and _table(
-        "plan_commitments", "id", "code"
-    ):
+    if _has(("plan_follows", "resident_id", "commitment_id"), ("plan_commitments", "id", "code")):
         kinds.append(FOLLOWERS)
-    if _table("waste_subscriptions", "resident_id", "zone_id") is not None and _table(
-        "waste_zones", "id", "code"
-    ):
+    if _has(("waste_subscriptions", "resident_id", "zone_id"), ("waste_zones", "id", "code")):
         kinds.append(ZONE)
     return kinds
 
@@ -144,7 +144,10 @@ async def audience_choices(session: AsyncSession, kind: str, locale: str) -> lis
     if kind == ZONE and ZONE in available_audiences():
         table = _table("waste_zones", "id", "code")
         assert table is not None
-        name = table.c.get(f"name_{locale}") or table.c.get("name_uk") or table.c.code
+        name = next(
+            (table.c[n] for n in (f"name_{locale}", "name_uk", "code") if n in table.c),
+            table.c.code,
+        )
         rows = await session.execute(select(table.c.code, name).order_by(table.c.code))
         return [(str(code), str(label or code)) for code, label in rows]
     return []

@@ -71,6 +71,7 @@ class FakePlatform:
     arrivals: list[Arrival] = field(default_factory=list)
     requests: list[tuple[float, str, int]] = field(default_factory=list)
     answers: Counter[str] = field(default_factory=Counter)
+    batches: list[int] = field(default_factory=list)
     _window: deque[float] = field(default_factory=deque)
     _chat_last: dict[str, float] = field(default_factory=dict)
     _origin: float = field(default_factory=time.monotonic)
@@ -180,6 +181,7 @@ class FakePlatform:
             self.requests.append((now, "*broadcast*", 429))
             return self._too_many()
         failed = []
+        self.batches.append(len(body.get("user_ids", [])))
         for user in body.get("user_ids", []):
             user_id = str(user)
             self.requests.append((now, user_id, 200))
