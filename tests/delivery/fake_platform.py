@@ -35,6 +35,7 @@ class Arrival:
     chat_id: str
     text: str
     buttons: list[Any]
+    sender: str = ""
 
 
 def max_in_window(times: list[float], window: float = 1.0) -> int:
@@ -138,10 +139,11 @@ class FakePlatform:
             return True
         return False
 
-    def _accept(self, now: float, chat_id: str, text: str, buttons: list[Any]) -> None:
+    def _accept(self, now: float, chat_id: str, text: str, buttons: list[Any], sender: str) -> None:
         self._window.append(now)
         self._chat_last[chat_id] = now
-        self.arrivals.append(Arrival(now, chat_id, text if self.keep_text else "", buttons))
+        kept = text if self.keep_text else ""
+        self.arrivals.append(Arrival(now, chat_id, kept, buttons if self.keep_text else [], sender))
 
     async def send(self, request: web.Request) -> web.Response:
         body = await request.json()
@@ -168,7 +170,13 @@ class FakePlatform:
             self.requests.append((now, chat_id, code))
             return self._answer(forced, code, {"ok": False, "error_code": code})
         self.requests.append((now, chat_id, 200))
-        self._accept(now, chat_id, str(body.get("text", "")), list(body.get("buttons") or []))
+        self._accept(
+            now,
+            chat_id,
+            str(body.get("text", "")),
+            list(body.get("buttons") or []),
+            str(body.get("sender", "")),
+        )
         message_id = len(self.arrivals)
         if forced == "timeout":
             await asyncio.sleep(self.hang)

@@ -34,7 +34,9 @@ class FakePlatformAdapter:
         name: str = "fake",
         capabilities: ChannelCapabilities = TELEGRAM,
         read_timeout: float = 1.0,
+        tag: str = "",
     ) -> None:
+        self.tag = tag  # which sender process sent a message (multi-instance tests)
         self.name = name
         self.capabilities = capabilities
         self.base_url = base_url
@@ -58,7 +60,12 @@ class FakePlatformAdapter:
             return response.status, await response.json()
 
     async def deliver(self, user_id: str, reply: Reply) -> DeliveryResult:
-        body = {"chat_id": user_id, "text": reply.text, "buttons": _buttons(reply)}
+        body = {
+            "chat_id": user_id,
+            "text": reply.text,
+            "buttons": _buttons(reply),
+            "sender": self.tag,
+        }
         try:
             status, answer = await self._post("/send", body)
         except aiohttp.ConnectionTimeoutError as exc:

@@ -1,0 +1,104 @@
+"""One delivery sender as its own process, sending through the HTTP test adapter to a fake
+platform: the crash test kills it with SIGKILL, the multi-instance test runs two, the
+benchmark measures it. SIGTERM stops it the way the service stops; `--until-idle` makes it
+stop by itself once nothing is left to send. On exit it prints its statistics as JSON.
+
+    python -m tests.delivery.sender_process --db URL --platform URL [--rate 400] ...
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import signal
+import time
+
+from sqlalchemy import func, select
+
+from bot.app import Svoi
+from bot.config import Settings
+from bot.delivery.limits import ScaledClock
+from bot.delivery.sender import SenderConfig
+from bot.delivery.service import DeliveryService
+from storage.models import OutboxMessage
+from tests.delivery.http_adapter import FakePlatformAdapter
+
+
+async def _left(svoi: Svoi) -> int:
+    async with svoi.db.transaction() as session:
+        result = await session.execute(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status.in_(("pending", "sending")))
+        )
+        return int(result.scalar_one())
+
+
+async def run(args: argparse.Namespace) -> dict[str, object]:
+    settings = Settings(database_url=args.db, _env_file=None)  # type: ignore[call-arg]
+    svoi = Svoi.create(settings)
+    adapter = FakePlatformAdapter(
+        args.platform, name=args.channel, read_timeout=args.read_timeout, tag=args.tag
+    )
+    svoi.add_channel(adapter)
+    config = SenderConfig(
+        rate_per_second=args.rate,
+        chat_interval=args.chat_interval,
+        concurrency=args.concurrency,
+        lease_seconds=args.lease,
+        poll_interval=0.05,
+        flush_interval=0.02,
+        election_retry=0.2,
+        election_check=0.5,
+    )
+    clock = ScaledClock(args.scale) if args.scale != 1 else None
+    service = DeliveryService(svoi, configs={args.channel: config}, clock=clock)
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        loop.add_signal_handler(sig, stop.set)
+    started = time.monotonic()
+    await service.start()
+    print("ready", flush=True)
+    while not stop.is_set():
+        if args.until_idle and await _left(svoi) == 0:
+            break
+        try:
+            await asyncio.wait_for(stop.wait(), timeout=0.5)
+        except TimeoutError:
+            continue
+    sender = service.senders[args.channel]
+    elected = sender.state != "standby"
+    await service.stop()
+    await adapter.close()
+    await svoi.close()
+    return {
+        "tag": args.tag,
+        "elected": elected,
+        "stats": dict(sender.stats),
+        "seconds": time.monotonic() - started,
+        "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--platform", required=True)
+    parser.add_argument("--channel", default="fake")
+    parser.add_argument("--tag", default="")
+    parser.add_argument("--rate", type=float, default=400.0)
+    parser.add_argument("--chat-interval", type=float, default=0.0)
+    parser.add_argument("--concurrency", type=int, default=16)
+    parser.add_argument("--lease", type=float, default=2.0)
+    parser.add_argument("--read-timeout", type=float, default=5.0)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--until-idle", action="store_true")
+    args = parser.parse_args()
+    print(json.dumps(asyncio.run(run(args))), flush=True)
+
+
+if __name__ == "__main__":
+    main()
