@@ -24,8 +24,8 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager, suppress
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -140,7 +140,7 @@ class TelegramChannel:
         sweep_interval: float | None = 30.0,
         sweep_after: timedelta = timedelta(seconds=60),
         poll_timeout: int = 25,
-        max_concurrent_turns: int = 32,
+        max_concurrent_turns: int | None = None,
     ) -> None:
         self.svoi = svoi
         self.settings = svoi.settings.telegram
@@ -164,7 +164,13 @@ class TelegramChannel:
         self.sweep_interval = sweep_interval
         self.sweep_after = sweep_after
         self.poll_timeout = poll_timeout
-        self._turns = asyncio.Semaphore(max_concurrent_turns)
+        # SQLite has one writer: turns run one at a time, and recording a new update and a
+        # turn take turns on an in-process lock instead of polling SQLite's busy handler
+        # (which sleeps in steps of up to 100 ms). On PostgreSQL a few turns run at once,
+        # leaving pool connections free for recording updates, so the 200 stays quick.
+        sqlite = svoi.db.is_sqlite
+        self._turns = asyncio.Semaphore(max_concurrent_turns or (1 if sqlite else 8))
+        self._writer: asyncio.Lock | None = asyncio.Lock() if sqlite else None
         self._chats = _ChatQueue()
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
@@ -189,7 +195,8 @@ class TelegramChannel:
         """Record one update and start processing it; False for a duplicate, None when the
         database could not record it (the sender must deliver it again)."""
         try:
-            fresh = await self.svoi.engine.record_event(CHANNEL, str(update_id), body)
+            async with self._writing():
+                fresh = await self.svoi.engine.record_event(CHANNEL, str(update_id), body)
         except DATABASE_ERRORS as exc:
             log.warning("could not record telegram update %s: %s", update_id, exc)
             return None
@@ -240,8 +247,17 @@ class TelegramChannel:
                 await self._edited_hint(inbound.chat_id)
             return
         incoming = await self._resolve_payload(inbound.incoming)
-        replies = await self.svoi.engine.handle(incoming)
+        async with self._writing():
+            replies = await self.svoi.engine.handle(incoming)
         await self._send_replies(inbound.chat_id, incoming, replies)
+
+    @asynccontextmanager
+    async def _writing(self) -> AsyncIterator[None]:
+        if self._writer is None:
+            yield
+            return
+        async with self._writer:
+            yield
 
     async def _answer_callback(self, callback_id: str) -> None:
         try:

@@ -1,0 +1,247 @@
+"""Benchmark: Telegram webhook throughput of one Svoi process, next to a minimal aiogram echo
+bot, both replying through the same fake Bot API on loopback.
+
+    .venv/bin/python -m bench.telegram_webhook [--updates 2000] [--residents 200]
+        [--concurrency 32] [--database sqlite|postgres|both] [--skip-echo]
+
+Svoi runs as `python -m bot run` (its real start-up: migrations on SQLite, setWebhook,
+commands) in a child process; the echo bot is aiogram's Dispatcher behind its own
+`SimpleRequestHandler` in another child process. This process runs the fake Bot API and the
+load generator: `--updates` text updates ("/start", which shows the language question: one
+sendMessage each) spread over `--residents` chats, `--concurrency` requests in flight.
+
+Reported: time-to-200 percentiles, updates/s to the last 200, and updates/s until the fake
+API has received every reply (end to end). Results go in docs/benchmarks-telegram.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import aiohttp
+import asyncpg
+
+from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI, TelegramUser
+
+ROOT = Path(__file__).resolve().parent.parent
+SECRET = "bench-secret"
+PG_ADMIN = "postgresql://postgres@127.0.0.1:5432/postgres"
+PG_BENCH = "svoi_bench_telegram"
+
+
+@dataclass
+class Result:
+    name: str
+    updates: int
+    to_200: float
+    to_replies: float
+    latencies: list[float]
+
+    def row(self) -> str:
+        ordered = sorted(self.latencies)
+        p50 = statistics.median(ordered) * 1000
+        p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
+        return (
+            f"| {self.name} | {self.updates} | {self.updates / self.to_200:.0f} | "
+            f"{self.updates / self.to_replies:.0f} | {p50:.1f} | {p99:.1f} |"
+        )
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def wait_until_up(url: str) -> None:
+    async with aiohttp.ClientSession() as session:
+        for _ in range(300):
+            try:
+                async with session.get(url) as response:
+                    if response.status < 500:
+                        return
+            except aiohttp.ClientError:
+                pass
+            await asyncio.sleep(0.1)
+    raise SystemExit(f"bench: {url} did not come up")
+
+
+async def load(
+    api: FakeTelegramAPI, url: str, updates: int, residents: int, concurrency: int
+) -> tuple[float, float, list[float]]:
+    users = [TelegramUser(900_000_000 + n) for n in range(residents)]
+    bodies = [json.dumps(users[i % residents].text("/start")) for i in range(updates)]
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+    latencies: list[float] = []
+    queue = iter(bodies)
+    sent_before = len(api.calls_to("sendMessage"))
+
+    async def worker(session: aiohttp.ClientSession) -> None:
+        for body in queue:
+            started = time.perf_counter()
+            async with session.post(url, data=body, headers=headers) as response:
+                await response.read()
+                if response.status != 200:
+                    raise SystemExit(f"bench: webhook answered {response.status}")
+            latencies.append(time.perf_counter() - started)
+
+    connector = aiohttp.TCPConnector(limit=concurrency)
+    async with aiohttp.ClientSession(connector=connector) as session:
+        started = time.perf_counter()
+        await asyncio.gather(*(worker(session) for _ in range(concurrency)))
+        to_200 = time.perf_counter() - started
+        await api.wait_for(
+            lambda: len(api.calls_to("sendMessage")) - sent_before >= updates, guard=600
+        )
+        to_replies = time.perf_counter() - started
+    return to_200, to_replies, latencies
+
+
+async def run_one(
+    name: str,
+    command: list[str],
+    env: dict[str, str],
+    port: int,
+    path: str,
+    args: argparse.Namespace,
+) -> Result:
+    api = FakeTelegramAPI()
+    await api.start()
+    child_env = {**os.environ, **env, "TELEGRAM_API_BASE": api.url, "PYTHONPATH": str(ROOT)}
+    process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=child_env)
+    try:
+        await wait_until_up(f"http://127.0.0.1:{port}/healthz")
+        url = f"http://127.0.0.1:{port}{path}"
+        # Warm-up: connections, caches, the first residents' rows.
+        await load(api, url, min(100, args.updates), args.residents, args.concurrency)
+        to_200, to_replies, latencies = await load(
+            api, url, args.updates, args.residents, args.concurrency
+        )
+    finally:
+        process.terminate()
+        await asyncio.wait_for(process.wait(), 30)
+        await api.stop()
+    return Result(name, args.updates, to_200, to_replies, latencies)
+
+
+async def postgres_url() -> str:
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH}" WITH (FORCE)')
+        await conn.execute(f'CREATE DATABASE "{PG_BENCH}"')
+    finally:
+        await conn.close()
+    url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{PG_BENCH}"
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    migrating = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "migrate", cwd=ROOT, env=env
+    )
+    if await migrating.wait() != 0:
+        raise SystemExit("bench: migrating the PostgreSQL database failed")
+    return url
+
+
+async def drop_postgres() -> None:
+    conn = await asyncpg.connect(PG_ADMIN)
+    try:
+        await conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH}" WITH (FORCE)')
+    finally:
+        await conn.close()
+
+
+def svoi_env(database_url: str, port: int) -> dict[str, str]:
+    return {
+        "DATABASE_URL": database_url,
+        "HTTP_PORT": str(port),
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "TELEGRAM_WEBHOOK_SECRET": SECRET,
+        "TELEGRAM_WEBHOOK_URL": "https://bench.example/webhook/telegram",
+        "LOG_LEVEL": "WARNING",
+        "FLOOD_MAX_MESSAGES": "1000",  # the load repeats each resident quickly on purpose
+        "VIBER_AUTH_TOKEN": "",
+    }
+
+
+async def main(args: argparse.Namespace) -> None:
+    results: list[Result] = []
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    for database in databases:
+        with tempfile.TemporaryDirectory() as tmp:
+            if database == "sqlite":
+                url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
+            else:
+                url = await postgres_url()
+            port = free_port()
+            command = [sys.executable, "-m", "bot", "run"]
+            results.append(
+                await run_one(
+                    f"Svoi ({database})",
+                    command,
+                    svoi_env(url, port),
+                    port,
+                    "/webhook/telegram",
+                    args,
+                )
+            )
+            if database == "postgres":
+                await drop_postgres()
+    if not args.skip_echo:
+        port = free_port()
+        command = [sys.executable, "-m", "bench.telegram_webhook", "--echo-bot", str(port)]
+        results.append(await run_one("aiogram echo bot", command, {}, port, "/webhook", args))
+    print(f"\n{args.updates} updates, {args.residents} chats, {args.concurrency} in flight\n")
+    print("| server | updates | updates/s to 200 | updates/s end to end | p50 ms | p99 ms |")
+    print("|---|---|---|---|---|---|")
+    for result in results:
+        print(result.row())
+
+
+def echo_bot(port: int) -> None:
+    """The baseline: aiogram's own webhook handler answering every text with itself."""
+    from aiogram import Bot, Dispatcher
+    from aiogram.client.session.aiohttp import AiohttpSession
+    from aiogram.client.telegram import TelegramAPIServer
+    from aiogram.types import Message
+    from aiogram.webhook.aiohttp_server import SimpleRequestHandler
+    from aiohttp import web
+
+    bot = Bot(
+        TOKEN,
+        session=AiohttpSession(api=TelegramAPIServer.from_base(os.environ["TELEGRAM_API_BASE"])),
+    )
+    dispatcher = Dispatcher()
+
+    @dispatcher.message()
+    async def echo(message: Message) -> None:
+        await message.answer(message.text or "?")
+
+    async def healthz(_request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app = web.Application()
+    app.router.add_get("/healthz", healthz)
+    SimpleRequestHandler(dispatcher, bot, secret_token=SECRET).register(app, path="/webhook")
+    web.run_app(app, host="127.0.0.1", port=port, print=None, access_log=None)
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 3 and sys.argv[1] == "--echo-bot":
+        echo_bot(int(sys.argv[2]))
+        sys.exit(0)
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--updates", type=int, default=2000)
+    parser.add_argument("--residents", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=32)
+    parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
+    parser.add_argument("--skip-echo", action="store_true")
+    asyncio.run(main(parser.parse_args()))
