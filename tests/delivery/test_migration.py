@@ -1,0 +1,32 @@
+"""The delivery migration (delivery_0001) rolls back and forward on its own branch, on
+SQLite and PostgreSQL, without touching the other features' tables."""
+
+from __future__ import annotations
+
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection
+
+from storage import migrate
+from storage.db import Database
+
+
+def _schema(connection: Connection) -> tuple[set[str], set[str]]:
+    inspector = inspect(connection)
+    indexes = {ix["name"] or "" for ix in inspector.get_indexes("outbox")}
+    return set(inspector.get_table_names()), indexes
+
+
+async def test_delivery_migration_downgrades_and_upgrades_alone(db: Database) -> None:
+    await migrate.downgrade(db, "delivery_0001-1")
+    async with db.engine.connect() as conn:
+        tables, indexes = await conn.run_sync(_schema)
+    assert "delivery_mutes" not in tables and "delivery_broadcasts" not in tables
+    assert "ix_outbox_claim" not in indexes and "outbox" in tables
+    assert "delivery_0001" not in await migrate.current_revisions(db)
+
+    await migrate.upgrade(db)
+    async with db.engine.connect() as conn:
+        tables, indexes = await conn.run_sync(_schema)
+    assert {"delivery_mutes", "delivery_broadcasts"} <= tables
+    assert "ix_outbox_claim" in indexes
+    assert await migrate.at_head(db)
