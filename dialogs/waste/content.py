@@ -408,10 +408,21 @@ def _section(checker: _Checker, data: dict[str, Any], key: str, source: str) -> 
     return value
 
 
+class _Loader(yaml.SafeLoader):
+    """SafeLoader that leaves dates as text, so a bad date is reported with its place
+    instead of failing the whole file."""
+
+
+_Loader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
 def parse_yaml(text: str, source: str) -> WasteDocument:
     """Validate a YAML document (every section optional)."""
     try:
-        data = yaml.safe_load(text)
+        data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"{source}:{mark.line + 1}" if mark is not None else source
@@ -548,6 +559,14 @@ def _local(value: date | datetime) -> tuple[date, time | None]:
     return value, None
 
 
+def _last_day(until: date | datetime, start: time | None) -> date:
+    """The last day an occurrence starting at `start` is within RRULE's UNTIL (inclusive)."""
+    day, at = _local(until)
+    if at is not None and start is not None and start > at:
+        return day - timedelta(days=1)
+    return day
+
+
 def parse_ics(
     content: bytes, source: str, *, zone: str | None, waste_type: str | None, example: bool
 ) -> WasteDocument:
@@ -596,7 +615,7 @@ def parse_ics(
             until = recur.get("UNTIL")
             parts = {k: v for k, v in recur.items() if k != "UNTIL"}
             text = vRecur(parts).to_ical().decode()  # type: ignore[no-untyped-call]
-            ends_on = _local(until[0])[0] if until else None
+            ends_on = _last_day(until[0], start_time) if until else None
             try:
                 text = schedule.normalize_rrule(text)
             except ValueError as exc:

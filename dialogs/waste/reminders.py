@@ -41,7 +41,7 @@ MAX_LOOKBACK = timedelta(days=2)  # work after a long outage stays bounded
 @dataclass(frozen=True, slots=True)
 class TickResult:
     enqueued: int
-    stale: int
+    stale: int  # reminders skipped because they were found too late
     window_start: datetime
     window_end: datetime
 
@@ -80,31 +80,37 @@ async def run_tick(db: Database, i18n: I18n, now: datetime, policy: WasteSetting
             return TickResult(0, 0, start, now)
         scan_from = max(start, now - MAX_LOOKBACK)
         schedules = await ZoneSchedules.load(repo)
-        fresh, stale = _due_slots(schedules, scan_from, now, lateness)
-        enqueued = 0
-        if fresh:
+        fresh, late = _due_slots(schedules, scan_from, now, lateness)
+        enqueued = stale = 0
+        if fresh or late:
             names = await TypeNames.load(repo)
             composer = _Composer(i18n, names, schedule.local_today(now))
             for (offset, hour), dues in sorted(fresh.items()):
-                enqueued += await _enqueue_slot(repo, composer, offset, hour, dues)
+                enqueued += await _slot(repo, composer, offset, hour, dues, send=True)
+            for (offset, hour), dues in sorted(late.items()):
+                stale += await _slot(repo, composer, offset, hour, dues, send=False)
         if stale:
             log.warning(
                 "waste reminders skipped as stale after a gap",
-                extra={"stale_slots": stale, "since": start.isoformat()},
+                extra={"stale": stale, "since": start.isoformat()},
             )
         mark.reached_at = now
         mark.updated_at = utcnow()
         return TickResult(enqueued, stale, start, now)
 
 
+Slots = dict[tuple[int, int], list[_Due]]
+
+
 def _due_slots(
     schedules: ZoneSchedules, scan_from: datetime, now: datetime, lateness: timedelta
-) -> tuple[dict[tuple[int, int], list[_Due]], int]:
-    """Which (days before, hour) slots fell due in (scan_from, now], per zone and day."""
+) -> tuple[Slots, Slots]:
+    """Which (days before, hour) slots fell due in (scan_from, now], per zone and day:
+    those still worth sending, and those found too late."""
     first = schedule.local_today(scan_from)
     today = schedule.local_today(now)
-    fresh: dict[tuple[int, int], list[_Due]] = defaultdict(list)
-    stale = 0
+    fresh: Slots = defaultdict(list)
+    late: Slots = defaultdict(list)
     for zone_id in schedules.rules:
         by_day: dict[date, list[Collection]] = defaultdict(list)
         for item in schedules.collections(zone_id, first, today + timedelta(days=1)):
@@ -115,16 +121,21 @@ def _due_slots(
                     due = schedule.local_instant(day + timedelta(days=offset), time(hour))
                     if not scan_from < due <= now:
                         continue
-                    if now - due > lateness or today > day:
-                        stale += 1
-                        continue
-                    fresh[(offset, hour)].append(_Due(zone_id, day, tuple(items)))
-    return fresh, stale
+                    target = late if now - due > lateness or today > day else fresh
+                    target[(offset, hour)].append(_Due(zone_id, day, tuple(items)))
+    return fresh, late
 
 
-async def _enqueue_slot(
-    repo: WasteRepo, composer: _Composer, offset: int, hour: int, dues: list[_Due]
+async def _slot(
+    repo: WasteRepo,
+    composer: _Composer,
+    offset: int,
+    hour: int,
+    dues: list[_Due],
+    *,
+    send: bool,
 ) -> int:
+    """Enqueue the slot's reminders (or, for a stale slot, only count them)."""
     by_zone: dict[int, list[_Due]] = defaultdict(list)
     for due in dues:
         by_zone[due.zone_id].append(due)
@@ -141,7 +152,7 @@ async def _enqueue_slot(
                 items = tuple(i for i in due.items if i.waste_type in sub.types)
                 if items:
                     batch.append(composer.reminder(sub, due.day, items))
-        total += await enqueue(repo.session, batch)
+        total += await enqueue(repo.session, batch) if send else len(batch)
 
 
 class _Composer:

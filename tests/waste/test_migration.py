@@ -1,0 +1,90 @@
+"""The waste migration goes up and down on a fresh SQLite file and a fresh PostgreSQL
+database, and the schema it makes is the one the models describe."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from collections.abc import AsyncIterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import inspect
+from sqlalchemy.engine import Connection, make_url
+
+from storage import migrate
+from storage.db import Database
+from storage.models import Base
+from tests.support.databases import PG_ADMIN_URL, pg_unavailable_reason
+
+WASTE_TABLES = {
+    "waste_types",
+    "waste_zones",
+    "waste_streets",
+    "waste_collection_rules",
+    "waste_collection_exceptions",
+    "waste_dropoff_points",
+    "waste_ecobus_stops",
+    "waste_subscriptions",
+    "waste_calendar_links",
+    "waste_reminder_watermark",
+}
+
+
+def _dsn(url: str) -> str:
+    return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def fresh_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[Database]:
+    if request.param == "sqlite":
+        database = Database(f"sqlite+aiosqlite:///{tmp_path / 'fresh.sqlite3'}")
+        yield database
+        await database.dispose()
+        return
+    reason = await asyncio.to_thread(pg_unavailable_reason)
+    if reason is not None:
+        pytest.skip(f"PostgreSQL unreachable: {reason}")
+    name = f"svoi_waste_mig_{uuid.uuid4().hex[:8]}"
+    admin = await asyncpg.connect(_dsn(PG_ADMIN_URL))
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    database = Database(
+        make_url(PG_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    )
+    try:
+        yield database
+    finally:
+        await database.dispose()
+        await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        await admin.close()
+
+
+async def _tables(db: Database) -> set[str]:
+    def names(conn: Connection) -> set[str]:
+        return set(inspect(conn).get_table_names())
+
+    async with db.engine.connect() as conn:
+        return await conn.run_sync(names)
+
+
+async def _waste_diff(db: Database) -> list[str]:
+    def diff(conn: Connection) -> list[str]:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        return [str(d) for d in compare_metadata(context, Base.metadata) if "waste_" in str(d)]
+
+    async with db.engine.connect() as conn:
+        return await conn.run_sync(diff)
+
+
+async def test_waste_migration_up_and_down(fresh_db: Database) -> None:
+    await migrate.upgrade(fresh_db, "waste_0001")
+    assert await _tables(fresh_db) >= WASTE_TABLES
+    assert await _waste_diff(fresh_db) == []
+    await migrate.downgrade(fresh_db, "0002")
+    tables = await _tables(fresh_db)
+    assert not tables & WASTE_TABLES and "outbox" in tables
+    await migrate.upgrade(fresh_db, "waste_0001")
+    assert await _tables(fresh_db) >= WASTE_TABLES
