@@ -114,8 +114,7 @@ async def test_a_file_with_errors_reports_each_with_its_line_and_changes_nothing
         f"{bad}:10: commitments[1].status: 'almost_done' is not one of not_started, "
         "limited, substantial, complete",
         f"{bad}:11: commitments[1].progress: expected a whole number 0–100",
-        f"{bad}:13: commitments[1].milestones[1].key: "
-        "expected 1–48 characters of a-z, 0-9 and '-'",
+        f"{bad}:13: commitments[1].milestones[1].key: expected 1–48 characters of a-z, 0-9 and '-'",
         f"{bad}:17: commitments[1].updates[1].date: expected a date YYYY-MM-DD",
         f"{bad}:19: commitment number 1 is used twice",
         f"{bad}:24: commitments[2]: unknown field 'colour'",
