@@ -262,8 +262,9 @@ class ServiceIndex:
                     value = similarity * similarity * field_weight * idf
                     if value > best.get(doc, 0.0):
                         best[doc] = value
-                    if field_weight in STRONG_FIELDS and similarity > strong.get(doc, 0.0):
-                        strong[doc] = similarity
+                    # Confidence is about how well the word matched, not its ranking.
+                    if field_weight in STRONG_FIELDS and found > strong.get(doc, 0.0):
+                        strong[doc] = found
             for doc, value in best.items():
                 scores[doc] = scores.get(doc, 0.0) + value * query_weight
                 matched[doc] = matched.get(doc, 0.0) + query_weight
