@@ -85,6 +85,7 @@ class Settings(BaseSettings):
     operators: str = ""
     admins: str = ""  # like OPERATORS; bootstraps the first admins (roles also live in the DB)
     public_base_url: str = ""  # e.g. https://svoi.khm.gov.ua: links to files served by the app
+    web_secret_key: SecretStr = SecretStr("")  # signs web chat cookies; empty: random per start
     flood_max_messages: int = Field(default=20, ge=1, le=1000)  # per resident per window
     flood_window_seconds: float = Field(default=10.0, gt=0, le=3600)
     retention_days: int = Field(default=30, ge=1, le=3650)  # then delivered texts are stripped

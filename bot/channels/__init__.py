@@ -23,6 +23,9 @@ class ChannelRuntime(ChannelAdapter, Protocol):
 def enabled_channels(svoi: Svoi, app: web.Application) -> list[ChannelRuntime]:
     """Channels whose tokens are configured, with their routes added to `app`."""
     channels: list[ChannelRuntime] = []
+    from bot.channels.web import WebChannel  # always on: the web chat needs no token
+
+    channels.append(WebChannel(svoi, app))
     if svoi.settings.telegram.enabled:
         from bot.channels.telegram import TelegramChannel
 

@@ -1,0 +1,373 @@
+"""The web chat: a page at `/` (and a widget script that embeds it) talking to the engine.
+
+One action's path:
+
+    POST /web/api/send (JSON, same origin, signed cookie) → the action is recorded in the
+    inbox under the page's action id (a retried request has no effect) → engine turn →
+    the replies come back in the response body.
+
+Proactive messages (`deliver`, called by the outbox sender): the message is stored in
+`web_pending` and every open page of that resident is woken; a page reads its messages over
+server-sent events (`GET /web/api/events`) and confirms each one it has shown
+(`POST /web/api/ack`), which deletes it. A page that is closed gets them on its next load;
+a page served by another instance finds them within one heartbeat (it reads the table then).
+So `deliver` answers SENT once the row is stored: from there on the message cannot be lost.
+
+The operator console lives under `/admin` (bot/channels/web/admin).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Mapping
+from datetime import timedelta
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from aiohttp import web
+
+from bot.channels.web import wire
+from bot.channels.web.pages import (
+    BASE_HEADERS,
+    CHAT_CSP,
+    LANG_COOKIE,
+    STATIC,
+    environment,
+    render,
+    secure_cookies,
+    translator,
+    ui_locale,
+)
+from bot.channels.web.session import COOKIE, MAX_AGE, USER_ID, CookieSigner, secret_or_random
+from bot.channels.web.wire import CHANNEL, WEB, BadRequest
+from bot.core.messages import Address, Reply
+from bot.core.ports import DeliveryResult, DeliveryStatus
+from storage.models.base import utcnow
+from storage.repos.access import DownloadRepo
+from storage.repos.residents import ResidentRepo
+from storage.repos.web import WebPendingRepo
+
+if TYPE_CHECKING:
+    from bot.app import Svoi
+
+log = logging.getLogger(__name__)
+MAX_BODY = 16 * 1024
+PENDING_KEPT = timedelta(days=30)  # a resident who never comes back: drop after a month
+# Strings the page's script needs (labels it adds itself); the rest is in the HTML.
+SCRIPT_STRINGS = (
+    "web-you",
+    "web-svoi",
+    "web-sending",
+    "web-send-failed",
+    "web-offline",
+    "web-online",
+    "web-location-asking",
+    "web-location-denied",
+    "web-location-unsupported",
+    "web-location-sent",
+    "web-phone-label",
+    "web-phone-send",
+    "web-download",
+    "web-map-link",
+    "web-new-messages",
+)
+
+
+def same_origin(request: web.Request, public_base_url: str = "") -> bool:
+    """A browser's `Origin` (when it sends one) must be this service's own."""
+    origin = request.headers.get("Origin")
+    if origin is None:
+        return True
+    host = urlsplit(origin).netloc.lower()
+    allowed = {request.host.lower()}
+    if public_base_url:
+        allowed.add(urlsplit(public_base_url).netloc.lower())
+    return host in allowed
+
+
+class WebChannel:
+    name = CHANNEL
+    capabilities = WEB
+
+    def __init__(self, svoi: Svoi, app: web.Application, *, heartbeat: float = 15.0) -> None:
+        self.svoi = svoi
+        self.heartbeat = heartbeat
+        secret, generated = secret_or_random(svoi.settings.web_secret_key.get_secret_value())
+        if generated:
+            log.warning(
+                "WEB_SECRET_KEY is not set: a random key was made, so web chat sessions and "
+                "console logins will not survive a restart"
+            )
+        self.secret = secret
+        self.signer = CookieSigner(secret)
+        self.secure = secure_cookies(svoi.settings.public_base_url)
+        self.env = environment()
+        self._listeners: dict[str, set[asyncio.Event]] = {}
+        self._stopping = asyncio.Event()
+        app.router.add_get("/", self.page)
+        app.router.add_get("/web/widget.js", self.widget)
+        app.router.add_post("/web/api/send", self.send)
+        app.router.add_get("/web/api/events", self.events)
+        app.router.add_post("/web/api/ack", self.ack)
+        app.router.add_static("/web/static/", STATIC, name="web-static", append_version=True)
+        from bot.channels.web.admin import Console
+
+        self.console = Console(svoi, app, self.env, secret=secret, secure=self.secure)
+
+    # --- lifecycle ------------------------------------------------------------------
+    async def start(self) -> None:
+        settings = self.svoi.settings
+        base = settings.public_base_url.rstrip("/") or (
+            f"http://{settings.http_host}:{settings.http_port}"
+        )
+        async with self.svoi.db.transaction() as session:
+            dropped = await WebPendingRepo(session).purge_older_than(utcnow() - PENDING_KEPT)
+        if dropped:
+            log.info("web: dropped %d messages nobody came back for", dropped)
+        if not settings.telegram.enabled and not settings.viber.enabled:
+            from bot.app import _no_channel_hint
+
+            print(_no_channel_hint(settings), flush=True)
+        print(
+            f"  • Web chat: {base}/   (operator console: {base}/admin)",
+            flush=True,
+        )
+
+    async def stop(self) -> None:
+        self._stopping.set()
+        for events in self._listeners.values():
+            for event in events:
+                event.set()
+
+    # --- identity -------------------------------------------------------------------
+    def _user(self, request: web.Request) -> str | None:
+        return self.signer.verify(request.cookies.get(COOKIE))
+
+    def _set_identity(self, response: web.StreamResponse, user_id: str) -> None:
+        # An embedded page (the widget's iframe on the council's site) is a third-party
+        # context: its cookie must be SameSite=None; Secure, and Partitioned (CHIPS) so it
+        # still works where third-party cookies are blocked.
+        response.set_cookie(
+            COOKIE,
+            self.signer.sign(user_id),
+            max_age=MAX_AGE,
+            path="/",
+            httponly=True,
+            secure=self.secure,
+            samesite="None" if self.secure else "Lax",
+            partitioned=True if self.secure else None,
+        )
+
+    # --- the page -------------------------------------------------------------------
+    async def page(self, request: web.Request) -> web.Response:
+        user_id = self._user(request)
+        fresh = user_id is None
+        resident_locale: str | None = None
+        if user_id is not None:
+            async with self.svoi.db.transaction() as session:
+                resident = await ResidentRepo(session).get(CHANNEL, user_id)
+            if resident is None:
+                fresh = True
+            elif resident.locale_chosen:
+                resident_locale = resident.locale
+        user_id = user_id or self.signer.new_user_id()
+        i18n = self.svoi.i18n
+        locale = ui_locale(request, i18n, resident_locale)
+        t = translator(i18n, locale)
+        strings = {key: t(key) for key in SCRIPT_STRINGS}
+        response = render(
+            self.env,
+            "chat.html",
+            {
+                "t": t,
+                "lang": locale,
+                "other_lang": "en" if locale == "uk" else "uk",
+                "embed": request.query.get("embed") == "1",
+                "fresh": fresh,
+                "strings": json.dumps(strings, ensure_ascii=False),
+            },
+            headers={
+                **BASE_HEADERS,
+                "Content-Security-Policy": CHAT_CSP,
+                "Cache-Control": "no-store",
+            },
+        )
+        self._set_identity(response, user_id)
+        if request.query.get("lang") in i18n.locales:
+            response.set_cookie(
+                LANG_COOKIE,
+                locale,
+                max_age=MAX_AGE,
+                path="/",
+                httponly=True,
+                secure=self.secure,
+                samesite="Lax",
+            )
+        return response
+
+    async def widget(self, request: web.Request) -> web.Response:
+        response = web.FileResponse(STATIC / "widget.js")
+        response.headers["Cache-Control"] = "public, max-age=3600"
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        return response  # type: ignore[return-value]
+
+    # --- actions --------------------------------------------------------------------
+    def _refuse_cross_site(self, request: web.Request) -> web.Response | None:
+        # A JSON body cannot be posted across sites without a CORS preflight, which this
+        # service never grants; the Origin check covers browsers that send it anyway.
+        if not same_origin(request, self.svoi.settings.public_base_url):
+            return web.json_response({"error": "cross-site request"}, status=403)
+        if request.content_type != "application/json":
+            return web.json_response({"error": "send application/json"}, status=415)
+        return None
+
+    async def _json(self, request: web.Request) -> Any:
+        if request.content_length is not None and request.content_length > MAX_BODY:
+            raise web.HTTPRequestEntityTooLarge(
+                max_size=MAX_BODY, actual_size=request.content_length
+            )
+        body = await request.content.read(MAX_BODY + 1)
+        if len(body) > MAX_BODY:
+            raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
+        try:
+            return json.loads(body)
+        except (ValueError, UnicodeDecodeError):
+            raise BadRequest("not JSON") from None
+
+    async def send(self, request: web.Request) -> web.Response:
+        refused = self._refuse_cross_site(request)
+        if refused is not None:
+            return refused
+        user_id = self._user(request)
+        new_identity = user_id is None
+        user_id = user_id or self.signer.new_user_id()
+        address = Address(CHANNEL, user_id)
+        i18n = self.svoi.i18n
+        try:
+            body = await self._json(request)
+            incoming = wire.incoming(
+                address,
+                body,
+                language_hint=ui_locale(request, i18n),
+                text_limit=self.svoi.settings.max_text_length,
+            )
+        except BadRequest as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        assert incoming.event_id is not None
+        fresh = await self.svoi.engine.record_event(
+            CHANNEL, incoming.event_id, json.dumps(body, ensure_ascii=False)[:MAX_BODY]
+        )
+        if not fresh:
+            log.info("repeated web action", extra={"channel": CHANNEL})
+        replies = await self.svoi.engine.handle(incoming)
+        messages = [await self._message(user_id, reply) for reply in replies]
+        response = web.json_response({"messages": messages}, headers=BASE_HEADERS)
+        if new_identity:
+            self._set_identity(response, user_id)
+        return response
+
+    async def _message(self, user_id: str, reply: Reply) -> dict[str, Any]:
+        """The reply as JSON; a document is stored behind a one-day download link."""
+        url = None
+        if reply.document is not None:
+            document = reply.document
+            async with self.svoi.db.transaction() as session:
+                resident = await ResidentRepo(session).get(CHANNEL, user_id)
+                token = await DownloadRepo(session).create(
+                    resident.id if resident else None,
+                    document.filename,
+                    document.mime_type,
+                    document.content,
+                )
+            url = f"/files/{token}"
+        data = wire.message(reply, url)
+        data["replace"] = reply.replace_screen
+        return data
+
+    # --- proactive messages -----------------------------------------------------------
+    async def deliver(self, user_id: str, reply: Reply) -> DeliveryResult:
+        if not USER_ID.match(user_id):
+            return DeliveryResult(DeliveryStatus.GONE, error="not a web user id")
+        data = await self._message(user_id, reply)
+        async with self.svoi.db.transaction() as session:
+            row_id = await WebPendingRepo(session).add(CHANNEL, user_id, data, utcnow())
+        self._wake(user_id)
+        return DeliveryResult(DeliveryStatus.SENT, message_id=str(row_id))
+
+    def _wake(self, user_id: str) -> None:
+        for event in self._listeners.get(user_id, ()):
+            event.set()
+
+    def open_pages(self, user_id: str) -> int:
+        return len(self._listeners.get(user_id, ()))
+
+    async def events(self, request: web.Request) -> web.StreamResponse:
+        user_id = self._user(request)
+        if user_id is None:
+            return web.json_response({"error": "no session"}, status=401)
+        after = _after(request.headers.get("Last-Event-ID") or request.query.get("after"))
+        response = web.StreamResponse(
+            headers={
+                "Content-Type": "text/event-stream; charset=utf-8",
+                "Cache-Control": "no-store",
+                "X-Accel-Buffering": "no",  # nginx: pass events through at once
+                **BASE_HEADERS,
+            }
+        )
+        await response.prepare(request)
+        wake = asyncio.Event()
+        self._listeners.setdefault(user_id, set()).add(wake)
+        try:
+            await response.write(b"retry: 3000\n: connected\n\n")
+            while not self._stopping.is_set():
+                wake.clear()
+                async with self.svoi.db.transaction() as session:
+                    rows = await WebPendingRepo(session).after(user_id, after)
+                for row in rows:
+                    after = row.id
+                    payload = json.dumps({"id": row.id, **row.message}, ensure_ascii=False)
+                    await response.write(f"id: {row.id}\ndata: {payload}\n\n".encode())
+                if rows:
+                    continue  # there may be more than one page of them
+                try:
+                    await asyncio.wait_for(wake.wait(), timeout=self.heartbeat)
+                except TimeoutError:
+                    await response.write(b": keep-alive\n\n")
+        except ConnectionResetError:
+            # The page went away; its unacknowledged messages stay for the next load.
+            log.debug("web: a page closed its event stream", extra={"channel": CHANNEL})
+        finally:
+            listeners = self._listeners.get(user_id)
+            if listeners is not None:
+                listeners.discard(wake)
+                if not listeners:
+                    del self._listeners[user_id]
+        return response
+
+    async def ack(self, request: web.Request) -> web.Response:
+        refused = self._refuse_cross_site(request)
+        if refused is not None:
+            return refused
+        user_id = self._user(request)
+        if user_id is None:
+            return web.json_response({"error": "no session"}, status=401)
+        try:
+            body = await self._json(request)
+        except BadRequest as exc:
+            return web.json_response({"error": str(exc)}, status=400)
+        ids = body.get("ids") if isinstance(body, Mapping) else None
+        if not isinstance(ids, list) or len(ids) > 200 or not all(_is_id(i) for i in ids):
+            return web.json_response({"error": "ids must be a list of message ids"}, status=400)
+        async with self.svoi.db.transaction() as session:
+            count = await WebPendingRepo(session).acknowledge(user_id, [int(i) for i in ids])
+        return web.json_response({"acknowledged": count}, headers=BASE_HEADERS)
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**62
+
+
+def _after(value: str | None) -> int:
+    return int(value) if value is not None and value.isdigit() and len(value) < 19 else 0

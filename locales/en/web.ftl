@@ -1,0 +1,260 @@
+## Web chat (bot/channels/web): the page and its script.
+
+web-title = Svoi — Khmelnytskyi City Council chat
+web-heading = Svoi
+web-subtitle = Khmelnytskyi City Council's chat with residents
+web-skip-to-input = Skip to the message box
+web-language-nav = Page language
+web-switch-language = Українська
+web-log-label = Conversation
+web-input-label = Your message
+web-input-hint = Enter sends, Shift+Enter starts a new line. Reach the buttons in messages with Tab.
+web-send = Send
+web-menu = Main menu
+web-help = Help
+web-noscript = The chat needs JavaScript. You can also write to Svoi on Telegram or Viber.
+web-you = You
+web-svoi = Svoi
+web-sending = Sending…
+web-send-failed = Could not send. Check your connection and try again.
+web-offline = Connection lost, reconnecting…
+web-online = Connected.
+web-location-asking = Your browser will ask to share your location…
+web-location-denied = Location unavailable. Please type the address instead.
+web-location-unsupported = This browser cannot share a location. Please type the address instead.
+web-location-sent = 📍 My location
+web-phone-label = Phone number
+web-phone-send = Send the number
+web-download = Download
+web-map-link = Show on the map
+web-new-messages = A new message from Svoi.
+
+## Operator console (/admin).
+
+web-admin-title = Svoi · working group
+web-admin-skip = Skip to the content
+web-admin-nav = Console sections
+web-admin-nav-dashboard = Overview
+web-admin-nav-feedback = Feedback
+web-admin-nav-commitments = Commitments
+web-admin-nav-polls = Polls
+web-admin-nav-broadcasts = Broadcasts
+web-admin-nav-waste = Waste collection
+web-admin-nav-services = Services catalogue
+web-admin-nav-audit = Audit log
+web-admin-signed-in = { $account } ({ $role })
+web-admin-logout = Log out
+web-admin-no-data = No data yet.
+web-admin-chart-table = The same figures as a table
+web-admin-example = example
+
+web-admin-login-title = Log in to the console
+web-admin-login-account = Account
+web-admin-login-account-hint = The channel and your id in it, for example telegram:123456789
+web-admin-login-password = Password
+web-admin-login-submit = Log in
+web-admin-login-failed = Wrong account or password.
+web-admin-login-locked = Too many failed attempts. Logins to this account are locked for about { $minutes } min.
+
+web-admin-refused-title = Access denied
+web-admin-refused-login = Please log in to use the console.
+web-admin-refused-role = Your role ({ $role }) does not give access to the working group's console.
+web-admin-refused-csrf = Request refused: the form is out of date or was sent from another site. Reload the page and try again.
+
+web-admin-notice-answered = The answer is saved; the resident will get it in their messenger.
+web-admin-notice-reviewed = Marked as reviewed.
+web-admin-notice-published = The update is published; followers will be notified.
+web-admin-notice-poll-created = The poll is created as a draft. Open it when ready.
+web-admin-notice-poll-opened = The poll is open.
+web-admin-notice-poll-closed = The poll is closed.
+web-admin-notice-broadcast-queued = The broadcast is queued.
+web-admin-notice-broadcast-scheduled = The broadcast is scheduled.
+web-admin-notice-broadcast-cancelled = The broadcast is cancelled; messages still waiting will not be sent.
+web-admin-notice-waste-saved = The schedule change is saved; subscribers will be notified.
+web-admin-notice-logged-out = You have logged out.
+
+web-admin-error-empty = The text is empty.
+web-admin-error-too-long = The text is too long: { $limit } characters at most.
+web-admin-error-not-found = Not found.
+web-admin-error-already-answered = This feedback is already answered or has no comment.
+web-admin-error-status = Unknown status.
+web-admin-error-progress = Progress is a whole number from 0 to 100.
+web-admin-error-options = Give 2 to 10 options of up to { $limit } characters, one a line.
+web-admin-error-past = The closing date has passed.
+web-admin-error-audience = This audience is not available: choose another one or its value.
+web-admin-error-link = A link is "Label | https://…" with a label of up to { $limit } characters.
+web-admin-error-schedule = The time must be in the future and at most { $days } days ahead.
+web-admin-error-finished = The broadcast has already finished or was cancelled.
+web-admin-error-reason = Give the reason in Ukrainian.
+web-admin-error-schedule-day = This change cannot apply: { $detail }
+web-admin-error-date = Give a valid date.
+web-admin-error-file = Choose a file to import.
+
+web-admin-chart-channels = Residents by channel
+web-admin-chart-languages = Residents by language
+web-admin-chart-ratings = Average rating of commitments (1–5) and number of ratings
+web-admin-chart-poll = Results, % of votes
+web-admin-language = { $code ->
+        [uk] Ukrainian
+        [en] English
+       *[other] { $code }
+    }
+web-admin-rating-shown = { $average } ({ $count })
+web-admin-residents = Residents
+web-admin-residents-total = Active: { $active }, who blocked the bot: { $inactive }.
+web-admin-subscriptions = Subscriptions
+web-admin-subscriptions-kind = { $kind ->
+        [plan] Following commitments
+        [waste] Waste reminders
+        [mutes] Muted notifications
+       *[other] { $kind }
+    }
+web-admin-ratings = Ratings of commitments
+web-admin-delivery = Delivery
+web-admin-delivery-waiting = Waiting to be sent: { $count }.
+web-admin-delivery-oldest = The oldest since { $when }.
+web-admin-delivery-day = Messages in the last 24 hours
+web-admin-channel = Channel
+web-admin-outbox-status = { $status ->
+        [sent] sent
+        [pending] pending
+        [sending] sending
+        [failed] failed
+        [skipped] skipped
+        [unknown] unknown
+       *[other] { $status }
+    }
+
+web-admin-filter-commitment = Commitment
+web-admin-filter-all = All
+web-admin-filter-waiting = Only those waiting for an answer or review
+web-admin-filter-apply = Show
+web-admin-feedback-count = { $count ->
+        [one] { $count } item of feedback
+       *[other] { $count } items of feedback
+    }
+web-admin-feedback-empty = No feedback.
+web-admin-reference = Number
+web-admin-date = Date
+web-admin-commitment = Commitment
+web-admin-rating = Rating
+web-admin-rating-of = { $rating } of 5
+web-admin-comment = Comment
+web-admin-state = State
+web-admin-state-waiting = waiting for an answer
+web-admin-state-answered = answered
+web-admin-state-reviewed = reviewed
+web-admin-state-new = new
+web-admin-feedback-title = Feedback { $reference }
+web-admin-no-comment = no comment
+web-admin-contact = Contact
+web-admin-no-consent = the resident did not consent to be contacted
+web-admin-answer = Answer
+web-admin-answer-label = Answer to the resident
+web-admin-answer-hint = Up to { $limit } characters. The resident gets it in the messenger where they left the feedback.
+web-admin-answer-send = Send the answer
+web-admin-mark-reviewed = Mark as reviewed
+
+web-admin-status = Status
+web-admin-progress = Progress
+web-admin-followers = Following
+web-admin-publish-title = Publish an update
+web-admin-keep = Keep: { $value }
+web-admin-progress-label = Progress, %
+web-admin-progress-hint = Leave empty to keep { $current }%.
+web-admin-update-text = Text of the update
+web-admin-notify-followers = Notify those following ({ $count })
+web-admin-publish = Publish
+web-admin-timeline = Timeline
+
+web-admin-poll-question = Question
+web-admin-poll-closes = Closes
+web-admin-poll-state = { $state ->
+        [draft] draft
+        [open] open
+        [closed] closed
+       *[other] { $state }
+    }
+web-admin-poll-new = New poll
+web-admin-poll-options = Options
+web-admin-poll-options-hint = 2 to 10 options, one a line.
+web-admin-poll-closes-hint = Optional: the poll closes at the end of this day (Kyiv time).
+web-admin-poll-create = Create a draft
+web-admin-poll-link = Link for the chat: /start { $link }
+web-admin-poll-total = Votes in all: { $count }
+web-admin-poll-open = Open the poll
+web-admin-poll-close = Close the poll
+
+web-admin-broadcast-new = New broadcast
+web-admin-broadcast-text = Text
+web-admin-broadcast-link = Link button (optional)
+web-admin-broadcast-link-hint = Label | https://address, for example: Details | https://khm.gov.ua
+web-admin-audience = Audience
+web-admin-audience-kind = { $kind ->
+        [everyone] all residents
+        [language] by language
+        [followers] followers of a commitment
+        [zone] subscribers of a waste zone
+       *[other] { $kind }
+    }
+web-admin-audience-value = Audience value
+web-admin-audience-count = Recipients: { $count } ({ $channels })
+web-admin-viber-cost = Viber cost estimate: { $count } messages ≈ { $cost } { $currency }
+web-admin-broadcast-urgent = Urgent (send during quiet hours too)
+web-admin-broadcast-schedule = Schedule for
+web-admin-broadcast-when = Sending time
+web-admin-broadcast-when-hint = Kyiv time.
+web-admin-broadcast-preview = Preview
+web-admin-broadcast-send = Send
+web-admin-broadcast-preview-title = How each channel will show it
+web-admin-broadcast-recent = Recent broadcasts
+web-admin-broadcast-sent = Sent
+web-admin-broadcast-status = { $status ->
+        [scheduled] scheduled
+        [sending] sending
+        [done] finished
+        [cancelled] cancelled
+       *[other] { $status }
+    }
+web-admin-broadcast-title = Broadcast No. { $id }
+web-admin-broadcast-progress = Progress
+web-admin-broadcast-done = Processed
+web-admin-broadcast-blocked = Blocked the bot
+web-admin-broadcast-failed = Failed
+web-admin-broadcast-waiting = Waiting
+web-admin-broadcast-skipped = Skipped
+web-admin-broadcast-cancel = Cancel the broadcast
+
+web-admin-waste-new = Move or cancel a collection day
+web-admin-waste-zone = Zone
+web-admin-waste-type = Waste type
+web-admin-waste-date = Scheduled day
+web-admin-waste-action = What changes
+web-admin-waste-cancel = Cancel the collection on that day
+web-admin-waste-move = Move to
+web-admin-waste-new-date = New date
+web-admin-waste-reason-uk = Reason (in Ukrainian)
+web-admin-waste-reason-en = Reason (in English, optional)
+web-admin-waste-save = Save and notify subscribers
+web-admin-waste-upcoming = Upcoming schedule changes
+web-admin-waste-cancelled = cancelled
+
+web-admin-services-counts = In the catalogue: { $services } services, { $categories } categories, { $offices } offices.
+web-admin-services-source = Last import: { $source }, { $when }.
+web-admin-services-report = Validation report
+web-admin-services-problems = { $count ->
+        [one] { $count } problem found; nothing was changed.
+       *[other] { $count } problems found; nothing was changed.
+    }
+web-admin-services-valid = The file is valid (checked, nothing changed):
+web-admin-services-imported = Imported:
+web-admin-services-import = Import the catalogue
+web-admin-services-file = Catalogue file (.yaml, .yml or .csv)
+web-admin-services-file-hint = The format is described in docs/services.md. A file with errors changes nothing.
+web-admin-services-dry-run = Only check, change nothing
+web-admin-services-submit = Upload
+
+web-admin-audit-actor = Who
+web-admin-audit-action = Action
+web-admin-audit-target = On what
+web-admin-audit-outcome = Outcome

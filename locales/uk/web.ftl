@@ -1,0 +1,264 @@
+## Web chat (bot/channels/web): the page and its script.
+
+web-title = Свої — чат Хмельницької міської ради
+web-heading = Свої
+web-subtitle = Чат Хмельницької міської ради з громадою
+web-skip-to-input = Перейти до поля повідомлення
+web-language-nav = Мова сторінки
+web-switch-language = English
+web-log-label = Розмова
+web-input-label = Ваше повідомлення
+web-input-hint = Enter — надіслати, Shift+Enter — новий рядок. Кнопки в повідомленнях можна обирати клавішею Tab.
+web-send = Надіслати
+web-menu = Головне меню
+web-help = Довідка
+web-noscript = Для чату потрібен JavaScript. Також можна написати «Своїм» у Telegram або Viber.
+web-you = Ви
+web-svoi = Свої
+web-sending = Надсилаємо…
+web-send-failed = Не вдалося надіслати. Перевірте з'єднання і спробуйте ще раз.
+web-offline = Зв'язок перервано, поновлюємо…
+web-online = На зв'язку.
+web-location-asking = Браузер запитає дозвіл поділитися місцезнаходженням…
+web-location-denied = Місцезнаходження недоступне. Напишіть адресу текстом.
+web-location-unsupported = Цей браузер не вміє ділитися місцезнаходженням. Напишіть адресу текстом.
+web-location-sent = 📍 Моє місцезнаходження
+web-phone-label = Номер телефону
+web-phone-send = Надіслати номер
+web-download = Завантажити
+web-map-link = Показати на мапі
+web-new-messages = Нове повідомлення від «Своїх».
+
+## Operator console (/admin).
+
+web-admin-title = Свої · робоча група
+web-admin-skip = Перейти до змісту
+web-admin-nav = Розділи консолі
+web-admin-nav-dashboard = Огляд
+web-admin-nav-feedback = Відгуки
+web-admin-nav-commitments = Зобов'язання
+web-admin-nav-polls = Опитування
+web-admin-nav-broadcasts = Розсилки
+web-admin-nav-waste = Вивезення відходів
+web-admin-nav-services = Каталог послуг
+web-admin-nav-audit = Журнал дій
+web-admin-signed-in = { $account } ({ $role })
+web-admin-logout = Вийти
+web-admin-no-data = Поки що немає даних.
+web-admin-chart-table = Ті самі дані таблицею
+web-admin-example = приклад
+
+web-admin-login-title = Вхід до консолі
+web-admin-login-account = Обліковий запис
+web-admin-login-account-hint = Канал і ваш ідентифікатор у ньому, наприклад telegram:123456789
+web-admin-login-password = Пароль
+web-admin-login-submit = Увійти
+web-admin-login-failed = Неправильний обліковий запис або пароль.
+web-admin-login-locked = Забагато невдалих спроб. Вхід для цього облікового запису заблоковано приблизно на { $minutes } хв.
+
+web-admin-refused-title = Доступ заборонено
+web-admin-refused-login = Увійдіть, щоб працювати з консоллю.
+web-admin-refused-role = Ваша роль ({ $role }) не дає доступу до консолі робочої групи.
+web-admin-refused-csrf = Запит відхилено: форма застаріла або надіслана з іншого сайту. Оновіть сторінку і спробуйте ще раз.
+
+web-admin-notice-answered = Відповідь збережено; мешканець отримає її у своєму месенджері.
+web-admin-notice-reviewed = Позначено як переглянуте.
+web-admin-notice-published = Оновлення опубліковано; підписники отримають сповіщення.
+web-admin-notice-poll-created = Опитування створено як чернетку. Відкрийте його, коли будете готові.
+web-admin-notice-poll-opened = Опитування відкрито.
+web-admin-notice-poll-closed = Опитування закрито.
+web-admin-notice-broadcast-queued = Розсилку поставлено в чергу.
+web-admin-notice-broadcast-scheduled = Розсилку заплановано.
+web-admin-notice-broadcast-cancelled = Розсилку скасовано; повідомлення, що ще чекали, не надсилатимуться.
+web-admin-notice-waste-saved = Зміну графіка збережено; підписники отримають сповіщення.
+web-admin-notice-logged-out = Ви вийшли з консолі.
+
+web-admin-error-empty = Текст порожній.
+web-admin-error-too-long = Текст задовгий: щонайбільше { $limit } символів.
+web-admin-error-not-found = Не знайдено.
+web-admin-error-already-answered = На цей відгук уже відповіли або він без коментаря.
+web-admin-error-status = Невідомий статус.
+web-admin-error-progress = Прогрес — ціле число від 0 до 100.
+web-admin-error-options = Потрібно від 2 до 10 варіантів, кожен до { $limit } символів, по одному в рядку.
+web-admin-error-past = Дата закриття вже минула.
+web-admin-error-audience = Ця аудиторія недоступна: оберіть іншу або її значення.
+web-admin-error-link = Посилання має вигляд «Підпис | https://…», підпис до { $limit } символів.
+web-admin-error-schedule = Час розсилки має бути в майбутньому, не далі ніж за { $days } днів.
+web-admin-error-finished = Розсилка вже завершена або скасована.
+web-admin-error-reason = Вкажіть причину українською.
+web-admin-error-schedule-day = Цю зміну не можна застосувати: { $detail }
+web-admin-error-date = Вкажіть правильну дату.
+web-admin-error-file = Оберіть файл для імпорту.
+
+web-admin-chart-channels = Мешканці за каналами
+web-admin-chart-languages = Мешканці за мовою
+web-admin-chart-ratings = Середня оцінка зобов'язань (1–5) і кількість оцінок
+web-admin-chart-poll = Результати, % голосів
+web-admin-language = { $code ->
+        [uk] українська
+        [en] англійська
+       *[other] { $code }
+    }
+web-admin-rating-shown = { $average } ({ $count })
+web-admin-residents = Мешканці
+web-admin-residents-total = Активних: { $active }, тих, хто заблокував бота: { $inactive }.
+web-admin-subscriptions = Підписки
+web-admin-subscriptions-kind = { $kind ->
+        [plan] Стежать за зобов'язаннями
+        [waste] Нагадування про вивезення
+        [mutes] Вимкнені сповіщення
+       *[other] { $kind }
+    }
+web-admin-ratings = Оцінки зобов'язань
+web-admin-delivery = Доставка
+web-admin-delivery-waiting = Чекають на надсилання: { $count }.
+web-admin-delivery-oldest = Найстаріше з { $when }.
+web-admin-delivery-day = Повідомлення за останню добу
+web-admin-channel = Канал
+web-admin-outbox-status = { $status ->
+        [sent] надіслано
+        [pending] чекає
+        [sending] надсилається
+        [failed] помилка
+        [skipped] пропущено
+        [unknown] невідомо
+       *[other] { $status }
+    }
+
+web-admin-filter-commitment = Зобов'язання
+web-admin-filter-all = Усі
+web-admin-filter-waiting = Лише ті, що чекають відповіді або перегляду
+web-admin-filter-apply = Показати
+web-admin-feedback-count = { $count ->
+        [one] { $count } відгук
+        [few] { $count } відгуки
+        [many] { $count } відгуків
+       *[other] { $count } відгуку
+    }
+web-admin-feedback-empty = Відгуків немає.
+web-admin-reference = Номер
+web-admin-date = Дата
+web-admin-commitment = Зобов'язання
+web-admin-rating = Оцінка
+web-admin-rating-of = { $rating } з 5
+web-admin-comment = Коментар
+web-admin-state = Стан
+web-admin-state-waiting = чекає відповіді
+web-admin-state-answered = є відповідь
+web-admin-state-reviewed = переглянуто
+web-admin-state-new = новий
+web-admin-feedback-title = Відгук { $reference }
+web-admin-no-comment = без коментаря
+web-admin-contact = Контакт
+web-admin-no-consent = мешканець не дав згоди на контакт
+web-admin-answer = Відповідь
+web-admin-answer-label = Відповідь мешканцю
+web-admin-answer-hint = До { $limit } символів. Мешканець отримає її у тому месенджері, де залишив відгук.
+web-admin-answer-send = Надіслати відповідь
+web-admin-mark-reviewed = Позначити як переглянуте
+
+web-admin-status = Статус
+web-admin-progress = Прогрес
+web-admin-followers = Стежать
+web-admin-publish-title = Опублікувати оновлення
+web-admin-keep = Залишити: { $value }
+web-admin-progress-label = Прогрес, %
+web-admin-progress-hint = Порожнє поле — залишити { $current }%.
+web-admin-update-text = Текст оновлення
+web-admin-notify-followers = Сповістити тих, хто стежить ({ $count })
+web-admin-publish = Опублікувати
+web-admin-timeline = Хронологія
+
+web-admin-poll-question = Питання
+web-admin-poll-closes = Закривається
+web-admin-poll-state = { $state ->
+        [draft] чернетка
+        [open] відкрите
+        [closed] закрите
+       *[other] { $state }
+    }
+web-admin-poll-new = Нове опитування
+web-admin-poll-options = Варіанти відповіді
+web-admin-poll-options-hint = Від 2 до 10 варіантів, по одному в рядку.
+web-admin-poll-closes-hint = Необов'язково: опитування закриється наприкінці цього дня (за київським часом).
+web-admin-poll-create = Створити чернетку
+web-admin-poll-link = Посилання для чату: /start { $link }
+web-admin-poll-total = Усього голосів: { $count }
+web-admin-poll-open = Відкрити опитування
+web-admin-poll-close = Закрити опитування
+
+web-admin-broadcast-new = Нова розсилка
+web-admin-broadcast-text = Текст
+web-admin-broadcast-link = Кнопка-посилання (необов'язково)
+web-admin-broadcast-link-hint = Підпис | https://адреса, наприклад: Деталі | https://khm.gov.ua
+web-admin-audience = Аудиторія
+web-admin-audience-kind = { $kind ->
+        [everyone] усі мешканці
+        [language] за мовою
+        [followers] ті, хто стежить за зобов'язанням
+        [zone] підписники зони вивезення
+       *[other] { $kind }
+    }
+web-admin-audience-value = Значення аудиторії
+web-admin-audience-count = Отримають: { $count } ({ $channels })
+web-admin-viber-cost = Оцінка вартості у Viber: { $count } повідомлень ≈ { $cost } { $currency }
+web-admin-broadcast-urgent = Термінова (надсилати і в тихі години)
+web-admin-broadcast-schedule = Запланувати на
+web-admin-broadcast-when = Час надсилання
+web-admin-broadcast-when-hint = За київським часом.
+web-admin-broadcast-preview = Попередній перегляд
+web-admin-broadcast-send = Надіслати
+web-admin-broadcast-preview-title = Як це побачать у кожному каналі
+web-admin-broadcast-recent = Останні розсилки
+web-admin-broadcast-sent = Надіслано
+web-admin-broadcast-status = { $status ->
+        [scheduled] заплановано
+        [sending] надсилається
+        [done] завершено
+        [cancelled] скасовано
+       *[other] { $status }
+    }
+web-admin-broadcast-title = Розсилка №{ $id }
+web-admin-broadcast-progress = Хід розсилки
+web-admin-broadcast-done = Оброблено
+web-admin-broadcast-blocked = Заблокували бота
+web-admin-broadcast-failed = Помилки
+web-admin-broadcast-waiting = Чекають
+web-admin-broadcast-skipped = Пропущено
+web-admin-broadcast-cancel = Скасувати розсилку
+
+web-admin-waste-new = Перенести або скасувати день вивезення
+web-admin-waste-zone = Зона
+web-admin-waste-type = Вид відходів
+web-admin-waste-date = День за графіком
+web-admin-waste-action = Що змінити
+web-admin-waste-cancel = Скасувати вивезення цього дня
+web-admin-waste-move = Перенести на
+web-admin-waste-new-date = Нова дата
+web-admin-waste-reason-uk = Причина (українською)
+web-admin-waste-reason-en = Причина (англійською, необов'язково)
+web-admin-waste-save = Зберегти і сповістити підписників
+web-admin-waste-upcoming = Зміни графіка попереду
+web-admin-waste-cancelled = скасовано
+
+web-admin-services-counts = У каталозі: послуг — { $services }, категорій — { $categories }, офісів — { $offices }.
+web-admin-services-source = Останній імпорт: { $source }, { $when }.
+web-admin-services-report = Звіт перевірки
+web-admin-services-problems = { $count ->
+        [one] Знайдено { $count } проблему; нічого не змінено.
+        [few] Знайдено { $count } проблеми; нічого не змінено.
+        [many] Знайдено { $count } проблем; нічого не змінено.
+       *[other] Знайдено { $count } проблеми; нічого не змінено.
+    }
+web-admin-services-valid = Файл правильний (перевірка без змін):
+web-admin-services-imported = Імпортовано:
+web-admin-services-import = Імпорт каталогу
+web-admin-services-file = Файл каталогу (.yaml, .yml або .csv)
+web-admin-services-file-hint = Формат описано в docs/services.md. Файл з помилками нічого не змінює.
+web-admin-services-dry-run = Лише перевірити, нічого не змінювати
+web-admin-services-submit = Завантажити
+
+web-admin-audit-actor = Хто
+web-admin-audit-action = Дія
+web-admin-audit-target = Об'єкт
+web-admin-audit-outcome = Результат

@@ -1,0 +1,60 @@
+"""The web channel's tables: messages waiting for a resident's open page, and the operator
+console's sessions and lock-outs.
+
+`web_pending` holds every message sent to a web resident until their page confirms it has
+shown it (an open page gets it at once, a closed one on its next load), so a message is never
+lost between a closing tab and a new one. `web_admin_sessions` are server-side console
+sessions (only a hash of the cookie's token is stored), `web_admin_lockouts` counts failed
+logins per account so every instance sees the same count.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from storage.models.base import Base, utcnow
+
+
+class WebPendingMessage(Base):
+    """One message for a web resident, kept until their page acknowledges it."""
+
+    __tablename__ = "web_pending"
+    __table_args__ = (Index("ix_web_pending_user", "user_id", "id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    resident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("residents.id", ondelete="CASCADE"), default=None, index=True
+    )
+    user_id: Mapped[str] = mapped_column(String(128))
+    message: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class WebAdminSession(Base):
+    """A logged-in console session; the cookie holds the token, the row only its hash."""
+
+    __tablename__ = "web_admin_sessions"
+    __table_args__ = ({"info": {"erasure": "keep"}},)
+
+    token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
+    account: Mapped[str] = mapped_column(String(160), index=True)  # "telegram:123"
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column()
+
+
+class WebAdminLockout(Base):
+    """Failed console logins of one account within the current window."""
+
+    __tablename__ = "web_admin_lockouts"
+    __table_args__ = ({"info": {"erasure": "keep"}},)
+
+    account: Mapped[str] = mapped_column(String(160), primary_key=True)
+    failures: Mapped[int] = mapped_column(default=0)
+    window_start: Mapped[datetime] = mapped_column(default=utcnow)
+    locked_until: Mapped[datetime | None] = mapped_column(default=None)
