@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.base import utcnow
@@ -20,6 +20,7 @@ from storage.models.outbox import PENDING, OutboxMessage
 from storage.repos.common import insert_ignoring_conflicts
 
 CHUNK = 1000
+OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]  # Core: no ORM overhead
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +100,10 @@ async def enqueue(session: AsyncSession, notifications: Sequence[Notification]) 
         rows = [n.row(now) for n in chunk if (n.resident_id, n.category) not in muted]
         if not rows:
             continue
+        # Parameters as a list ("insertmanyvalues"), not `.values(rows)`: a 1,000-row VALUES
+        # clause is compiled anew for every chunk, which made enqueue ~10x slower.
         result = await session.execute(
-            insert_ignoring_conflicts(session, OutboxMessage)
-            .values(rows)
-            .returning(OutboxMessage.id)
+            insert_ignoring_conflicts(session, OUTBOX).returning(OUTBOX.c.id), rows
         )
         inserted += len(result.all())
     return inserted

@@ -239,7 +239,8 @@ class ChannelSender:
                 await self._sleep(min(paused, self.config.poll_interval))
                 continue
             room = self._capacity - self._outstanding
-            if room <= 0:
+            # Claim in batches, not one row per freed slot: fewer, larger transactions.
+            if room <= 0 or (self._outstanding and room < self._capacity // 4):
                 self._room.clear()
                 await self._wait(self._room, self.config.poll_interval)
                 continue
