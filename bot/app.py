@@ -64,9 +64,26 @@ class Svoi:
             raise SystemExit(
                 "svoi: the database schema is not current: run `python -m bot migrate`"
             )
+        await load_default_content(self.db)
 
     async def close(self) -> None:
         await self.db.dispose()
+
+
+async def load_default_content(db: Database) -> None:
+    """The shipped plan, services catalogue and waste schedules, into an empty database only:
+    what the city's staff imported or edited is never overwritten."""
+    from dialogs.services import ensure_default_catalogue
+    from dialogs.waste import ensure_default_waste
+    from storage.plan_content import ensure_default_content
+
+    for name, ensure in (
+        ("plan", ensure_default_content),
+        ("services", ensure_default_catalogue),
+        ("waste", ensure_default_waste),
+    ):
+        if await ensure(db):
+            log.info("loaded the shipped %s content", name)
 
 
 async def healthz(_request: web.Request) -> web.Response:
