@@ -146,18 +146,21 @@ class WebChannel:
         return self.signer.verify(request.cookies.get(COOKIE))
 
     def _set_identity(self, response: web.StreamResponse, user_id: str) -> None:
+        value = self.signer.sign(user_id)
+        if not self.secure:
+            response.set_cookie(
+                COOKIE, value, max_age=MAX_AGE, path="/", httponly=True, samesite="Lax"
+            )
+            return
         # An embedded page (the widget's iframe on the council's site) is a third-party
         # context: its cookie must be SameSite=None; Secure, and Partitioned (CHIPS) so it
-        # still works where third-party cookies are blocked.
-        response.set_cookie(
-            COOKIE,
-            self.signer.sign(user_id),
-            max_age=MAX_AGE,
-            path="/",
-            httponly=True,
-            secure=self.secure,
-            samesite="None" if self.secure else "Lax",
-            partitioned=True if self.secure else None,
+        # still works where third-party cookies are blocked. Python 3.11's cookie module
+        # does not know `Partitioned`, so the header is written here (the value is
+        # base64url and dots: nothing to quote).
+        response.headers.add(
+            "Set-Cookie",
+            f"{COOKIE}={value}; Max-Age={MAX_AGE}; Path=/; HttpOnly; Secure; "
+            "SameSite=None; Partitioned",
         )
 
     # --- the page -------------------------------------------------------------------

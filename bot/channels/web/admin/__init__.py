@@ -692,20 +692,23 @@ class Console:
         try:
             draft = self._draft(form)
             when = self._when(form)
-            async with self.svoi.db.transaction() as session:
-                estimate = await operations.estimate(
-                    session,
-                    draft.audience,
-                    channels,
-                    settings.delivery_viber_price,
-                    settings.delivery_viber_currency,
-                )
-                if form.get("action") != "send":
-                    caps = {c: self.svoi.engine.capabilities[c] for c in channels}
-                    shown = operations.preview(self.svoi.i18n, op.locale, draft, caps)
-                    return await self._broadcasts_page(
-                        request, op, form=form, preview=shown, estimate=estimate
+            if form.get("action") != "send":
+                # Count and preview only; the page is rendered after this transaction
+                # (SQLite has one writer: a second transaction inside would wait on it).
+                async with self.svoi.db.transaction() as session:
+                    estimate = await operations.estimate(
+                        session,
+                        draft.audience,
+                        channels,
+                        settings.delivery_viber_price,
+                        settings.delivery_viber_currency,
                     )
+                caps = {c: self.svoi.engine.capabilities[c] for c in channels}
+                shown = operations.preview(self.svoi.i18n, op.locale, draft, caps)
+                return await self._broadcasts_page(
+                    request, op, form=form, preview=shown, estimate=estimate
+                )
+            async with self.svoi.db.transaction() as session:
                 broadcast = await operations.send_broadcast(
                     session,
                     draft,
