@@ -22,18 +22,17 @@ from typing import Any
 
 from bot.config import Settings
 from bot.core.i18n import I18n
-from bot.delivery.outbox import Notification, enqueue
 from dialogs.waste import schedule
 from dialogs.waste.config import WasteSettings
 from dialogs.waste.schedule import Collection
-from dialogs.waste.service import TypeNames, ZoneSchedules, reminder_buttons, window_part
+from dialogs.waste.service import REMINDER_BUTTONS, TypeNames, ZoneSchedules, window_part
 from storage.db import Database
 from storage.models.base import utcnow
-from storage.repos.waste import DueSubscription, WasteRepo
+from storage.repos.waste import WasteRepo
 
 log = logging.getLogger(__name__)
 
-PAGE = 5000
+PAGE = 10_000  # subscriptions read at a time: bounds memory, few statements
 OFFSETS = (-1, 0)  # the evening before, the morning of
 MAX_LOOKBACK = timedelta(days=2)  # work after a long outage stays bounded
 
@@ -84,7 +83,7 @@ async def run_tick(db: Database, i18n: I18n, now: datetime, policy: WasteSetting
         enqueued = stale = 0
         if fresh or late:
             names = await TypeNames.load(repo)
-            composer = _Composer(i18n, names, schedule.local_today(now))
+            composer = _Composer(i18n, names, now)
             for (offset, hour), dues in sorted(fresh.items()):
                 enqueued += await _slot(repo, composer, offset, hour, dues, send=True)
             for (offset, hour), dues in sorted(late.items()):
@@ -135,37 +134,56 @@ async def _slot(
     *,
     send: bool,
 ) -> int:
-    """Enqueue the slot's reminders (or, for a stale slot, only count them)."""
+    """Enqueue the slot's reminders (or, for a stale slot, only count them).
+
+    Subscriptions are read a page at a time; the page is grouped by what the reminder
+    says (day, collections of the subscribed types, language), and each group becomes one
+    INSERT … SELECT, so 100,000 residents due in the same minute cost a few statements.
+    """
     by_zone: dict[int, list[_Due]] = defaultdict(list)
     for due in dues:
         by_zone[due.zone_id].append(due)
     after = 0
     total = 0
     while True:
-        subs = await repo.due_subscriptions(offset, hour, list(by_zone), after, PAGE)
-        if not subs:
+        page = await repo.due_subscription_keys(offset, hour, list(by_zone), after, PAGE)
+        if not page:
             return total
-        after = subs[-1].id
-        batch: list[Notification] = []
-        for sub in subs:
+        after = page[-1].id
+        groups: dict[tuple[date, tuple[Collection, ...], str], list[int]] = defaultdict(list)
+        for sub in page:
             for due in by_zone[sub.zone_id]:
                 items = tuple(i for i in due.items if i.waste_type in sub.types)
                 if items:
-                    batch.append(composer.reminder(sub, due.day, items))
-        total += await enqueue(repo.session, batch) if send else len(batch)
+                    groups[(due.day, items, composer.locale(sub.locale))].append(sub.id)
+        for (day, items, locale), ids in groups.items():
+            if not send:
+                total += len(ids)
+                continue
+            total += await repo.enqueue_reminders(
+                ids,
+                day,
+                "waste-reminder",
+                composer.args(locale, day, items),
+                REMINDER_BUTTONS,
+                kind="waste_reminder",
+                category="waste",
+                now=composer.now,
+            )
 
 
 class _Composer:
     """Builds reminder rows, caching the localized parts shared by many residents."""
 
-    def __init__(self, i18n: I18n, names: TypeNames, today: date) -> None:
+    def __init__(self, i18n: I18n, names: TypeNames, now: datetime) -> None:
         self.i18n = i18n
         self.names = names
-        self.today = today
+        self.now = now
+        self.today = schedule.local_today(now)
         self._dates: dict[tuple[str, date], str] = {}
         self._items: dict[tuple[str, tuple[Collection, ...]], str] = {}
 
-    def _locale(self, locale: str) -> str:
+    def locale(self, locale: str) -> str:
         return locale if locale in self.i18n.locales else self.i18n.default_locale
 
     def day_text(self, locale: str, day: date) -> str:
@@ -192,24 +210,11 @@ class _Composer:
             self._items[key] = "\n".join(lines)
         return self._items[key]
 
-    def reminder(
-        self, sub: DueSubscription, day: date, items: tuple[Collection, ...]
-    ) -> Notification:
-        locale = self._locale(sub.locale)
-        return Notification(
-            resident_id=sub.resident_id,
-            channel=sub.channel,
-            user_id=sub.user_id,
-            kind="waste_reminder",
-            category="waste",
-            dedup_key=f"waste:rem:{sub.id}:{day.isoformat()}",
-            template_key="waste-reminder",
-            template_args={
-                "when": "today" if day == self.today else "tomorrow",
-                "date": self.day_text(locale, day),
-                "address": sub.address,
-                "items": self.items(locale, items),
-                "example": "yes" if any(i.is_example for i in items) else "no",
-            },
-            buttons=reminder_buttons(sub.id),
-        )
+    def args(self, locale: str, day: date, items: tuple[Collection, ...]) -> dict[str, str]:
+        """The reminder's template arguments but the address (added per subscription)."""
+        return {
+            "when": "today" if day == self.today else "tomorrow",
+            "date": self.day_text(locale, day),
+            "items": self.items(locale, items),
+            "example": "yes" if any(i.is_example for i in items) else "no",
+        }

@@ -143,12 +143,17 @@ def when_text(i18n: I18n, locale: str, day: date, today: date) -> str:
     return i18n.t(locale, "waste-when", {"when": key, "days": days})
 
 
+# The buttons on every reminder and change notice: (label key, payload prefix); the
+# subscription id completes the payload of a global action (see flow.stop_action).
+REMINDER_BUTTONS = (
+    ("waste-btn-stop", f"g:{STOP_ACTION}:"),
+    ("waste-btn-change", f"g:{EDIT_ACTION}:"),
+)
+
+
 def reminder_buttons(subscription_id: int) -> tuple[tuple[OutboxButton, ...], ...]:
     return (
-        (
-            OutboxButton("waste-btn-stop", f"g:{STOP_ACTION}:{subscription_id}"),
-            OutboxButton("waste-btn-change", f"g:{EDIT_ACTION}:{subscription_id}"),
-        ),
+        tuple(OutboxButton(key, f"{prefix}{subscription_id}") for key, prefix in REMINDER_BUTTONS),
     )
 
 

@@ -146,7 +146,9 @@ class WasteSubscription(Base):
 
     __tablename__ = "waste_subscriptions"
     __table_args__ = (
-        Index("ix_waste_subscriptions_due", "remind_offset", "remind_hour", "zone_id", "paused"),
+        # The tick pages through one reminder time in id order (keyset pagination).
+        Index("ix_waste_subscriptions_due", "remind_offset", "remind_hour", "id"),
+        Index("ix_waste_subscriptions_zone", "zone_id", "id"),
         Index("ix_waste_subscriptions_resident", "resident_id"),
     )
 

@@ -3,17 +3,37 @@ watermark and calendar links."""
 
 from __future__ import annotations
 
+import json
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import (
+    Boolean,
+    ColumnElement,
+    Integer,
+    String,
+    Table,
+    any_,
+    bindparam,
+    cast,
+    delete,
+    exists,
+    func,
+    literal,
+    null,
+    select,
+)
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models import Resident
-from storage.models.base import utcnow
+from storage.models import OutboxMessage, Resident
+from storage.models.base import UTCDateTime, utcnow
+from storage.models.delivery import DeliveryMute
+from storage.models.outbox import PENDING
 from storage.models.waste import (
     CollectionException,
     CollectionRule,
@@ -26,9 +46,39 @@ from storage.models.waste import (
     WasteType,
     WasteZone,
 )
-from storage.repos.common import insert_ignoring_conflicts
+from storage.repos.common import dialect_insert, insert_ignoring_conflicts
 
 REMINDERS = "reminders"
+# The columns bot.delivery.outbox.Notification.row() fills, in the same format.
+OUTBOX_COLUMNS = (
+    "dedup_key",
+    "resident_id",
+    "channel",
+    "user_id",
+    "kind",
+    "category",
+    "priority",
+    "urgent",
+    "template_key",
+    "template_args",
+    "text",
+    "buttons",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "broadcast_id",
+    "created_at",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SubscriptionKey:
+    """What the tick needs to decide whether and in which language to remind."""
+
+    id: int
+    zone_id: int
+    types: tuple[str, ...]
+    locale: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,6 +93,11 @@ class DueSubscription:
     channel: str
     user_id: str
     locale: str
+
+
+@lru_cache(maxsize=256)
+def _type_list(text: str | None) -> tuple[str, ...]:
+    return tuple(str(code) for code in json.loads(text or "[]"))
 
 
 class WasteRepo:
@@ -166,25 +221,22 @@ class WasteRepo:
         await self.session.delete(sub)
         await self.session.flush()
 
-    async def due_subscriptions(
+    async def due_subscription_keys(
         self,
         remind_offset: int,
         remind_hour: int,
         zone_ids: Sequence[int],
         after_id: int,
         limit: int,
-    ) -> list[DueSubscription]:
+    ) -> list[SubscriptionKey]:
         """Active, unpaused subscriptions of the given zones with this reminder time, in id
         order after `after_id` (keyset pages keep memory bounded)."""
         rows = await self.session.execute(
             select(
                 WasteSubscription.id,
                 WasteSubscription.zone_id,
-                WasteSubscription.types,
-                WasteSubscription.address,
-                Resident.id,
-                Resident.channel,
-                Resident.user_id,
+                # As text: most subscriptions share a handful of type lists, parsed once.
+                cast(WasteSubscription.types, String),
                 Resident.locale,
             )
             .join(Resident, Resident.id == WasteSubscription.resident_id)
@@ -199,10 +251,115 @@ class WasteRepo:
             .order_by(WasteSubscription.id)
             .limit(limit)
         )
-        return [
-            DueSubscription(r[0], r[1], tuple(r[2] or ()), r[3], r[4], r[5], r[6], r[7])
-            for r in rows.all()
-        ]
+        return [SubscriptionKey(r[0], r[1], _type_list(r[2]), r[3]) for r in rows.all()]
+
+    def _json_object(self, pairs: Sequence[tuple[str, Any]]) -> ColumnElement[Any]:
+        """A JSON object built by the database (PostgreSQL and SQLite spell it differently);
+        plain values are bound as text, expressions are used as they are."""
+        postgres = self._dialect() == "postgresql"
+        build = func.json_build_object if postgres else func.json_object
+        parts: list[Any] = []
+        for key, value in pairs:
+            parts.append(cast(literal(key), String))
+            parts.append(
+                value if isinstance(value, ColumnElement) else cast(literal(value), String)
+            )
+        return build(*parts)
+
+    def _json_array(self, items: Sequence[ColumnElement[Any]]) -> ColumnElement[Any]:
+        build = func.json_build_array if self._dialect() == "postgresql" else func.json_array
+        return build(*items)
+
+    def _id_in(self, ids: Sequence[int]) -> ColumnElement[bool]:
+        # PostgreSQL takes the ids as one array parameter (cheaper to bind and plan than
+        # thousands of IN parameters); SQLite has no arrays.
+        if self._dialect() == "postgresql":
+            return WasteSubscription.id == any_(
+                bindparam("subscription_ids", list(ids), type_=postgresql.ARRAY(Integer))
+            )
+        return WasteSubscription.id.in_(list(ids))
+
+    def _dialect(self) -> str:
+        return self.session.bind.dialect.name if self.session.bind is not None else "sqlite"
+
+    async def enqueue_reminders(
+        self,
+        subscription_ids: Sequence[int],
+        day: date,
+        template_key: str,
+        template_args: dict[str, str],
+        buttons: Sequence[tuple[str, str]],
+        *,
+        kind: str,
+        category: str,
+        now: datetime,
+    ) -> int:
+        """One outbox row per subscription for one collection day, keyed
+        `waste:rem:<subscription>:<day>`, built by the database in one INSERT … SELECT.
+
+        The rows are what `bot.delivery.outbox.enqueue` writes for a `Notification` with the
+        same template arguments plus the subscription's `address`, and buttons whose payload
+        is the given prefix followed by the subscription id; residents who muted `category`
+        get nothing, and an existing key is left alone. Returns how many rows were added.
+        """
+        if not subscription_ids:
+            return 0
+        sub_id = cast(WasteSubscription.id, String)
+        args = self._json_object(
+            [*template_args.items(), ("address", cast(WasteSubscription.address, String))]
+        )
+        row_buttons = self._json_array(
+            [
+                self._json_array(
+                    [
+                        self._json_object(
+                            [
+                                ("key", key),
+                                ("payload", cast(literal(prefix), String) + sub_id),
+                                ("args", self._json_object([])),
+                            ]
+                        )
+                        for key, prefix in buttons
+                    ]
+                )
+            ]
+        )
+        rows = (
+            select(
+                (cast(literal("waste:rem:"), String) + sub_id + f":{day.isoformat()}"),
+                Resident.id,
+                Resident.channel,
+                Resident.user_id,
+                literal(kind, String),
+                literal(category, String),
+                literal(0, Integer),
+                literal(False, Boolean),
+                literal(template_key, String),
+                args,
+                null(),
+                row_buttons,
+                literal(PENDING, String),
+                literal(0, Integer),
+                literal(now, UTCDateTime),
+                null(),
+                literal(now, UTCDateTime),
+            )
+            .select_from(WasteSubscription)
+            .join(Resident, Resident.id == WasteSubscription.resident_id)
+            .where(
+                self._id_in(subscription_ids),
+                ~exists().where(
+                    DeliveryMute.resident_id == Resident.id, DeliveryMute.category == category
+                ),
+            )
+        )
+        outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]
+        result = await self.session.execute(
+            dialect_insert(self.session, outbox)
+            .from_select(list(OUTBOX_COLUMNS), rows)
+            .on_conflict_do_nothing()
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
 
     async def subscribers_of_zone(
         self, zone_id: int, after_id: int, limit: int

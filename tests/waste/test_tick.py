@@ -203,3 +203,23 @@ async def test_a_moved_day_moves_the_reminder_and_notifies(svoi: Svoi, db: Datab
             now=now,
         )
     assert (again, cancel) == (0, 1)
+
+
+async def test_a_resident_who_muted_waste_gets_no_reminder(svoi: Svoi, db: Database) -> None:
+    from storage.models.delivery import DeliveryMute
+    from storage.models.waste import WasteSubscription
+
+    await load_content(db)
+    await subscribe(db, "center", user="muted")
+    await subscribe(db, "center", user="listening")
+    async with db.transaction() as session:
+        sub = await session.get(WasteSubscription, 1)
+        assert sub is not None
+        session.add(
+            DeliveryMute(
+                resident_id=sub.resident_id, category="waste", created_at=datetime.now(UTC)
+            )
+        )
+    assert await tick(db, svoi.i18n, kyiv(MONDAY - timedelta(days=1), 19)) == 1
+    [sent] = await outbox(db, svoi.i18n)
+    assert sent.row.user_id == "listening"

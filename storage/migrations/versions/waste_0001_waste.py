@@ -190,10 +190,9 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("waste_subscriptions", schema=None) as batch_op:
         batch_op.create_index(
-            "ix_waste_subscriptions_due",
-            ["remind_offset", "remind_hour", "zone_id", "paused"],
-            unique=False,
+            "ix_waste_subscriptions_due", ["remind_offset", "remind_hour", "id"], unique=False
         )
+        batch_op.create_index("ix_waste_subscriptions_zone", ["zone_id", "id"], unique=False)
         batch_op.create_index("ix_waste_subscriptions_resident", ["resident_id"], unique=False)
 
     op.create_table(
@@ -224,6 +223,7 @@ def downgrade() -> None:
     op.drop_table("waste_calendar_links")
     with op.batch_alter_table("waste_subscriptions", schema=None) as batch_op:
         batch_op.drop_index("ix_waste_subscriptions_resident")
+        batch_op.drop_index("ix_waste_subscriptions_zone")
         batch_op.drop_index("ix_waste_subscriptions_due")
     op.drop_table("waste_subscriptions")
     with op.batch_alter_table("waste_ecobus_stops", schema=None) as batch_op:
