@@ -23,7 +23,12 @@ class WebPendingMessage(Base):
     """One message for a web resident, kept until their page acknowledges it."""
 
     __tablename__ = "web_pending"
-    __table_args__ = (Index("ix_web_pending_user", "user_id", "id"),)
+    # Ids only grow (SQLite AUTOINCREMENT: never reuse the id of an acknowledged, deleted
+    # row), so a page's "after id N" and its list of shown ids stay right.
+    __table_args__ = (
+        Index("ix_web_pending_user", "user_id", "id"),
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     resident_id: Mapped[int | None] = mapped_column(

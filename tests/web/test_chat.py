@@ -8,6 +8,7 @@ import asyncio
 import json
 from typing import Any
 
+from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 from sqlalchemy import func, select
 
@@ -54,6 +55,10 @@ async def _events(client: TestClient[Any, Any], count: int, after: int = 0) -> l
     response = await client.get("/web/api/events", headers={"Last-Event-ID": str(after)})
     assert response.status == 200
     assert response.headers["Content-Type"].startswith("text/event-stream")
+    return await _data(response, count)
+
+
+async def _data(response: ClientResponse, count: int) -> list[Any]:
     found: list[Any] = []
     async with asyncio.timeout(20):
         while len(found) < count:
@@ -185,13 +190,15 @@ async def test_proactive_messages_reach_open_and_closed_pages(web: WebService) -
     assert (await ack.json()) == {"acknowledged": 1}
 
     # Open page: the message is pushed while the stream is open.
-    reader = asyncio.create_task(_events(client, 1))
+    stream = await client.get("/web/api/events", headers={"Last-Event-ID": str(waiting["id"])})
     async with asyncio.timeout(10):
-        while web.channel.open_pages(user) == 0:
-            await asyncio.sleep(0.02)
+        while (await stream.content.readline()) != b": connected\n":
+            pass  # the page is registered before the stream says so
+    assert web.channel.open_pages(user) == 1
     await web.channel.deliver(
         user, Reply("Live", buttons=[[LinkButton("Site", "https://khm.gov.ua")]])
     )
+    reader = asyncio.create_task(_data(stream, 1))
     (live,) = await reader
     assert live["text"] == "Live"
     assert live["buttons"] == [[{"label": "Site", "url": "https://khm.gov.ua"}]]
@@ -224,7 +231,7 @@ async def test_documents_become_downloads(web: WebService) -> None:
     client = web.client
     await text(await client.get("/"))
     user = _user(client)
-    content = "BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n".encode()
+    content = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
     await web.channel.deliver(
         user, Reply("Your calendar", document=Document("svoi.ics", content, "text/calendar"))
     )

@@ -6,8 +6,8 @@ is validated with a report. Every action leaves an audit entry."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
-from pathlib import Path
 from typing import Any
 
 from aiohttp import FormData
@@ -20,9 +20,9 @@ from bot.delivery.broadcasts import progress
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.models.access import AuditEntry
+from storage.models.base import utcnow
 from storage.models.delivery import DeliveryBroadcast
 from storage.models.plan import Commitment, Feedback, Poll
-from storage.models.base import utcnow
 from storage.repos.plan import PlanRepo
 from tests.support.conversation import Resident
 from tests.web.conftest import OPERATOR, WebService, csrf_of, text
@@ -337,7 +337,7 @@ async def test_the_services_catalogue_is_validated_before_import(
     wrong_kind = await upload("catalogue.txt", b"hello", dry_run=False)
     assert wrong_kind.status == 400
 
-    shipped = Path(PROJECT_ROOT / "content" / "services.yaml").read_bytes()
+    shipped = await asyncio.to_thread((PROJECT_ROOT / "content" / "services.yaml").read_bytes)
     checked = await upload("services.yaml", shipped, dry_run=True)
     assert checked.status == 200 and "Файл правильний" in await checked.text()
     assert "послуг — 0" in await text(await operator.get("/admin/services"))

@@ -30,6 +30,7 @@ def upgrade() -> None:
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_web_pending")),
+        sqlite_autoincrement=True,
     )
     op.create_index("ix_web_pending_user", "web_pending", ["user_id", "id"], unique=False)
     op.create_index(
