@@ -5,7 +5,7 @@ a browser-like client that logs in and reads CSRF tokens from the pages."""
 from __future__ import annotations
 
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
 from datetime import time
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient, TestServer
+from aiohttp.web import Application
 
 from bot.app import Svoi, build_web_app
 from bot.channels.web import WebChannel
@@ -59,10 +60,17 @@ class WebService:
         return str(self.client.make_url(path))
 
 
-async def start_web(svoi: Svoi, *, heartbeat: float = 0.5) -> WebService:
+async def start_web(
+    svoi: Svoi,
+    *,
+    heartbeat: float = 0.5,
+    more_channels: Callable[[Application], None] | None = None,
+) -> WebService:
     app = build_web_app(svoi)
     channel = WebChannel(svoi, app, heartbeat=heartbeat)
     svoi.add_channel(channel)
+    if more_channels is not None:
+        more_channels(app)  # routes must be added before the server starts
     client: TestClient[Any, Any] = TestClient(TestServer(app, host="127.0.0.1"))
     await client.start_server()
     return WebService(svoi, channel, client)

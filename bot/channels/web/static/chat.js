@@ -182,11 +182,18 @@
     return response.json();
   }
 
-  async function send(action, echo, keepFocus) {
-    if (busy) return;
-    busy = true;
+  // Actions go out one at a time, in order: what is typed while an answer is on its way
+  // waits for it instead of being dropped.
+  let queue = Promise.resolve();
+  function send(action, echo, keepFocus) {
     action.id = actionId();
     if (echo) { showYou(echo); save({ who: "you", text: echo }); }
+    queue = queue.then(() => deliver(action, keepFocus));
+    return queue;
+  }
+
+  async function deliver(action, keepFocus) {
+    busy = true;
     status(t("web-sending"));
     try {
       const answer = await post("/web/api/send", action);
@@ -253,7 +260,7 @@
   form.addEventListener("submit", (event) => {
     event.preventDefault();
     const text = input.value.trim();
-    if (!text || busy) return;
+    if (!text) return;
     input.value = "";
     send({ type: "text", text: text }, text, true);
     input.focus();
