@@ -362,10 +362,6 @@ async def on_types(turn: Turn, payload: str) -> None:
         await turn.goto("time")
 
 
-def _types_back(turn: Turn) -> str:
-    return "sub" if isinstance(turn.get("editing"), int) else "schedule"
-
-
 async def render_time(turn: Turn) -> None:
     rows: list[list[AnyButton]] = [
         [Button(remind_text(turn, -1, h), f"rt:-1:{h}") for h in EVENING_HOURS[:2]],
@@ -830,8 +826,10 @@ async def on_ops_confirm(turn: Turn, payload: str) -> None:
             waste_type=str(turn.get("ops_type")),
             original=date.fromisoformat(turn.get("ops_date")),
             moved_to=date.fromisoformat(new) if new else None,
-            reason_uk=str(turn.get("ops_reason", "")) if turn.locale == "uk" else "",
-            reason_en=str(turn.get("ops_reason", "")) if turn.locale != "uk" else "",
+            # Residents of both languages see the operator's words; English ones see them
+            # as `reason_en` only when the operator wrote in English.
+            reason_uk=str(turn.get("ops_reason", "")),
+            reason_en=str(turn.get("ops_reason", "")) if turn.locale == "en" else "",
             now=turn.now,
         )
     except ScheduleError:

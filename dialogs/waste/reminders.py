@@ -168,6 +168,8 @@ async def _slot(
                 REMINDER_BUTTONS,
                 kind="waste_reminder",
                 category="waste",
+                # The resident chose this time (06:00 is inside the default quiet hours).
+                urgent=True,
                 now=composer.now,
             )
 

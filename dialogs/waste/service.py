@@ -187,6 +187,8 @@ async def add_exception(
         raise ScheduleError(f"{original.isoformat()} is not a {waste_type} day in {zone.code}")
     if moved_to is not None and moved_to == original:
         raise ScheduleError("the new date is the same as the original one")
+    if moved_to is not None and moved_to < schedule.local_today(now):
+        raise ScheduleError(f"{moved_to.isoformat()} is in the past")
     exc = await repo.exception(zone.id, waste_type, original)
     if exc is None:
         exc = CollectionException(

@@ -292,6 +292,7 @@ class WasteRepo:
         *,
         kind: str,
         category: str,
+        urgent: bool,
         now: datetime,
     ) -> int:
         """One outbox row per subscription for one collection day, keyed
@@ -333,7 +334,7 @@ class WasteRepo:
                 literal(kind, String),
                 literal(category, String),
                 literal(0, Integer),
-                literal(False, Boolean),
+                literal(urgent, Boolean),
                 literal(template_key, String),
                 args,
                 null(),

@@ -29,6 +29,7 @@ async def test_a_repeated_tick_sends_one_reminder(svoi: Svoi, db: Database) -> N
     assert await tick(db, svoi.i18n, due + timedelta(minutes=1)) == 0
     [reminder] = await outbox(db, svoi.i18n)
     assert reminder.row.dedup_key == f"waste:rem:{sub}:{MONDAY.isoformat()}"
+    assert reminder.row.urgent is True  # the resident chose the hour: not held by quiet hours
     assert reminder.text.startswith("🔔 Завтра, 7 грудня 2026\u202fр., вивезення")
     assert "• Змішані відходи, 07:00–12:00" in reminder.text
     assert "приклад графіка" in reminder.text
