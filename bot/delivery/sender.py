@@ -300,9 +300,10 @@ class ChannelSender:
                 self._spawn(self._send_group(members[start : start + size], locale))
 
     def _spawn(self, coro: Any) -> None:
+        # A task joins `_queued` itself once running: cancelling a task that never started
+        # would skip its handler and leave its row claimed.
         task: asyncio.Task[None] = asyncio.create_task(coro)
         self._tasks.add(task)
-        self._queued.add(task)
         task.add_done_callback(self._tasks.discard)
         task.add_done_callback(self._queued.discard)
 
@@ -327,7 +328,12 @@ class ChannelSender:
             return DeliveryResult(DeliveryStatus.TRANSIENT, error=f"adapter: {type(exc).__name__}")
 
     async def _send_one(self, row: ClaimedRow, locale: str) -> None:
+        if self._stopping.is_set():  # claimed just as the sender was stopping
+            self._release(row, "stopped before sending")
+            return
         me = asyncio.current_task()
+        if me is not None:
+            self._queued.add(me)
         try:
             parts = self._replies(row, locale)
         except Exception as exc:
@@ -365,6 +371,10 @@ class ChannelSender:
         self._settle(row, result)
 
     async def _send_group(self, rows: list[ClaimedRow], locale: str) -> None:
+        if self._stopping.is_set():
+            for row in rows:
+                self._release(row, "stopped before sending")
+            return
         parts = self._replies(rows[0], locale)
         if len(parts) != 1:  # a long text the platform splits: one resident at a time
             for row in rows:
@@ -372,6 +382,8 @@ class ChannelSender:
             return
         assert isinstance(self.adapter, BroadcastCapable)
         me = asyncio.current_task()
+        if me is not None:
+            self._queued.add(me)
         while True:
             try:
                 await self.limiter.acquire(None)
