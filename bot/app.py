@@ -5,7 +5,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from aiohttp import web
 
@@ -17,12 +19,20 @@ from bot.core.capabilities import CONSOLE
 from bot.core.engine import Engine, Registry
 from bot.core.i18n import I18n
 from bot.core.ports import ChannelAdapter
+from dialogs.waste import add_routes as add_waste_routes
 from storage import migrate
 from storage.db import Database
 from storage.repos.access import DownloadRepo
 
+if TYPE_CHECKING:
+    from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
+
+    from bot.channels import ChannelRuntime
+    from bot.delivery.service import DeliveryService
+
 log = logging.getLogger(__name__)
 SVOI_KEY: web.AppKey[Svoi] = web.AppKey("svoi")
+SHUTDOWN_SECONDS = 10.0
 
 
 def build_registry() -> Registry:
@@ -147,14 +157,16 @@ def build_web_app(svoi: Svoi) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/files/{token}", download)
     app.router.add_get("/metrics", prometheus)
+    add_waste_routes(app, svoi)
     return app
 
 
 def _no_channel_hint(settings: Settings) -> str:
+    base = f"http://{settings.http_host}:{settings.http_port}"
     return (
-        "No Telegram or Viber token is configured, so Svoi only serves HTTP on "
-        f"http://{settings.http_host}:{settings.http_port} (/healthz, /readyz).\n"
-        "  • Chat with Svoi locally in this terminal: make chat   (python -m bot chat)\n"
+        "No Telegram or Viber token is configured: Svoi runs with its local channels.\n"
+        f"  • Chat in the browser: {base}/   (operator console: {base}/admin)\n"
+        "  • Chat in this terminal: make chat   (python -m bot chat)\n"
         "  • Telegram: set TELEGRAM_BOT_TOKEN (and TELEGRAM_WEBHOOK_URL + "
         "TELEGRAM_WEBHOOK_SECRET, or TELEGRAM_MODE=polling)\n"
         "  • Viber: set VIBER_AUTH_TOKEN and VIBER_WEBHOOK_URL\n"
@@ -163,29 +175,55 @@ def _no_channel_hint(settings: Settings) -> str:
 
 
 async def serve(settings: Settings) -> None:
-    """Run the service until SIGINT/SIGTERM."""
+    """Run the service until SIGINT/SIGTERM, then stop within `SHUTDOWN_SECONDS`: stop
+    accepting requests, let turns in flight finish, stop the senders and the scheduler, close
+    the database."""
     from bot.channels import enabled_channels
+    from bot.delivery.service import DeliveryService
+    from bot.scheduler import build_scheduler
 
     svoi = Svoi.create(settings)
     await svoi.prepare_database()
     app = build_web_app(svoi)
     channels = enabled_channels(svoi, app)
-    runner = web.AppRunner(app, handle_signals=False)
+    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS / 2)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()
     log.info("Svoi listening on http://%s:%s", settings.http_host, settings.http_port)
-    if not channels:
+    if not (settings.telegram.enabled or settings.viber.enabled):
         print(_no_channel_hint(settings), flush=True)
     for channel in channels:
         await channel.start()
+    delivery = DeliveryService(svoi)
+    await delivery.start()
+    scheduler = build_scheduler(svoi)
+    scheduler.start()
+
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
     await stop.wait()
     log.info("shutting down")
-    for channel in channels:
-        await channel.stop()
-    await runner.cleanup()
+    try:
+        await asyncio.wait_for(
+            _shutdown(svoi, runner, site, channels, delivery, scheduler), SHUTDOWN_SECONDS
+        )
+    except TimeoutError:
+        log.error("shutdown took longer than %s s; exiting anyway", SHUTDOWN_SECONDS)
     await svoi.close()
+
+
+async def _shutdown(
+    svoi: Svoi,
+    runner: web.AppRunner,
+    site: web.TCPSite,
+    channels: Sequence[ChannelRuntime],
+    delivery: DeliveryService,
+    scheduler: AsyncIOScheduler,
+) -> None:
+    await site.stop()  # no new connections; requests in progress finish
+    scheduler.shutdown(wait=False)
+    await asyncio.gather(delivery.stop(), *(channel.stop() for channel in channels))
+    await runner.cleanup()

@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
+from bot import metrics
+from bot.maintenance import run_retention
 from storage.models.base import utcnow
 
 if TYPE_CHECKING:
@@ -31,6 +33,11 @@ MISFIRE_GRACE_SECONDS = 50
 async def waste_reminders(svoi: Svoi) -> None:
     from dialogs.waste.reminders import tick
 
+    started = utcnow()
+    # The job is due at second 5 of each minute: anything later is lag worth graphing.
+    metrics.TICK_LAG.set(
+        max(0.0, (started - started.replace(second=5, microsecond=0)).total_seconds())
+    )
     try:
         count = await tick(svoi.db, svoi.i18n, utcnow())
     except Exception:  # the scheduler would swallow it; say which job failed
@@ -38,6 +45,13 @@ async def waste_reminders(svoi: Svoi) -> None:
         return
     if count:
         log.info("waste reminders enqueued", extra={"count": count})
+
+
+async def retention(svoi: Svoi) -> None:
+    try:
+        await run_retention(svoi.db, svoi.settings, utcnow())
+    except Exception:  # the scheduler would swallow it; say which job failed
+        log.exception("retention job failed")
 
 
 def build_scheduler(svoi: Svoi) -> AsyncIOScheduler:
@@ -58,6 +72,17 @@ def build_scheduler(svoi: Svoi) -> AsyncIOScheduler:
         name="waste reminders tick",
         replace_existing=True,
         misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        coalesce=True,
+        max_instances=1,
+    )
+    scheduler.add_job(
+        retention,
+        CronTrigger(hour=3, minute=30, timezone=TIMEZONE),  # nightly, when nobody chats
+        args=[svoi],
+        id="retention",
+        name="data retention",
+        replace_existing=True,
+        misfire_grace_time=3600,
         coalesce=True,
         max_instances=1,
     )

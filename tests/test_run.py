@@ -55,6 +55,6 @@ def test_run_without_tokens_serves_and_explains(tmp_path: Path) -> None:
         process.send_signal(signal.SIGTERM)
         out, err = process.communicate(timeout=30)
     assert process.returncode == 0, err
-    assert "make chat" in out
+    assert "make chat" in out and f"http://127.0.0.1:{port}/" in out
     assert "TELEGRAM_BOT_TOKEN" in out and "VIBER_AUTH_TOKEN" in out
     assert (tmp_path / "run.sqlite3").exists()

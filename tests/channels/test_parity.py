@@ -124,3 +124,16 @@ async def test_rating_a_commitment(messenger: Messenger, db: Database) -> None:
     assert "contact" in messenger.text.lower()
     await messenger.press("No")
     assert "C2-" in messenger.text
+
+
+async def test_waste_schedule_by_address(messenger: Messenger, db: Database) -> None:
+    from dialogs.waste import ensure_default_waste
+
+    await ensure_default_waste(db)
+    await _onboard(messenger)
+    await messenger.press("Waste collection")
+    await messenger.send("trudova 5")
+    assert "Trudova" in messenger.text or "Трудова" in messenger.text
+    assert "(example)" in messenger.text
+    await messenger.press("Remind me")
+    assert "What should I remind you about?" in messenger.text
