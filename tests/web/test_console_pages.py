@@ -83,6 +83,8 @@ async def test_every_page_renders_for_an_operator(
         assert 'aria-current="page"' in page, path
     english = await text(await operator.get("/admin/?lang=en"))
     assert '<html lang="en">' in english and "Residents by channel" in english
+    following = await text(await operator.get("/admin/feedback"))
+    assert '<html lang="en">' in following  # the choice is kept
     assert (await operator.get("/admin/feedback/999")).status == 404
     assert (await operator.get("/admin/commitments/c99")).status == 404
 

@@ -36,6 +36,7 @@ from bot.channels.web.admin.operations import Refused
 from bot.channels.web.pages import (
     ADMIN_CSP,
     BASE_HEADERS,
+    LANG_COOKIE,
     Translate,
     render,
     translator,
@@ -167,7 +168,7 @@ class Console:
         lang = operator.locale if operator else (locale or self.svoi.i18n.default_locale)
         t = operator.t if operator else translator(self.svoi.i18n, lang)
         notice = request.query.get("notice")
-        return render(
+        response = render(
             self.env,
             name,
             {
@@ -184,6 +185,18 @@ class Console:
             status=status,
             headers=HEADERS,
         )
+        if request.query.get("lang") in self.svoi.i18n.locales:
+            # The language link keeps its choice for the next pages too.
+            response.set_cookie(
+                LANG_COOKIE,
+                lang,
+                max_age=365 * 24 * 3600,
+                path="/",
+                httponly=True,
+                secure=self.secure,
+                samesite="Lax",
+            )
+        return response
 
     def _error(self, operator: Operator, refused: Refused) -> str:
         return operator.t(refused.key, **refused.args_)
