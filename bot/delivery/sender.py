@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import hashlib
 import logging
 import random
@@ -43,12 +44,15 @@ from bot.delivery.quiet import QuietHours
 from storage.db import Database
 from storage.models.base import utcnow
 from storage.models.outbox import FAILED, PENDING, SENT, SKIPPED, UNKNOWN
-from storage.repos.delivery import ClaimedRow, DeliveryRepo, lease
+from storage.repos.delivery import ClaimCursor, ClaimedRow, DeliveryRepo, lease
 from storage.repos.residents import ResidentRepo
 
 log = logging.getLogger(__name__)
 
 STANDBY = "standby"
+# Seconds between claims that scan from the start of the due range (higher-priority rows,
+# rows whose lease expired); the claims in between continue from the last claimed row.
+FULL_CLAIM_EVERY = 1.0
 SENDING = "sending"
 HALTED = "halted"
 STOPPED = "stopped"
@@ -174,6 +178,8 @@ class ChannelSender:
         self._outcomes: list[dict[str, Any]] = []
         self._gone: list[str] = []
         self._held: set[int] = set()
+        self._cursor: ClaimCursor | None = None
+        self._next_full_claim = 0.0
         self._outstanding = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._queued: set[asyncio.Task[Any]] = set()
@@ -256,17 +262,31 @@ class ChannelSender:
     async def _claim(self, room: int) -> int:
         now = utcnow()
         quiet = self.quiet.is_quiet(now)
+        clock = asyncio.get_running_loop().time()
+        # Between full claims, continue after the last claimed row (see ClaimCursor).
+        cursor = self._cursor if clock < self._next_full_claim else None
         async with self.db.transaction() as session:
             repo = DeliveryRepo(session)
-            rows = await repo.claim(
+            claim = functools.partial(
+                repo.claim,
                 self.channel,
                 now,
                 room,
                 lease(now, self.config.lease_seconds),
                 urgent_only=quiet,
             )
+            rows = await claim(after=cursor)
+            if cursor is None:
+                self._next_full_claim = clock + FULL_CLAIM_EVERY
+            elif not rows:
+                rows = await claim()
+                self._next_full_claim = clock + FULL_CLAIM_EVERY
             if not rows:
+                self._cursor = None
                 return 0
+            last = max((row.cursor for row in rows), key=ClaimCursor.sort_key)
+            if self._cursor is None or last.sort_key() > self._cursor.sort_key():
+                self._cursor = last
             recipients = await repo.recipients(self.channel, (r.user_id for r in rows))
             mutes = await repo.mutes(r.resident_id for r in recipients.values())
             skips: list[dict[str, Any]] = []

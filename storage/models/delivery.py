@@ -31,6 +31,7 @@ CLAIM_INDEX = Index(
     OutboxMessage.status,
     OutboxMessage.priority.desc(),
     OutboxMessage.next_attempt_at,
+    OutboxMessage.id,
 )
 
 
