@@ -20,6 +20,7 @@ from storage.models import InboundEvent, OutboxMessage
 from storage.models.access import Download
 from storage.models.outbox import FAILED, SENT, SKIPPED, UNKNOWN
 from storage.repos.inbox import DONE
+from storage.repos.inbox import FAILED as FAILED_EVENT
 
 log = logging.getLogger(__name__)
 
@@ -45,7 +46,7 @@ async def run_retention(db: Database, settings: Settings, now: datetime) -> Rete
         )
         events = await session.execute(
             delete(InboundEvent).where(
-                InboundEvent.status == DONE, InboundEvent.received_at < cutoff
+                InboundEvent.status.in_((DONE, FAILED_EVENT)), InboundEvent.received_at < cutoff
             )
         )
         downloads = await session.execute(delete(Download).where(Download.expires_at <= now))

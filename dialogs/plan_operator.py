@@ -608,6 +608,7 @@ OPERATOR_FLOW = Flow(
             on_text=on_publish_progress_text,
             text_limit=10,
             back="publish_status",
+            numeric_input=True,
         ),
         "publish_text": Screen(
             render_publish_text,

@@ -25,7 +25,9 @@ class Database:
         self.url = url
         parsed = make_url(url)
         self.is_sqlite = parsed.get_backend_name() == "sqlite"
-        kwargs: dict[str, Any] = {"echo": echo}
+        # hide_parameters: a database error's text would otherwise carry the statement's
+        # values — a resident's message, phone number or address — into the logs.
+        kwargs: dict[str, Any] = {"echo": echo, "hide_parameters": True}
         if self.is_sqlite:
             database = parsed.database
             if database and database != ":memory:":

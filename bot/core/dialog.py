@@ -62,6 +62,9 @@ class Screen:
     on_contact: ContactFn | None = None
     text_limit: int = 300
     back: str | None = None
+    # The screen expects a number typed as text (a house number, a percentage): where its
+    # buttons are a numbered list, a bare number is input and "#N" picks a button.
+    numeric_input: bool = False
 
 
 @dataclass(frozen=True)

@@ -25,9 +25,9 @@ from bot import metrics
 from bot.config import Settings
 from bot.core.capabilities import ChannelCapabilities
 from bot.core.dialog import BACK, DeepLinkFn, Flow, Turn
-from bot.core.i18n import I18n, Translator
+from bot.core.i18n import I18n
 from bot.core.messages import Address, Button, Incoming, Kind, Lifecycle, LinkButton, Reply
-from bot.core.render import RenderTexts, render
+from bot.core.render import RenderTexts, render, render_texts
 from storage.db import Database
 from storage.models.base import utcnow
 from storage.repos.access import DownloadRepo, FloodRepo, FloodVerdict, RoleRepo, stronger
@@ -150,13 +150,8 @@ class Engine:
                 ]
             )
 
-    def render_texts(self, locale: str) -> RenderTexts:
-        t = Translator(self.i18n, locale)
-        return RenderTexts(
-            choose_number=t("render-choose-number"),
-            share_location=t("render-share-location"),
-            share_phone=t("render-share-phone"),
-        )
+    def render_texts(self, locale: str, *, text_screen: bool = False) -> RenderTexts:
+        return render_texts(self.i18n, locale, text_screen=text_screen)
 
     # --- the turn ---------------------------------------------------------------------
     async def handle(self, incoming: Incoming) -> list[Reply]:
@@ -232,7 +227,7 @@ class Engine:
                 return []
             if not caps.documents:
                 await self._documents_as_links(turn)
-            locale_texts = self.render_texts(resident.locale)
+            locale_texts = self.render_texts(resident.locale, text_screen=self._takes_text(turn))
             if incoming.kind is Kind.BUTTON and turn.replies:
                 turn.replies[0].replace_screen = True
             rendered = render(turn.replies, caps, locale_texts)
@@ -316,11 +311,10 @@ class Engine:
                     )
                 )
                 return
-            if text.isdigit() and turn.state.numbered:
-                number = int(text)
-                if 1 <= number <= len(turn.state.numbered):
-                    await self._button(turn, str(turn.state.numbered[number - 1]))
-                    return
+            choice = self._numbered_choice(turn, text)
+            if choice is not None:
+                await self._button(turn, choice)
+                return
             await self._text(turn, text)
             return
         if incoming.kind is Kind.COMMAND:
@@ -347,6 +341,24 @@ class Engine:
                 turn.say(turn.t("input-contact-unexpected"))
             return
         turn.say(turn.t("input-unsupported"))
+
+    def _numbered_choice(self, turn: Turn, text: str) -> str | None:
+        """The payload a typed number stands for where buttons were shown as a numbered list.
+
+        On a screen whose typed input is a number (a house number, a percentage), a bare
+        number is that input; the list is answered with "#2" there, as its hint says."""
+        numbered = turn.state.numbered
+        if not numbered:
+            return None
+        digits = text.removeprefix("#")
+        if not digits.isdigit() or (digits == text and self._takes_text(turn)):
+            return None
+        number = int(digits)
+        return str(numbered[number - 1]) if 1 <= number <= len(numbered) else None
+
+    def _takes_text(self, turn: Turn) -> bool:
+        screen = self._screen(turn)
+        return screen is not None and screen.on_text is not None and screen.numeric_input
 
     def _is_onboarding_input(self, turn: Turn) -> bool:
         return turn.state.flow == "onboarding" and turn.incoming.kind in (Kind.BUTTON, Kind.TEXT)

@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 
 from bot.core.capabilities import ChannelCapabilities
+from bot.core.i18n import I18n, Translator
 from bot.core.messages import AnyButton, Button, LinkButton, Reply
 
 
@@ -21,6 +22,17 @@ class RenderTexts:
     choose_number: str = "Type the number of your choice."
     share_location: str = "Send your location: /location <latitude> <longitude>"
     share_phone: str = "Send your phone number: /contact <number>"
+
+
+def render_texts(i18n: I18n, locale: str, *, text_screen: bool = False) -> RenderTexts:
+    """The fragments in the resident's language. On a screen that also takes typed text, a
+    numbered list is answered with "#N", so a typed number stays the resident's input."""
+    t = Translator(i18n, locale)
+    return RenderTexts(
+        choose_number=t("render-choose-number-hash" if text_screen else "render-choose-number"),
+        share_location=t("render-share-location"),
+        share_phone=t("render-share-phone"),
+    )
 
 
 @dataclass(slots=True)

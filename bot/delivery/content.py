@@ -17,7 +17,7 @@ from typing import Any
 from bot.core.capabilities import ChannelCapabilities
 from bot.core.i18n import I18n
 from bot.core.messages import AnyButton, Button, LinkButton, Reply
-from bot.core.render import RenderTexts, render
+from bot.core.render import render, render_texts
 
 MUTE_ACTION = "mute"
 UNMUTE_ACTION = "unmute"
@@ -79,14 +79,6 @@ def compose(
     if category and valid_category(category) and not own_action:
         rows.append([Button(i18n.t(locale, "delivery-btn-mute"), mute_payload(category))])
     return Reply(text=body, buttons=rows)
-
-
-def render_texts(i18n: I18n, locale: str) -> RenderTexts:
-    return RenderTexts(
-        choose_number=i18n.t(locale, "render-choose-number"),
-        share_location=i18n.t(locale, "render-share-location"),
-        share_phone=i18n.t(locale, "render-share-phone"),
-    )
 
 
 def for_channel(reply: Reply, caps: ChannelCapabilities, i18n: I18n, locale: str) -> list[Reply]:

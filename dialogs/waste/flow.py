@@ -890,7 +890,9 @@ WASTE_FLOW = Flow(
             back="start",
             text_limit=120,
         ),
-        "house": Screen(render_house, on_text=on_house, back="start", text_limit=30),
+        "house": Screen(
+            render_house, on_text=on_house, back="start", text_limit=30, numeric_input=True
+        ),
         "pick_zone": Screen(render_pick_zone, on_button=on_pick_zone, back="start"),
         "schedule": Screen(
             render_schedule,

@@ -65,6 +65,7 @@ operator-only = This section is for the working group only.
 error-apology = Sorry, something went wrong on our side. We have been notified (code { $ref }). Please try again from the main menu.
 
 render-choose-number = Send the number of your choice.
+render-choose-number-hash = To choose an option, send # and its number, e.g. #1.
 render-share-location = Send your location: /location <latitude> <longitude>
 render-share-phone = Send your phone number: /contact <number>
 

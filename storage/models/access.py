@@ -21,7 +21,10 @@ class Role(Base):
     """A channel user's role; OPERATORS/ADMINS settings add to these, never remove."""
 
     __tablename__ = "access_roles"
-    __table_args__ = (UniqueConstraint("channel", "user_id"), {"info": {"erasure": "keep"}})
+    __table_args__ = (
+        UniqueConstraint("channel", "user_id"),
+        {"info": {"erasure": "keep", "export_exclude": ("password_hash",)}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     channel: Mapped[str] = mapped_column(String(16))
@@ -52,6 +55,7 @@ class Download(Base):
     """A file behind an unguessable link, for channels that cannot receive documents."""
 
     __tablename__ = "access_downloads"
+    __table_args__ = ({"info": {"export_exclude": ("content",)}},)
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
     resident_id: Mapped[int | None] = mapped_column(

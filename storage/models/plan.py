@@ -115,11 +115,19 @@ class Feedback(Base):
     __table_args__ = (
         Index("ix_plan_feedback_resident", "resident_id", "commitment_id"),
         Index("ix_plan_feedback_inbox", "commitment_id", "answered_at", "created_at"),
+        {
+            "info": {
+                "erasure": "anonymize",
+                "personal_columns": ("comment",),
+                "anonymize_values": {"consent": False},
+            }
+        },
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str | None] = mapped_column(String(24), unique=True, default=None)
-    resident_id: Mapped[int] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
+    # NULL once the resident erased their data (/deleteme): the rating stays, anonymous.
+    resident_id: Mapped[int | None] = mapped_column(ForeignKey("residents.id", ondelete="CASCADE"))
     commitment_id: Mapped[int] = mapped_column(
         ForeignKey("plan_commitments.id", ondelete="CASCADE")
     )
@@ -201,14 +209,18 @@ class Vote(Base):
     """One resident's vote in one poll: fixed once cast (the unique key enforces it)."""
 
     __tablename__ = "plan_votes"
-    __table_args__ = (UniqueConstraint("poll_id", "resident_id"),)
+    __table_args__ = (
+        UniqueConstraint("poll_id", "resident_id"),
+        {"info": {"erasure": "anonymize"}},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = mapped_column(ForeignKey("plan_polls.id", ondelete="CASCADE"))
     option_id: Mapped[int] = mapped_column(
         ForeignKey("plan_poll_options.id", ondelete="CASCADE"), index=True
     )
-    resident_id: Mapped[int] = mapped_column(
+    # NULL once the voter erased their data: the vote still counts, anonymously.
+    resident_id: Mapped[int | None] = mapped_column(
         ForeignKey("residents.id", ondelete="CASCADE"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

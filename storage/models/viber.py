@@ -22,6 +22,8 @@ class ViberMessageStatus(Base):
     """The furthest status Viber reported for one outbound message."""
 
     __tablename__ = "viber_message_status"
+    # Keyed by Viber user id alone: personal_data erases it for Viber residents.
+    __table_args__ = ({"info": {"channel": "viber"}},)
 
     message_token: Mapped[str] = mapped_column(String(32), primary_key=True)
     user_id: Mapped[str] = mapped_column(String(128))

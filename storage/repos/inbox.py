@@ -75,6 +75,7 @@ class InboxRepo:
         event.error = error[:2000]
         if event.attempts >= max_attempts:
             event.status = FAILED
+            event.body = ""  # given up: the resident's message is not kept
 
     async def pending(
         self, channel: str, older_than: timedelta, limit: int = 100

@@ -4,9 +4,13 @@ Tables are found from the schema, so a feature's new table is covered without ed
 every table with a foreign key to `residents.id`, and every table with `channel` + `user_id`
 columns. A table's `info` may say how erasure treats it:
   * `{"erasure": "delete"}` (the default) — the resident's rows are deleted;
-  * `{"erasure": "anonymize", "personal_columns": (...)}` — the link to the resident and the
-    listed columns are set to NULL, keeping anonymous aggregates (ratings, votes);
+  * `{"erasure": "anonymize", "personal_columns": (...), "anonymize_values": {...}}` — the
+    link to the resident and the listed columns are set to NULL (and the given columns to the
+    given values), keeping anonymous aggregates (ratings, votes);
   * `{"erasure": "keep"}` — kept (operators' roles and the audit log: accountability).
+A table's `info["export_exclude"]` names columns left out of the export (secrets such as a
+password hash, and file contents that would nest earlier exports into later ones).
+`info["channel"]` marks a table keyed by `user_id` alone that belongs to one channel.
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ import base64
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Column, Table, and_, delete, select, update
+from sqlalchemy import Column, Table, and_, delete, false, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import Base, Resident
@@ -34,7 +38,9 @@ def _resident_fk_columns(table: Table) -> list[Column[Any]]:
 
 
 def _by_address(table: Table) -> bool:
-    return "channel" in table.c and "user_id" in table.c and table.name != "residents"
+    if table.name == "residents" or "user_id" not in table.c:
+        return False
+    return "channel" in table.c or "channel" in table.info
 
 
 def personal_tables() -> list[Table]:
@@ -56,9 +62,14 @@ def _plain(value: Any) -> Any:
 def _where(table: Table, resident: Resident) -> Any:
     conditions = [column == resident.id for column in _resident_fk_columns(table)]
     if _by_address(table):
-        conditions.append(
-            and_(table.c.channel == resident.channel, table.c.user_id == resident.user_id)
-        )
+        if "channel" in table.c:
+            conditions.append(
+                and_(table.c.channel == resident.channel, table.c.user_id == resident.user_id)
+            )
+        elif table.info["channel"] == resident.channel:
+            conditions.append(table.c.user_id == resident.user_id)
+    if not conditions:
+        return false()
     return conditions[0] if len(conditions) == 1 else conditions[0] | conditions[1]
 
 
@@ -68,10 +79,11 @@ async def export(session: AsyncSession, resident: Resident) -> dict[str, Any]:
     own = (await session.execute(select(residents).where(residents.c.id == resident.id))).one()
     data: dict[str, Any] = {"residents": [{k: _plain(v) for k, v in own._mapping.items()}]}
     for table in personal_tables():
+        excluded = set(table.info.get("export_exclude", ()))
         rows = (await session.execute(select(table).where(_where(table, resident)))).all()
         if rows:
             data[table.name] = [
-                {key: _plain(value) for key, value in row._mapping.items()} for row in rows
+                {k: _plain(v) for k, v in row._mapping.items() if k not in excluded} for row in rows
             ]
     return data
 
@@ -86,6 +98,7 @@ async def erase(session: AsyncSession, resident: Resident) -> None:
         if policy == ANONYMIZE:
             values: dict[str, Any] = {c.name: None for c in _resident_fk_columns(table)}
             values.update({name: None for name in table.info.get("personal_columns", ())})
+            values.update(table.info.get("anonymize_values", {}))
             await session.execute(update(table).where(_where(table, resident)).values(values))
         else:
             await session.execute(delete(table).where(_where(table, resident)))

@@ -29,7 +29,7 @@ class ResidentRepo:
                 user_id=user_id,
                 locale=locale,
                 locale_chosen=False,
-                display_name=display_name,
+                display_name=display_name[:128] if display_name else None,
                 is_active=True,
                 created_at=now,
                 last_seen_at=now,
@@ -46,7 +46,7 @@ class ResidentRepo:
             )
         ).scalar_one()
         resident.last_seen_at = now
-        if display_name and resident.display_name != display_name:
+        if display_name and resident.display_name != display_name[:128]:
             resident.display_name = display_name[:128]
         return resident, created
 
@@ -57,7 +57,9 @@ class ResidentRepo:
             )
         ).scalar_one_or_none()
 
-    async def by_id(self, resident_id: int) -> Resident | None:
+    async def by_id(self, resident_id: int | None) -> Resident | None:
+        if resident_id is None:  # e.g. feedback kept anonymously after /deleteme
+            return None
         return await self.session.get(Resident, resident_id)
 
     async def set_active(self, resident: Resident, active: bool, when: datetime) -> None:

@@ -219,3 +219,37 @@ async def test_logs_of_a_conversation_hold_no_personal_data(
     lines = "\n".join(formatter.format(record) for record in caplog.records)
     for needle in (secret_text, "Трудова", phone, "49.4219", "forged:payload"):
         assert needle not in lines
+
+
+async def test_deleteme_keeps_ratings_and_votes_anonymously(svoi: Svoi, db: Database) -> None:
+    from storage.models.plan import Feedback
+    from storage.plan_content import ensure_default_content
+
+    await ensure_default_content(db)
+    resident = Resident.on(svoi.engine)
+    await resident.onboard("en")
+    await resident.press("Plan & feedback")
+    await resident.press("Green City")
+    await resident.press("Rate")
+    await resident.press("4")
+    await resident.send("Моя адреса Трудова 5, please call me")
+    await resident.press("Yes")
+    async with db.transaction() as session:
+        (before,) = (await session.execute(select(Feedback))).scalars().all()
+        assert before.comment and before.consent and before.resident_id is not None
+    await resident.send("/deleteme")
+    await resident.press("Yes")
+    async with db.transaction() as session:
+        (after,) = (await session.execute(select(Feedback))).scalars().all()
+    assert (after.rating, after.resident_id, after.comment, after.consent) == (4, None, None, False)
+
+
+async def test_database_errors_do_not_carry_statement_values(db: Database) -> None:
+    from sqlalchemy import text
+    from sqlalchemy.exc import DBAPIError
+
+    secret = "+380671234567 Трудова 5"
+    with pytest.raises(DBAPIError) as error:
+        async with db.transaction() as session:
+            await session.execute(text("INSERT INTO no_such_table VALUES (:v)"), {"v": secret})
+    assert secret not in str(error.value)

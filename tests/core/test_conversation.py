@@ -77,9 +77,7 @@ async def test_language_switch_changes_every_following_answer(resident: Resident
     assert "Main menu" in resident.text
 
 
-async def test_menu_sections_without_a_flow_say_coming_soon(
-    svoi: Svoi, resident: Resident
-) -> None:
+async def test_menu_sections_without_a_flow_say_coming_soon(svoi: Svoi, resident: Resident) -> None:
     svoi.engine.registry.flows.pop("news", None)  # as if the News feature were not installed
     await resident.onboard("en")
     await resident.press("News & progress")
@@ -244,3 +242,37 @@ async def test_deep_link_payload_survives_onboarding(svoi: Svoi, resident: Resid
     assert "commitment c2" in resident.text
     await resident.send("/start ../bad payload")
     assert "Welcome back" in resident.text
+
+
+async def test_a_number_typed_on_a_text_screen_is_input_and_hash_picks_a_button(
+    svoi: Svoi,
+) -> None:
+    from bot.core.capabilities import CONSOLE
+    from bot.core.messages import Button
+
+    typed: list[str] = []
+
+    async def render(turn: Turn) -> None:
+        turn.say("House number?", [[Button("Skip", "skip")]])
+
+    async def on_text(turn: Turn, text: str) -> None:
+        typed.append(text)
+        turn.say(f"house {text}")
+
+    async def on_button(turn: Turn, payload: str) -> None:
+        turn.say(f"pressed {payload}")
+
+    svoi.engine.registry.add_flow(
+        Flow(
+            "waste",
+            {"start": Screen(render, on_button=on_button, on_text=on_text, numeric_input=True)},
+        )
+    )
+    console = Resident.on(svoi.engine, channel="console", caps=CONSOLE)
+    await console.onboard("en")
+    await console.send("3")
+    assert "House number?" in console.text and "send # and its number" in console.text
+    await console.send("1")
+    assert typed == ["1"] and console.text == "house 1"
+    await console.send("#1")
+    assert console.text == "pressed skip"

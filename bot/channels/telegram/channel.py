@@ -198,7 +198,7 @@ class TelegramChannel:
             async with self._writing():
                 fresh = await self.svoi.engine.record_event(CHANNEL, str(update_id), body)
         except DATABASE_ERRORS as exc:
-            log.warning("could not record telegram update %s: %s", update_id, exc)
+            log.warning("could not record telegram update %s: %s", update_id, type(exc).__name__)
             return None
         if not fresh:
             log.info("duplicate telegram update %s", update_id)
@@ -299,7 +299,9 @@ class TelegramChannel:
                     CHANNEL, str(update_id), error, max_attempts=MAX_ATTEMPTS
                 )
         except DATABASE_ERRORS as exc:
-            log.warning("could not note the failure of update %s: %s", update_id, exc)
+            log.warning(
+                "could not note the failure of update %s: %s", update_id, type(exc).__name__
+            )
 
     async def _edited_hint(self, chat_id: int) -> None:
         async with self.svoi.db.transaction() as session:
@@ -333,7 +335,7 @@ class TelegramChannel:
             try:
                 await self.sweep()
             except DATABASE_ERRORS as exc:
-                log.warning("telegram sweeper could not read the inbox: %s", exc)
+                log.warning("telegram sweeper could not read the inbox: %s", type(exc).__name__)
 
     async def drain(self) -> None:
         """Wait until every update taken so far has been processed."""
