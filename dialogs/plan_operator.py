@@ -218,7 +218,9 @@ async def on_answer_text(turn: Turn, text: str) -> None:
     if feedback.answer is not None or feedback.comment is None:
         await turn.goto("item")
         return
-    await PlanRepo(turn.session).answer(feedback, text, turn.actor, turn.now)
+    if not await PlanRepo(turn.session).answer(feedback, text, turn.actor, turn.now):
+        await turn.goto("item")  # another operator answered first; show theirs
+        return
     resident = await ResidentRepo(turn.session).by_id(feedback.resident_id)
     if resident is not None:
         # To the chat where the resident wrote: their row is one channel's account.

@@ -14,7 +14,7 @@ column (`resident_id`, `commitment_id` / `zone_id`, `code`) is missing.
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -51,6 +51,7 @@ from storage.models.delivery import (
 )
 from storage.models.outbox import FAILED, PENDING, SENT, SKIPPED, UNKNOWN
 from storage.models.outbox import SENDING as ROW_SENDING
+from storage.repos.access import AuditRepo, RoleRepo, stronger
 from storage.repos.delivery import DeliveryRepo
 
 log = logging.getLogger(__name__)
@@ -397,9 +398,32 @@ async def _report(session: AsyncSession, broadcast: DeliveryBroadcast, result: P
     )
 
 
-async def tick(db: Database, channels: Sequence[str], now: datetime | None = None) -> None:
+async def _author_may_send(
+    session: AsyncSession,
+    broadcast_id: int,
+    settings_role: Callable[[str, str], str | None] | None,
+) -> bool:
+    broadcast = await session.get(DeliveryBroadcast, broadcast_id)
+    if broadcast is None or broadcast.author_channel is None or broadcast.author_user_id is None:
+        return True  # from the CLI: the city's IT staff, not a chat operator
+    channel, user_id = broadcast.author_channel, broadcast.author_user_id
+    role = await RoleRepo(session).get(channel, user_id)
+    if settings_role is not None:
+        role = stronger(role, settings_role(channel, user_id))
+    return role in ("operator", "admin")
+
+
+async def tick(
+    db: Database,
+    channels: Sequence[str],
+    now: datetime | None = None,
+    settings_role: Callable[[str, str], str | None] | None = None,
+) -> None:
     """Start broadcasts whose time has come; close finished ones and report to the author.
-    Harmless when several instances run it at once (guarded status changes, unique keys)."""
+    Harmless when several instances run it at once (guarded status changes, unique keys).
+
+    A scheduled broadcast whose author is no longer an operator when its time comes is
+    cancelled and audited, not sent (`settings_role` adds OPERATORS/ADMINS to stored roles)."""
     moment = now or utcnow()
     async with db.transaction() as session:
         due = list(
@@ -421,6 +445,18 @@ async def tick(db: Database, channels: Sequence[str], now: datetime | None = Non
         )
     for broadcast_id in due:
         async with db.transaction() as session:
+            if not await _author_may_send(session, broadcast_id, settings_role):
+                if await cancel(session, broadcast_id):
+                    AuditRepo(session).write(
+                        "system",
+                        None,
+                        "broadcast-start",
+                        f"broadcast:{broadcast_id}",
+                        outcome="refused",
+                        reason="author is no longer an operator",
+                    )
+                    log.warning("broadcast %s cancelled: its author lost the role", broadcast_id)
+                continue
             count = await start(session, broadcast_id, channels)
         if count is not None:
             log.info("broadcast %s started: %s recipients", broadcast_id, count)

@@ -121,7 +121,9 @@ class DeliveryService:
         channels = list(self.svoi.channels)
         while not self._stopping.is_set():
             try:
-                await broadcasts.tick(self.svoi.db, channels)
+                await broadcasts.tick(
+                    self.svoi.db, channels, settings_role=self.svoi.engine.settings_role
+                )
             except Exception:
                 log.exception("broadcast supervisor tick failed")
             with contextlib.suppress(TimeoutError):

@@ -622,6 +622,7 @@ async def on_dropoff_location(turn: Turn, location: Location) -> None:
 async def _refuse(turn: Turn) -> bool:
     if turn.is_operator:
         return False
+    turn.audit("waste-exception", turn.screen_name or "", outcome="refused")
     turn.say(turn.t("operator-only"))
     await turn.goto("start")
     return True
@@ -836,6 +837,12 @@ async def on_ops_confirm(turn: Turn, payload: str) -> None:
         turn.say(turn.t("waste-ops-not-a-day"))
         await turn.goto("ops_date")
         return
+    turn.audit(
+        "waste-exception",
+        f"{zone.code}:{turn.get('ops_type')}:{turn.get('ops_date')}",
+        moved_to=new or None,
+        notices=notices,
+    )
     turn.say(turn.t("waste-ops-done", count=notices))
     await turn.goto("start")
 

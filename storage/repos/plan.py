@@ -266,12 +266,24 @@ class PlanRepo:
         )
         return [(f, c) for f, c in rows.all()]
 
-    async def answer(self, feedback: Feedback, text: str, author: str, now: datetime) -> None:
-        feedback.answer = text
-        feedback.answered_by = author
-        feedback.answered_at = now
-        feedback.reviewed = True
-        feedback.reviewed_at = feedback.reviewed_at or now
+    async def answer(self, feedback: Feedback, text: str, author: str, now: datetime) -> bool:
+        """Record the working group's answer; False when someone answered first (two
+        operators, in the chat and the console, may press at the same moment)."""
+        result = await self.session.execute(
+            update(Feedback)
+            .where(Feedback.id == feedback.id, Feedback.answer.is_(None))
+            .values(
+                answer=text,
+                answered_by=author,
+                answered_at=now,
+                reviewed=True,
+                reviewed_at=func.coalesce(Feedback.reviewed_at, now),
+            )
+            .execution_options(synchronize_session=False)
+        )
+        won = bool(getattr(result, "rowcount", 0))
+        await self.session.refresh(feedback)
+        return won
 
     async def mark_reviewed(self, feedback: Feedback, now: datetime) -> None:
         feedback.reviewed = True

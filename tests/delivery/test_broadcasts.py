@@ -148,6 +148,42 @@ async def test_the_supervisor_starts_a_broadcast_when_its_time_comes(svoi: Svoi)
     ]
 
 
+async def test_a_scheduled_broadcast_of_a_demoted_author_is_cancelled_not_sent(
+    svoi: Svoi,
+) -> None:
+    from sqlalchemy import select
+
+    from storage.models.access import AuditEntry
+    from storage.repos.access import RoleRepo
+
+    await add_residents(svoi, 2, channel="fake")
+    later = utcnow() + timedelta(hours=1)
+    async with svoi.db.transaction() as session:
+        await RoleRepo(session).grant("fake", "op-1", "operator", granted_by="test")
+        await broadcasts.create(
+            session, Draft("Ярмарок"), author=("fake", "op-1"), scheduled_at=later
+        )
+        await broadcasts.create(
+            session, Draft("Концерт"), author=("fake", "op-1"), scheduled_at=later
+        )
+    await broadcasts.tick(svoi.db, ["fake"], now=later)  # the first goes while op-1 is one
+    async with svoi.db.transaction() as session:
+        await RoleRepo(session).revoke("fake", "op-1")
+        await broadcasts.create(
+            session, Draft("Виставка"), author=("fake", "op-1"), scheduled_at=later
+        )
+    await broadcasts.tick(svoi.db, ["fake"], now=later + timedelta(minutes=1))
+    texts = {r.text for r in await rows(svoi)}
+    assert texts == {"Ярмарок", "Концерт"}
+    async with svoi.db.transaction() as session:
+        third = await session.get(DeliveryBroadcast, 3)
+        assert third is not None and third.status == "cancelled"
+        audit = (await session.execute(select(AuditEntry))).scalars().all()
+        assert [(a.action, a.target, a.outcome) for a in audit] == [
+            ("broadcast-start", "broadcast:3", "refused")
+        ]
+
+
 async def test_audiences_by_language_commitment_and_waste_zone(svoi: Svoi) -> None:
     tables = Base.metadata.tables
     if not {"plan_follows", "plan_commitments", "waste_subscriptions", "waste_zones"} <= set(
