@@ -18,7 +18,7 @@ from sqlalchemy.engine import Connection, make_url
 from storage import migrate
 from storage.db import Database
 from storage.models import Base
-from tests.support.databases import PG_ADMIN_URL, pg_unavailable_reason
+from tests.support.databases import PG_ADMIN_URL, REQUIRE_PG, pg_unavailable_reason
 
 WASTE_TABLES = {
     "waste_types",
@@ -47,6 +47,8 @@ async def fresh_db(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncItera
         return
     reason = await asyncio.to_thread(pg_unavailable_reason)
     if reason is not None:
+        if REQUIRE_PG:
+            pytest.fail(f"PostgreSQL is required (SVOI_REQUIRE_PG=1) but unreachable: {reason}")
         pytest.skip(f"PostgreSQL unreachable: {reason}")
     name = f"svoi_waste_mig_{uuid.uuid4().hex[:8]}"
     admin = await asyncpg.connect(_dsn(PG_ADMIN_URL))

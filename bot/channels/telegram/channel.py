@@ -379,7 +379,11 @@ class TelegramChannel:
         call = edit_call(chat_id, message_id, reply)
         if call is None or self._pause_left() > 0:
             return False
-        await self._store_payloads(reply)
+        try:
+            await self._store_payloads(reply)
+        except DATABASE_ERRORS as exc:
+            log.warning("long button payloads not stored: %s", type(exc).__name__)
+            return False  # the send path tries again and reports the failure
         try:
             await self.bot(call)
         except TelegramBadRequest as exc:
@@ -398,7 +402,13 @@ class TelegramChannel:
     async def _send_with_retries(self, chat_id: int, reply: Reply) -> DeliveryResult:
         """Send a reply during a turn: wait out short 429s and retry transient failures,
         resuming after the last part that went out, so nothing is sent twice."""
-        await self._store_payloads(reply)
+        try:
+            await self._store_payloads(reply)
+        except DATABASE_ERRORS as exc:
+            # Buttons whose payload could not be stored would be dead: send nothing rather
+            # than a broken screen, and let the caller carry on with the other replies.
+            log.warning("long button payloads not stored: %s", type(exc).__name__)
+            return DeliveryResult(DeliveryStatus.TRANSIENT, error="payload store unavailable")
         calls = send_calls(chat_id, reply)
         done = 0
         for attempt in range(REPLY_RETRIES + 1):
