@@ -126,10 +126,6 @@ class WebChannel:
             dropped = await WebPendingRepo(session).purge_older_than(utcnow() - PENDING_KEPT)
         if dropped:
             log.info("web: dropped %d messages nobody came back for", dropped)
-        if not settings.telegram.enabled and not settings.viber.enabled:
-            from bot.app import _no_channel_hint
-
-            print(_no_channel_hint(settings), flush=True)
         print(
             f"  • Web chat: {base}/   (operator console: {base}/admin)",
             flush=True,

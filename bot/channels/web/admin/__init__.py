@@ -382,7 +382,7 @@ class Console:
             t("web-admin-chart-ratings"),
             [
                 (
-                    f"{s.commitment.number}. {localized(s.commitment.title, op.locale)}"[:40],
+                    f"{s.commitment.number}. {localized(s.commitment.title, op.locale)}",
                     s.average or 0.0,
                     t(
                         "web-admin-rating-shown",
@@ -611,7 +611,7 @@ class Console:
         chart = charts.bar_chart(
             op.t("web-admin-chart-poll"),
             [
-                (localized(r.option.text, op.locale)[:40], share, f"{share}% ({r.votes})")
+                (localized(r.option.text, op.locale), share, f"{share}% ({r.votes})")
                 for r, share in zip(results, shares, strict=True)
             ],
             maximum=100.0,

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 LABEL_WIDTH = 220
+LABEL_CHARS = 30  # at 13 px, what fits in LABEL_WIDTH
 BAR_AREA = 360
 ROW_HEIGHT = 28
 BAR_HEIGHT = 18
@@ -17,7 +18,8 @@ BAR_HEIGHT = 18
 
 @dataclass(frozen=True, slots=True)
 class Bar:
-    label: str
+    label: str  # the whole label (table, tooltip)
+    short: str  # what fits left of the bar
     value: float
     shown: str  # the value as printed after the bar ("12", "4.2 (15)", "40%")
     y: int
@@ -50,6 +52,7 @@ def bar_chart(
     bars = []
     for index, (label, value, shown) in enumerate(items):
         width = round(BAR_AREA * value / top) if top > 0 else 0
-        bars.append(Bar(label, value, shown, index * ROW_HEIGHT + 4, max(width, 0)))
+        short = label if len(label) <= LABEL_CHARS else label[: LABEL_CHARS - 1] + "…"
+        bars.append(Bar(label, short, value, shown, index * ROW_HEIGHT + 4, max(width, 0)))
     height = len(bars) * ROW_HEIGHT + 8
     return Chart(title, bars, LABEL_WIDTH + BAR_AREA + 80, height)

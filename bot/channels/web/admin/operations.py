@@ -75,7 +75,8 @@ async def answer_feedback(
         raise Refused("web-admin-error-already-answered")
     commitment = await repo.commitment_by_id(feedback.commitment_id)
     assert commitment is not None
-    await repo.answer(feedback, text, author, now)
+    if not await repo.answer(feedback, text, author, now):
+        raise Refused("web-admin-error-already-answered")  # another operator was first
     resident = await ResidentRepo(session).by_id(feedback.resident_id)
     if resident is not None:
         await enqueue(
