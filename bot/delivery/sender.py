@@ -287,7 +287,11 @@ class ChannelSender:
             last = max((row.cursor for row in rows), key=ClaimCursor.sort_key)
             if self._cursor is None or last.sort_key() > self._cursor.sort_key():
                 self._cursor = last
-            recipients = await repo.recipients(self.channel, (r.user_id for r in rows))
+            recipients = await repo.recipients(
+                self.channel,
+                (r.user_id for r in rows),
+                (r.resident_id for r in rows if r.resident_id is not None),
+            )
             mutes = await repo.mutes(r.resident_id for r in recipients.values())
             skips: list[dict[str, Any]] = []
             to_send: list[tuple[ClaimedRow, str]] = []

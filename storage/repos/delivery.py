@@ -140,19 +140,29 @@ class DeliveryRepo:
         rows.sort(key=lambda r: r.id)
         return rows
 
-    async def recipients(self, channel: str, user_ids: Iterable[str]) -> dict[str, Recipient]:
-        ids = sorted(set(user_ids))
-        if not ids:
-            return {}
-        result = await self.session.execute(
-            select(Resident.user_id, Resident.locale, Resident.is_active, Resident.id).where(
-                Resident.channel == channel, Resident.user_id.in_(ids)
+    async def recipients(
+        self, channel: str, user_ids: Iterable[str], resident_ids: Iterable[int] = ()
+    ) -> dict[str, Recipient]:
+        """Locale and state of the rows' residents, by primary key where the row has it (an
+        index lookup whatever the planner's statistics say right after a bulk insert), by
+        (channel, user id) for the rest."""
+        columns = (Resident.user_id, Resident.locale, Resident.is_active, Resident.id)
+        found: dict[str, Recipient] = {}
+        by_id = sorted(set(resident_ids))
+        if by_id:
+            result = await self.session.execute(
+                select(*columns).where(Resident.id.in_(by_id), Resident.channel == channel)
             )
-        )
-        return {
-            user_id: Recipient(locale, is_active, resident_id)
-            for user_id, locale, is_active, resident_id in result
-        }
+            for user_id, locale, is_active, resident_id in result:
+                found[user_id] = Recipient(locale, is_active, resident_id)
+        rest = sorted(set(user_ids) - set(found))
+        if rest:
+            result = await self.session.execute(
+                select(*columns).where(Resident.channel == channel, Resident.user_id.in_(rest))
+            )
+            for user_id, locale, is_active, resident_id in result:
+                found[user_id] = Recipient(locale, is_active, resident_id)
+        return found
 
     async def mutes(self, resident_ids: Iterable[int]) -> set[tuple[int, str]]:
         ids = sorted(set(resident_ids))
