@@ -41,7 +41,7 @@ migrate: setup
 bench: setup  ## benchmarks (not part of the tests); results go to docs/benchmarks.md
 	@set -e; for script in bench/*.py; do \
 		case "$$script" in */_*) continue;; esac; \
-		echo "== $$script"; $(BIN)/python "$$script"; \
+		echo "== $$script"; PYTHONPATH=. $(BIN)/python "$$script"; \
 	done
 
 clean:

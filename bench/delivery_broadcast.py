@@ -12,7 +12,7 @@
    The sender is set to 97 % of the limit. Reported: achieved rate / limit (on the fake's
    clock, first to last arrival), lost, duplicates, 429s, the busiest one-second window and
    the sender's peak memory (max RSS).
-Results are written up in docs/benchmarks-delivery.md.
+Results are written up in docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -11,7 +11,7 @@ load generator: `--updates` text updates ("/start", which shows the language que
 sendMessage each) spread over `--residents` chats, `--concurrency` requests in flight.
 
 Reported: time-to-200 percentiles, updates/s to the last 200, and updates/s until the fake
-API has received every reply (end to end). Results go in docs/benchmarks-telegram.md.
+API has received every reply (end to end). Results go in docs/benchmarks.md.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ Scenarios, each on a fresh migrated database with the shipped content:
 Reported: wall time of the tick and rows enqueued; then a second due tick (Wednesday
 evening) is run under tracemalloc for its peak Python memory (subscriptions are read in
 pages of 10,000, so it stays bounded whatever the number of subscriptions).
-Results are written up in docs/benchmarks-waste.md.
+Results are written up in docs/benchmarks.md.
 """
 
 from __future__ import annotations
