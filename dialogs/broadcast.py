@@ -17,12 +17,11 @@ handler checks `turn.is_operator` again when it runs and audits what it did.
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from bot.core import dialog
 from bot.core.dialog import MENU, Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
@@ -41,22 +40,10 @@ CHOICES_SHOWN = 24
 
 
 async def refuse(turn: Turn, what: str) -> None:
-    turn.audit("broadcast", what, outcome="refused")
-    turn.say(turn.t("operator-only"))
-    await turn.menu()
+    await dialog.refuse(turn, "broadcast", what)
 
 
-def operator_only(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Run a screen function only for an operator, whatever led here."""
-
-    @functools.wraps(fn)
-    async def guarded(turn: Turn, *args: object) -> None:
-        if not turn.is_operator:
-            await refuse(turn, f"{FLOW}.{fn.__name__}")
-            return
-        await fn(turn, *args)
-
-    return guarded
+operator_only = dialog.operator_only("broadcast", FLOW)
 
 
 def deliverable_channels(turn: Turn) -> list[str]:

@@ -17,11 +17,10 @@ change, state rows outlive them) and refuses politely, with a warning in the log
 
 from __future__ import annotations
 
-import functools
 import re
-from collections.abc import Awaitable, Callable
 from datetime import datetime, time, timedelta
 
+from bot.core import dialog
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
@@ -49,23 +48,10 @@ DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
 
 async def refuse(turn: Turn, what: str) -> None:
-    """Polite refusal; the audit entry also logs a warning with the correlation id."""
-    turn.audit("plan-operator", what, outcome="refused")
-    turn.say(turn.t("operator-only"))
-    await turn.menu()
+    await dialog.refuse(turn, "plan-operator", what)
 
 
-def operator_only(fn: Callable[..., Awaitable[None]]) -> Callable[..., Awaitable[None]]:
-    """Run a screen function only for an operator, whatever led here."""
-
-    @functools.wraps(fn)
-    async def guarded(turn: Turn, *args: object) -> None:
-        if not turn.is_operator:
-            await refuse(turn, f"{FLOW}.{fn.__name__}")
-            return
-        await fn(turn, *args)
-
-    return guarded
+operator_only = dialog.operator_only("plan-operator", FLOW)
 
 
 def _int(value: object) -> int | None:

@@ -13,6 +13,7 @@ own handler.
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
@@ -191,3 +192,31 @@ class Turn:
 
     async def menu(self) -> None:
         await self.engine.enter(self, "menu", None, {})
+
+
+async def refuse(turn: Turn, action: str, what: str) -> None:
+    """Politely refuse an operator action to a resident who is not (or no longer) one; the
+    audit entry also logs a warning with the turn's correlation id."""
+    turn.audit(action, what, outcome="refused")
+    turn.say(turn.t("operator-only"))
+    await turn.menu()
+
+
+ScreenFn = Callable[..., Awaitable[None]]
+
+
+def operator_only(action: str, flow: str) -> Callable[[ScreenFn], ScreenFn]:
+    """A decorator for operator screen functions: the role is checked when the function
+    runs, whatever led there (a stale menu, a forged payload, a demotion mid-flow)."""
+
+    def decorate(fn: ScreenFn) -> ScreenFn:
+        @functools.wraps(fn)
+        async def guarded(turn: Turn, *args: object) -> None:
+            if not turn.is_operator:
+                await refuse(turn, action, f"{flow}.{fn.__name__}")
+                return
+            await fn(turn, *args)
+
+        return guarded
+
+    return decorate
