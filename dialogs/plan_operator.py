@@ -24,10 +24,12 @@ from bot.core import dialog
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
-from bot.delivery.outbox import Notification, OutboxButton, enqueue
+from dialogs import operations
 from dialogs.plan_views import (
     COMMENT_LIMIT,
     COMMITMENT_CODE,
+    OPTION_LIMIT,
+    QUESTION_LIMIT,
     commitment_title,
     localized,
     poll_period,
@@ -42,8 +44,6 @@ from storage.repos.residents import ResidentRepo
 
 FLOW = "plan_operator"
 INBOX_SIZE = 8
-QUESTION_LIMIT = 300
-OPTION_LIMIT = 100
 DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
 
@@ -200,43 +200,15 @@ async def on_answer_text(turn: Turn, text: str) -> None:
     if found is None:
         await turn.goto("inbox")
         return
-    feedback, commitment = found
-    if feedback.answer is not None or feedback.comment is None:
-        await turn.goto("item")
+    feedback, _commitment = found
+    try:
+        await operations.answer_feedback(turn.session, feedback.id, text, turn.actor, turn.now)
+    except operations.Refused:
+        await turn.goto("item")  # answered meanwhile (e.g. on the console): show that answer
         return
-    if not await PlanRepo(turn.session).answer(feedback, text, turn.actor, turn.now):
-        await turn.goto("item")  # another operator answered first; show theirs
-        return
-    resident = await ResidentRepo(turn.session).by_id(feedback.resident_id)
-    if resident is not None:
-        # To the chat where the resident wrote: their row is one channel's account.
-        await enqueue(
-            turn.session,
-            [
-                Notification(
-                    resident_id=resident.id,
-                    channel=resident.channel,
-                    user_id=resident.user_id,
-                    kind="plan-answer",
-                    dedup_key=f"plan-answer:{feedback.id}",
-                    template_key="plan-notify-answer",
-                    template_args={
-                        "reference": feedback.reference or "",
-                        "number": commitment.number,
-                        "comment": _excerpt(feedback.comment),
-                        "answer": text,
-                    },
-                    category="plan-answers",
-                )
-            ],
-        )
     turn.audit("plan-answer", feedback.reference or str(feedback.id))
     turn.say(turn.t("plan-op-answered"))
     await turn.goto("item")
-
-
-def _excerpt(comment: str, limit: int = 300) -> str:
-    return comment if len(comment) <= limit else comment[: limit - 1] + "…"
 
 
 # --- publish an update -----------------------------------------------------------------
@@ -370,42 +342,24 @@ async def on_publish_confirm(turn: Turn, payload: str) -> None:
         await turn.goto("publish")
         return
     status = turn.get("status")
-    repo = PlanRepo(turn.session)
-    update = await repo.publish_update(
-        commitment,
-        text={"uk": text, "en": text},
-        status=status if status in OGP_STATUSES else None,
-        progress=_int(turn.get("progress")),
-        author=turn.actor,
-        today=turn.now.astimezone(turn.engine.i18n.zone).date(),
-        now=turn.now,
-    )
-    followers = await repo.followers(commitment.id)
-    await enqueue(
-        turn.session,
-        [
-            Notification(
-                resident_id=r.id,
-                channel=r.channel,
-                user_id=r.user_id,
-                kind="plan-update",
-                dedup_key=f"plan-update:{update.id}:{r.id}",
-                template_key="plan-notify-update",
-                template_args={
-                    "number": commitment.number,
-                    "status": commitment.status,
-                    "progress": commitment.progress,
-                    "text": text,
-                },
-                buttons=((OutboxButton("plan-btn-unfollow", f"g:unfollow:{commitment.code}"),),),
-                category=f"plan:{commitment.code}",
-            )
-            for r in followers
-        ],
-    )
-    turn.audit("plan-publish", commitment.code, update=update.key, followers=len(followers))
+    try:
+        published = await operations.publish_update(
+            turn.session,
+            commitment.code,
+            text=text,
+            status=status if status in OGP_STATUSES else None,
+            progress=_int(turn.get("progress")),
+            author=turn.actor,
+            now=turn.now,
+            zone=turn.engine.i18n.zone,
+        )
+    except operations.Refused:
+        await turn.goto("publish")
+        return
+    update, followers = published.update, published.notified
+    turn.audit("plan-publish", commitment.code, update=update.key, followers=followers)
     turn.set(code=None, status=None, progress=None, text=None)
-    turn.say(turn.t("plan-op-published", count=len(followers)))
+    turn.say(turn.t("plan-op-published", count=followers))
     await turn.goto("start")
 
 

@@ -15,6 +15,8 @@ COMMITMENT_CODE = re.compile(r"^c[0-9]{1,3}$")
 BAR_CELLS = 10
 RATINGS = range(1, 6)
 COMMENT_LIMIT = 1000
+QUESTION_LIMIT = 300  # a poll's question
+OPTION_LIMIT = 100  # one poll option
 
 
 def localized(texts: dict[str, Any] | None, locale: str) -> str:

@@ -1,5 +1,5 @@
 """The working group's console under `/admin`: server-rendered pages over the same
-operations the chat and the CLI use (see operations.py), behind the checks in auth.py.
+operations the chat and the CLI use (dialogs/operations.py), behind the checks in auth.py.
 
 Pages (operators and admins; every other role and anyone logged out is refused on every
 page and every action, and every action is written to the audit log):
@@ -31,8 +31,7 @@ from urllib.parse import quote, urlencode
 import jinja2
 from aiohttp import web
 
-from bot.channels.web.admin import auth, charts, operations
-from bot.channels.web.admin.operations import Refused
+from bot.channels.web.admin import auth, charts
 from bot.channels.web.pages import (
     ADMIN_CSP,
     BASE_HEADERS,
@@ -44,6 +43,8 @@ from bot.channels.web.pages import (
 )
 from bot.delivery import broadcasts
 from bot.delivery.broadcasts import Audience, Draft, Progress
+from dialogs import operations
+from dialogs.operations import Refused
 from dialogs.plan_views import COMMENT_LIMIT, localized
 from storage.models.base import utcnow
 from storage.models.delivery import CANCELLED, DONE, SCHEDULED, SENDING, DeliveryBroadcast

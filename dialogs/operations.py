@@ -1,4 +1,5 @@
-"""What the console does, on the same functions the chat and the CLI use.
+"""The working group's operations, one implementation for the chat, the web console and the
+CLI.
 
 * feedback answers and progress updates: `PlanRepo` (storage/repos/plan.py), with the same
   outbox notifications the working group's chat screens enqueue (same template keys, same
@@ -30,8 +31,7 @@ from bot.delivery import broadcasts
 from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft
 from bot.delivery.content import compose, for_channel
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
-from dialogs.plan_operator import OPTION_LIMIT, QUESTION_LIMIT
-from dialogs.plan_views import COMMENT_LIMIT
+from dialogs.plan_views import COMMENT_LIMIT, OPTION_LIMIT, QUESTION_LIMIT
 from storage.db import Database
 from storage.models import Base, OutboxMessage, Resident
 from storage.models.delivery import DeliveryBroadcast
