@@ -298,7 +298,8 @@ class Engine:
             return
 
         if incoming.kind is Kind.TEXT:
-            text = incoming.text.strip()
+            # NUL cannot be stored in PostgreSQL text and is never meant by a resident.
+            text = incoming.text.replace("\x00", "").strip()
             if not text:
                 turn.say(turn.t("input-empty"))
                 return

@@ -276,3 +276,11 @@ async def test_a_number_typed_on_a_text_screen_is_input_and_hash_picks_a_button(
     assert typed == ["1"] and console.text == "house 1"
     await console.send("#1")
     assert console.text == "pressed skip"
+
+
+async def test_nul_bytes_in_text_do_not_break_a_turn(resident: Resident) -> None:
+    await resident.onboard("en")
+    await resident.send("/settings")
+    await resident.send("\x00\x00 hello \x00")
+    assert "Sorry, something went wrong" not in resident.text
+    assert "I didn't quite get that" in resident.text

@@ -184,7 +184,10 @@ class TelegramChannel:
         if not hmac.compare_digest(given, self.secret):
             log.warning("telegram webhook with a wrong or missing secret")
             return web.Response(status=401)
-        body = await request.text()
+        try:
+            body = (await request.read()).decode("utf-8")
+        except UnicodeDecodeError:
+            return web.Response(status=400, text="not UTF-8")
         update_id = _update_id(body)
         if update_id is None:
             return web.Response(status=400, text="not a Telegram update")
