@@ -111,9 +111,17 @@ async def readyz(request: web.Request) -> web.Response:
         log.warning("readiness check failed: %s", type(exc).__name__)
         checks["database"] = "unreachable"
     ok = all(value == "ok" for value in checks.values())
-    return web.json_response(
-        {"status": "ok" if ok else "unavailable", "checks": checks}, status=200 if ok else 503
-    )
+    body: dict[str, object] = {"status": "ok" if ok else "unavailable", "checks": checks}
+    # A channel whose token or webhook the platform rejected still serves its other
+    # residents' webhooks, so it does not take the instance out of the load balancer; it is
+    # reported here (and logged) for the IT staff to fix.
+    channels = {
+        name: f"config: {error}" if (error := getattr(channel, "config_error", None)) else "ok"
+        for name, channel in svoi.channels.items()
+    }
+    if channels:
+        body["channels"] = channels
+    return web.json_response(body, status=200 if ok else 503)
 
 
 async def download(request: web.Request) -> web.Response:

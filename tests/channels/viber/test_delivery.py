@@ -126,8 +126,13 @@ async def test_configuration_errors_raise_the_health_flag_until_viber_answers_ag
     assert viber.channel.health()["viber"].startswith("config: viber status")
     assert "Viber configuration error on send_message" in caplog.text
     assert "VIBER_AUTH_TOKEN" in caplog.text
+    async with viber.http.get(str(viber.server.make_url("/readyz"))) as response:
+        ready = await response.json()
+    assert response.status == 200 and ready["channels"]["viber"].startswith("config: ")
     assert (await viber.channel.deliver(USER, Reply("Привіт"))).ok
     assert viber.channel.healthy
+    async with viber.http.get(str(viber.server.make_url("/readyz"))) as response:
+        assert (await response.json())["channels"]["viber"] == "ok"
 
 
 async def test_the_token_goes_in_the_header(
