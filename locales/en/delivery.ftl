@@ -59,7 +59,10 @@ broadcast-btn-urgent-off = Remove "urgent"
 broadcast-btn-edit = ✏️ Change the text
 broadcast-schedule = When should it go out? Type a date and time in Kyiv time, e.g. { $example }, or just a time.
 broadcast-schedule-invalid = I could not read the time. Example: 01.12.2026 10:00 or 10:00.
-broadcast-schedule-range = The time must be in the future and no more than { $days } days ahead.
+broadcast-schedule-range = The time must be in the future and no more than { $days } { $days ->
+        [one] day
+       *[other] days
+    } ahead.
 broadcast-queued = Broadcast #{ $id } is queued for { $count } { $count ->
         [one] recipient
        *[other] recipients

@@ -61,7 +61,11 @@ broadcast-btn-urgent-off = Зняти позначку «терміново»
 broadcast-btn-edit = ✏️ Змінити текст
 broadcast-schedule = Коли надіслати? Напишіть дату й час за київським часом, наприклад { $example }, або лише час.
 broadcast-schedule-invalid = Не вдалося прочитати час. Приклад: 01.12.2026 10:00 або 10:00.
-broadcast-schedule-range = Час має бути в майбутньому, не пізніше ніж за { $days } днів.
+broadcast-schedule-range = Час має бути в майбутньому, не пізніше ніж за { $days } { $days ->
+        [one] день
+        [few] дні
+       *[many] днів
+    }.
 broadcast-queued = Розсилку №{ $id } поставлено в чергу: { $count } { $count ->
         [one] отримувач
         [few] отримувачі
