@@ -83,7 +83,10 @@ web-admin-error-options = Give 2 to 10 options of up to { $limit } characters, o
 web-admin-error-past = The closing date has passed.
 web-admin-error-audience = This audience is not available: choose another one or its value.
 web-admin-error-link = A link is "Label | https://…" with a label of up to { $limit } characters.
-web-admin-error-schedule = The time must be in the future and at most { $days } days ahead.
+web-admin-error-schedule = The time must be in the future and at most { $days } { $days ->
+        [one] day
+       *[other] days
+    } ahead.
 web-admin-error-finished = The broadcast has already finished or was cancelled.
 web-admin-error-reason = Give the reason in Ukrainian.
 web-admin-error-schedule-day = This change cannot apply: { $detail }

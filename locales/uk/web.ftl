@@ -83,7 +83,11 @@ web-admin-error-options = Потрібно від 2 до 10 варіантів, 
 web-admin-error-past = Дата закриття вже минула.
 web-admin-error-audience = Ця аудиторія недоступна: оберіть іншу або її значення.
 web-admin-error-link = Посилання має вигляд «Підпис | https://…», підпис до { $limit } символів.
-web-admin-error-schedule = Час розсилки має бути в майбутньому, не далі ніж за { $days } днів.
+web-admin-error-schedule = Час розсилки має бути в майбутньому, не далі ніж за { $days } { $days ->
+        [one] день
+        [few] дні
+       *[many] днів
+    }.
 web-admin-error-finished = Розсилка вже завершена або скасована.
 web-admin-error-reason = Вкажіть причину українською.
 web-admin-error-schedule-day = Цю зміну не можна застосувати: { $detail }
