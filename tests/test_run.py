@@ -49,7 +49,14 @@ def test_run_without_tokens_serves_and_explains(tmp_path: Path) -> None:
             except OSError:
                 time.sleep(0.2)
         assert status is not None, "the service did not come up"
-        assert status == (200, {"status": "ok", "checks": {"database": "ok", "migrations": "ok"}})
+        assert status == (
+            200,
+            {
+                "status": "ok",
+                "checks": {"database": "ok", "migrations": "ok"},
+                "channels": {"web": "ok"},  # the web chat is always on
+            },
+        )
         assert _get(f"http://127.0.0.1:{port}/healthz") == (200, {"status": "ok"})
     finally:
         process.send_signal(signal.SIGTERM)
