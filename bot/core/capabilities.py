@@ -59,6 +59,19 @@ CONSOLE = ChannelCapabilities(
     can_edit=False,
     documents=False,
 )
+WEB = ChannelCapabilities(
+    max_text_length=4096,
+    max_buttons=24,
+    max_buttons_per_row=3,
+    max_button_label=64,
+    inline_buttons=True,
+    reply_keyboard=False,
+    link_buttons=True,
+    location_request=True,
+    phone_request=True,
+    can_edit=False,
+    documents=True,
+)
 TEST = ChannelCapabilities(
     max_text_length=4096,
     max_buttons=12,

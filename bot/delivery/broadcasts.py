@@ -33,7 +33,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
@@ -49,9 +48,10 @@ from storage.models.delivery import (
     DeliveryBroadcast,
     DeliveryMute,
 )
-from storage.models.outbox import FAILED, PENDING, SENT, SKIPPED, UNKNOWN
+from storage.models.outbox import FAILED, INSERT_COLUMNS, PENDING, SENT, SKIPPED, UNKNOWN
 from storage.models.outbox import SENDING as ROW_SENDING
 from storage.repos.access import AuditRepo, RoleRepo, stronger
+from storage.repos.common import dialect_insert
 from storage.repos.delivery import DeliveryRepo
 
 log = logging.getLogger(__name__)
@@ -295,29 +295,10 @@ async def start(session: AsyncSession, broadcast_id: int, channels: Sequence[str
         literal(broadcast_id, Integer),
         literal(now, UTCDateTime),
     ).where(audience.c.id.is_not(None))
-    columns = [
-        "dedup_key",
-        "resident_id",
-        "channel",
-        "user_id",
-        "kind",
-        "category",
-        "priority",
-        "urgent",
-        "template_key",
-        "template_args",
-        "text",
-        "buttons",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "broadcast_id",
-        "created_at",
-    ]
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    module: Any = postgresql if dialect == "postgresql" else sqlite
     result = await session.execute(
-        module.insert(outbox).from_select(columns, rows).on_conflict_do_nothing()
+        dialect_insert(session, outbox)
+        .from_select(list(INSERT_COLUMNS), rows)
+        .on_conflict_do_nothing()
     )
     broadcast.recipients = int(getattr(result, "rowcount", 0) or 0)
     return broadcast.recipients

@@ -58,3 +58,27 @@ class OutboxMessage(Base):
     broadcast_id: Mapped[int | None] = mapped_column(default=None)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+# The columns a new row is written with, in the order bulk `INSERT … SELECT` statements
+# (broadcasts, waste reminders) list them; `bot.delivery.outbox.Notification.row()` fills
+# the same ones for `enqueue`.
+INSERT_COLUMNS = (
+    "dedup_key",
+    "resident_id",
+    "channel",
+    "user_id",
+    "kind",
+    "category",
+    "priority",
+    "urgent",
+    "template_key",
+    "template_args",
+    "text",
+    "buttons",
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "broadcast_id",
+    "created_at",
+)

@@ -9,15 +9,18 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 
+def dialect_name(session: AsyncSession) -> str:
+    """ "postgresql" or "sqlite": the database the session talks to."""
+    return session.bind.dialect.name if session.bind is not None else "sqlite"
+
+
 def insert_ignoring_conflicts(session: AsyncSession, table: Table | Any) -> Any:
     """`INSERT … ON CONFLICT DO NOTHING` for the session's dialect (chain `.values()`)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    module: Any = postgresql if dialect == "postgresql" else sqlite
+    module: Any = postgresql if dialect_name(session) == "postgresql" else sqlite
     return module.insert(table).on_conflict_do_nothing()
 
 
 def dialect_insert(session: AsyncSession, table: Table | Any) -> Any:
     """The dialect's own `insert` (for `on_conflict_do_update`)."""
-    dialect = session.bind.dialect.name if session.bind is not None else "sqlite"
-    module: Any = postgresql if dialect == "postgresql" else sqlite
+    module: Any = postgresql if dialect_name(session) == "postgresql" else sqlite
     return module.insert(table)

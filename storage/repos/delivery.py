@@ -20,7 +20,7 @@ from storage.models import OutboxMessage, Resident
 from storage.models.base import UTCDateTime
 from storage.models.delivery import DeliveryMute
 from storage.models.outbox import PENDING, SENDING, SKIPPED
-from storage.repos.common import insert_ignoring_conflicts
+from storage.repos.common import dialect_name, insert_ignoring_conflicts
 
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
 
@@ -75,7 +75,7 @@ class Recipient:
 
 
 def _is_postgres(session: AsyncSession) -> bool:
-    return session.bind is not None and session.bind.dialect.name == "postgresql"
+    return dialect_name(session) == "postgresql"
 
 
 class DeliveryRepo:

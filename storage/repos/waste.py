@@ -33,7 +33,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import OutboxMessage, Resident
 from storage.models.base import UTCDateTime, utcnow
 from storage.models.delivery import DeliveryMute
-from storage.models.outbox import PENDING
+from storage.models.outbox import INSERT_COLUMNS, PENDING
 from storage.models.waste import (
     CollectionException,
     CollectionRule,
@@ -46,29 +46,9 @@ from storage.models.waste import (
     WasteType,
     WasteZone,
 )
-from storage.repos.common import dialect_insert, insert_ignoring_conflicts
+from storage.repos.common import dialect_insert, dialect_name, insert_ignoring_conflicts
 
 REMINDERS = "reminders"
-# The columns bot.delivery.outbox.Notification.row() fills, in the same format.
-OUTBOX_COLUMNS = (
-    "dedup_key",
-    "resident_id",
-    "channel",
-    "user_id",
-    "kind",
-    "category",
-    "priority",
-    "urgent",
-    "template_key",
-    "template_args",
-    "text",
-    "buttons",
-    "status",
-    "attempts",
-    "next_attempt_at",
-    "broadcast_id",
-    "created_at",
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -280,7 +260,7 @@ class WasteRepo:
         return WasteSubscription.id.in_(list(ids))
 
     def _dialect(self) -> str:
-        return self.session.bind.dialect.name if self.session.bind is not None else "sqlite"
+        return dialect_name(self.session)
 
     async def enqueue_reminders(
         self,
@@ -357,7 +337,7 @@ class WasteRepo:
         outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]
         result = await self.session.execute(
             dialect_insert(self.session, outbox)
-            .from_select(list(OUTBOX_COLUMNS), rows)
+            .from_select(list(INSERT_COLUMNS), rows)
             .on_conflict_do_nothing()
         )
         return int(getattr(result, "rowcount", 0) or 0)

@@ -41,7 +41,8 @@ from bot.channels.web.pages import (
     ui_locale,
 )
 from bot.channels.web.session import COOKIE, MAX_AGE, USER_ID, CookieSigner, secret_or_random
-from bot.channels.web.wire import CHANNEL, WEB, BadRequest
+from bot.channels.web.wire import CHANNEL, BadRequest
+from bot.core.capabilities import WEB
 from bot.core.messages import Address, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
 from storage.models.base import utcnow

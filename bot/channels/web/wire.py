@@ -21,7 +21,6 @@ import math
 import re
 from typing import Any
 
-from bot.core.capabilities import ChannelCapabilities
 from bot.core.messages import (
     Address,
     Button,
@@ -34,19 +33,6 @@ from bot.core.messages import (
 )
 
 CHANNEL = "web"
-WEB = ChannelCapabilities(
-    max_text_length=4096,
-    max_buttons=24,
-    max_buttons_per_row=3,
-    max_button_label=64,
-    inline_buttons=True,
-    reply_keyboard=False,
-    link_buttons=True,
-    location_request=True,
-    phone_request=True,
-    can_edit=False,
-    documents=True,
-)
 ACTION_ID = re.compile(r"^[A-Za-z0-9_-]{8,64}$")
 PHONE = re.compile(r"^\+?[0-9 ()-]{5,20}$")
 MAX_PAYLOAD = 64
