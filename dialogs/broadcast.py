@@ -26,14 +26,13 @@ from bot.core.dialog import MENU, Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
 from bot.delivery import broadcasts
-from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft
+from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft, DraftError
 from bot.delivery.content import compose
 from storage.models.delivery import CANCELLED, DONE, SCHEDULED, DeliveryBroadcast
 
 FLOW = "broadcast"
-TEXT_LIMIT = 3500
-LABEL_LIMIT = 40
-URL = re.compile(r"^https?://[^\s]{3,490}$")
+TEXT_LIMIT = broadcasts.TEXT_LIMIT
+LABEL_LIMIT = broadcasts.LABEL_LIMIT
 WHEN = re.compile(r"^\s*(?:(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?\s+)?(\d{1,2}):(\d{2})\s*$")
 MAX_AHEAD = timedelta(days=60)
 CHOICES_SHOWN = 24
@@ -106,7 +105,12 @@ async def render_compose(turn: Turn) -> None:
 
 @operator_only
 async def on_compose(turn: Turn, text: str) -> None:
-    turn.set(text=text.strip())
+    try:
+        checked = broadcasts.checked_text(text)
+    except DraftError:  # longer texts are refused by the screen's limit before this
+        turn.say(turn.t("broadcast-compose", limit=TEXT_LIMIT), [turn.nav_row()])
+        return
+    turn.set(text=checked)
     await turn.goto("link")
 
 
@@ -127,8 +131,9 @@ async def on_link_button(turn: Turn, payload: str) -> None:
 
 @operator_only
 async def on_link_text(turn: Turn, text: str) -> None:
-    label, sep, url = (part.strip() for part in text.partition("|"))
-    if not sep or not label or len(label) > LABEL_LIMIT or not URL.match(url):
+    try:
+        label, url = broadcasts.parse_link(text)
+    except DraftError:
         turn.say(turn.t("broadcast-link-invalid", limit=LABEL_LIMIT))
         await turn.goto("link")
         return

@@ -28,7 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core.capabilities import ChannelCapabilities
 from bot.core.i18n import I18n
 from bot.delivery import broadcasts
-from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft
+from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft, DraftError
 from bot.delivery.content import compose, for_channel
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
 from dialogs.plan_views import COMMENT_LIMIT, OPTION_LIMIT, QUESTION_LIMIT
@@ -39,8 +39,8 @@ from storage.models.plan import OGP_STATUSES, Commitment, Feedback, Poll, Progre
 from storage.repos.plan import PlanRepo
 from storage.repos.residents import ResidentRepo
 
-BROADCAST_TEXT_LIMIT = 3500
-LINK_LABEL_LIMIT = 40
+BROADCAST_TEXT_LIMIT = broadcasts.TEXT_LIMIT
+LINK_LABEL_LIMIT = broadcasts.LABEL_LIMIT
 MAX_SCHEDULE_AHEAD = timedelta(days=60)
 
 
@@ -255,20 +255,22 @@ class Estimate:
 
 def draft(text: str, audience: str, value: str | None, link: str, urgent: bool) -> Draft:
     """A broadcast draft from the form, checked like the chat's and the CLI's."""
-    text = text.strip()
-    if not text:
-        raise Refused("web-admin-error-empty")
-    if len(text) > BROADCAST_TEXT_LIMIT:
-        raise Refused("web-admin-error-too-long", limit=BROADCAST_TEXT_LIMIT)
+    try:
+        text = broadcasts.checked_text(text)
+    except DraftError as exc:
+        if exc.code == "empty":
+            raise Refused("web-admin-error-empty") from None
+        raise Refused("web-admin-error-too-long", limit=BROADCAST_TEXT_LIMIT) from None
     if audience not in broadcasts.available_audiences():
         raise Refused("web-admin-error-audience")
     if audience != broadcasts.EVERYONE and not value:
         raise Refused("web-admin-error-audience")
     label = url = None
     if link.strip():
-        label, sep, url = (part.strip() for part in link.partition("|"))
-        if not sep or not label or len(label) > LINK_LABEL_LIMIT or not _url_ok(url):
-            raise Refused("web-admin-error-link", limit=LINK_LABEL_LIMIT)
+        try:
+            label, url = broadcasts.parse_link(link)
+        except DraftError:
+            raise Refused("web-admin-error-link", limit=LINK_LABEL_LIMIT) from None
     return Draft(
         text,
         Audience(audience, value if audience != broadcasts.EVERYONE else None),
@@ -276,10 +278,6 @@ def draft(text: str, audience: str, value: str | None, link: str, urgent: bool) 
         url,
         urgent,
     )
-
-
-def _url_ok(url: str) -> bool:
-    return url.startswith(("https://", "http://")) and 10 <= len(url) <= 500 and " " not in url
 
 
 async def estimate(

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import re
 import sys
 from collections.abc import Callable, Coroutine
 from datetime import datetime
@@ -23,7 +22,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.config import Settings
 from bot.delivery import broadcasts
-from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft
+from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft, DraftError
 from storage import migrate
 from storage.db import Database
 from storage.models.base import utcnow
@@ -31,8 +30,6 @@ from storage.models.delivery import DeliveryBroadcast
 
 if TYPE_CHECKING:
     from bot.commands import SubParsers
-
-URL = re.compile(r"^https?://\S{3,490}$")
 
 
 async def _ready(db: Database) -> None:
@@ -68,16 +65,23 @@ def _when(value: str | None, settings: Settings) -> datetime | None:
 
 
 def _draft(args: argparse.Namespace) -> Draft:
-    text = (args.text or "").strip()
-    if not text:
-        raise ValueError("the text is empty")
-    if len(text) > 3500:
-        raise ValueError(f"the text has {len(text)} characters; the limit is 3500")
+    try:
+        text = broadcasts.checked_text(args.text or "")
+    except DraftError as exc:
+        if exc.code == "empty":
+            raise ValueError("the text is empty") from None
+        length = len((args.text or "").strip())
+        limit = broadcasts.TEXT_LIMIT
+        raise ValueError(f"the text has {length} characters; the limit is {limit}") from None
     label = url = None
     if args.link:
-        label, sep, url = (part.strip() for part in args.link.partition("|"))
-        if not sep or not label or len(label) > 40 or not URL.match(url):
-            raise ValueError('--link must be "Label | https://…" with a label of up to 40')
+        try:
+            label, url = broadcasts.parse_link(args.link)
+        except DraftError:
+            raise ValueError(
+                f'--link must be "Label | https://…" with a label of up to '
+                f"{broadcasts.LABEL_LIMIT} characters"
+            ) from None
     return Draft(text, _audience(args.audience), label, url, args.urgent)
 
 

@@ -14,6 +14,7 @@ column (`resident_id`, `commitment_id` / `zone_id`, `code`) is missing.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -73,6 +74,38 @@ NOT_DELIVERABLE = frozenset({"console"})
 class Audience:
     kind: str = EVERYONE
     value: str | None = None
+
+
+TEXT_LIMIT = 3500  # characters: Telegram's 4,096 minus room for the link and the split marks
+LABEL_LIMIT = 40
+_URL = re.compile(r"^https?://\S{3,490}$")
+
+
+class DraftError(ValueError):
+    """A draft the platforms would refuse or mangle; `code` is one of "empty", "too-long",
+    "link", for each front end (chat, console, CLI) to say in its own words."""
+
+    def __init__(self, code: str) -> None:
+        super().__init__(code)
+        self.code = code
+
+
+def checked_text(text: str) -> str:
+    """The broadcast text, stripped, or DraftError("empty" / "too-long")."""
+    text = text.strip()
+    if not text:
+        raise DraftError("empty")
+    if len(text) > TEXT_LIMIT:
+        raise DraftError("too-long")
+    return text
+
+
+def parse_link(value: str) -> tuple[str, str]:
+    """`Label | https://…` → (label, url), or DraftError("link")."""
+    label, sep, url = (part.strip() for part in value.partition("|"))
+    if not sep or not label or len(label) > LABEL_LIMIT or not _URL.match(url):
+        raise DraftError("link")
+    return label, url
 
 
 @dataclass(frozen=True, slots=True)
