@@ -61,12 +61,13 @@ STOPPED = "stopped"
 @runtime_checkable
 class BroadcastCapable(Protocol):
     """A channel that can send one message to many users in one call (Viber's
-    `broadcast_message`, ≤ 300 receivers). It returns either one `DeliveryResult` for the
-    whole call (rate limited, bad token, server error) or a mapping user id → result for
-    the receivers that did not get it; receivers absent from the mapping were sent."""
+    `broadcast_message`, ≤ 300 receivers), all of them reading `locale`. It returns either
+    one `DeliveryResult` for the whole call (rate limited, bad token, server error) or a
+    mapping user id → result; receivers absent from the mapping were sent. A receiver
+    whose result is RATE_LIMITED is sent again after the token's pause."""
 
     async def broadcast(
-        self, user_ids: Sequence[str], reply: Reply
+        self, user_ids: Sequence[str], reply: Reply, *, locale: str | None = None
     ) -> DeliveryResult | Mapping[str, DeliveryResult]: ...
 
 
@@ -418,7 +419,9 @@ class ChannelSender:
             if me is not None:
                 self._queued.discard(me)
             try:
-                answer = await self.adapter.broadcast([r.user_id for r in rows], parts[0])
+                answer = await self.adapter.broadcast(
+                    [r.user_id for r in rows], parts[0], locale=locale
+                )
             except asyncio.CancelledError:
                 for row in rows:
                     self._settle(row, DeliveryResult(DeliveryStatus.UNKNOWN, error="cut off"))
@@ -426,23 +429,32 @@ class ChannelSender:
             except Exception as exc:
                 log.exception("sender %s: broadcast raised", self.channel)
                 answer = DeliveryResult(DeliveryStatus.TRANSIENT, error=type(exc).__name__)
-            if isinstance(answer, DeliveryResult):
-                if answer.status is DeliveryStatus.RATE_LIMITED:
-                    self._rate_limited(answer)
-                    if self._stopping.is_set():
-                        for row in rows:
-                            self._release(row, "rate limited while stopping")
-                        return
-                    if me is not None:
-                        self._queued.add(me)
-                    continue
-                for row in rows:
-                    self._settle(row, answer)
-                return
             sent = DeliveryResult(DeliveryStatus.SENT)
+            results = (
+                dict.fromkeys((row.user_id for row in rows), answer)
+                if isinstance(answer, DeliveryResult)
+                else answer
+            )
+            limited: list[ClaimedRow] = []
             for row in rows:
-                self._settle(row, answer.get(row.user_id, sent))
-            return
+                result = results.get(row.user_id, sent)
+                if result.status is DeliveryStatus.RATE_LIMITED:
+                    if not limited:
+                        self._rate_limited(result)
+                    limited.append(row)
+                else:
+                    self._settle(row, result)
+            if not limited:
+                return
+            # Rate limited, for the whole call or some receivers: after the token's pause,
+            # the same message again to them, without counting an attempt.
+            if self._stopping.is_set():
+                for row in limited:
+                    self._release(row, "rate limited while stopping")
+                return
+            rows = limited
+            if me is not None:
+                self._queued.add(me)
 
     def _rate_limited(self, result: DeliveryResult) -> None:
         seconds = result.retry_after or self.config.default_retry_after

@@ -78,7 +78,7 @@ class FakePlatformAdapter:
         return classify(status, answer)
 
     async def broadcast(
-        self, user_ids: Sequence[str], reply: Reply
+        self, user_ids: Sequence[str], reply: Reply, *, locale: str | None = None
     ) -> DeliveryResult | Mapping[str, DeliveryResult]:
         body = {"user_ids": list(user_ids), "text": reply.text}
         try:

@@ -5,6 +5,7 @@ webhook is registered at start-up."""
 from __future__ import annotations
 
 import logging
+from collections import Counter
 
 import pytest
 from aiohttp import web
@@ -18,9 +19,15 @@ from bot.channels.viber.messages import BUTTON_PREFIX
 from bot.config import Settings
 from bot.core.messages import Button, LinkButton, Location, Reply, Request, RequestButton
 from bot.core.ports import DeliveryStatus
+from bot.delivery import broadcasts
+from bot.delivery.broadcasts import Draft
+from bot.delivery.limits import ScaledClock
+from bot.delivery.service import DeliveryService
 from storage.db import Database
+from storage.repos.residents import ResidentRepo
 from tests.channels.viber.client import ViberService, start_service
 from tests.channels.viber.conftest import viber_settings
+from tests.delivery.conftest import add_residents, eventually, fast_config, rows, settled
 from tests.fakes.viber_api import FakeViberApi
 
 USER = "pttm25kSGUo1919sBORWyA=="
@@ -241,3 +248,51 @@ async def test_start_registers_the_webhook_which_viber_then_checks(
     assert set(call.payload["event_types"]) >= {"conversation_started", "delivered", "failed"}
     assert fake_viber.webhook_url == url
     assert "viber" in svoi.channels
+
+
+async def test_a_broadcast_goes_through_broadcast_message_in_each_residents_language(
+    settings: Settings, db: Database, fake_viber: FakeViberApi
+) -> None:
+    # The real sender and the real Viber channel: 650 residents in two languages, one who
+    # unsubscribed, and a first call that Viber answers "too many requests" (status 12).
+    service = await start_service(
+        viber_settings(settings, fake_viber, broadcast_enabled=True), db, fake_viber
+    )
+    svoi = service.svoi
+    await add_residents(svoi, 400, channel="viber", locale="uk", prefix="uk-")
+    await add_residents(svoi, 250, channel="viber", locale="en", prefix="en-")
+    fake_viber.gone("uk-7")
+    fake_viber.fail_next(12, endpoint="broadcast_message")
+    async with svoi.db.transaction() as session:
+        draft = Draft("Новини плану", link_label="Деталі", link_url="https://khm.gov.ua/news")
+        created = await broadcasts.create(session, draft, author=None)
+        assert await broadcasts.start(session, created.id, ["viber"]) == 650
+    # Status 12 pauses the token for a minute; a compressed clock keeps the test short.
+    config = fast_config(broadcast_batch=300, concurrency=300)
+    delivery = DeliveryService(svoi, configs={"viber": config}, clock=ScaledClock(200))
+    await delivery.start()
+    try:
+        await eventually(lambda: settled(svoi))
+    finally:
+        await delivery.stop()
+        await service.close()
+
+    calls = fake_viber.calls_to("broadcast_message")
+    assert calls[0].status == 12
+    assert all(1 <= len(c.payload["broadcast_list"]) <= 300 for c in calls)
+    assert fake_viber.rejected == []
+    received = [u for c in fake_viber.accepted for u in c.payload["broadcast_list"]]
+    assert len(received) == len(set(received)) == 650  # uk-7 is in a list; Viber refuses it
+    by_language = {c.payload["broadcast_list"][0][:2]: c for c in fake_viber.accepted}
+    assert set(by_language) == {"uk", "en"}
+    for call in fake_viber.accepted:
+        language = call.payload["broadcast_list"][0][:2]
+        assert {u[:2] for u in call.payload["broadcast_list"]} == {language}
+    assert by_language["en"].labels[:2] == ["Деталі", "🔕 Stop these messages"]
+    assert "🏠 Menu" in by_language["en"].labels
+    assert by_language["uk"].labels[:2] == ["Деталі", "🔕 Не надсилати такі повідомлення"]
+    outcome = Counter(row.status for row in await rows(svoi))
+    assert outcome == {"sent": 649, "skipped": 1}
+    async with svoi.db.transaction() as session:
+        gone = await ResidentRepo(session).get("viber", "uk-7")
+        assert gone is not None and not gone.is_active
