@@ -17,7 +17,7 @@ import time
 
 from sqlalchemy import func, select
 
-from bot.app import Svoi
+from bot.app import Svoi, settle_heap
 from bot.config import Settings
 from bot.delivery.limits import ScaledClock
 from bot.delivery.sender import SenderConfig
@@ -61,6 +61,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         loop.add_signal_handler(sig, stop.set)
     started = time.monotonic()
     await service.start()
+    settle_heap()  # as the service does once started
     print("ready", flush=True)
     while not stop.is_set():
         if args.until_idle and await _left(svoi) == 0:
