@@ -20,23 +20,15 @@ from collections.abc import Callable, Coroutine
 from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
+from bot.commands import opened
 from bot.config import Settings
 from bot.delivery import broadcasts
 from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft, DraftError
-from storage import migrate
-from storage.db import Database
 from storage.models.base import utcnow
 from storage.models.delivery import DeliveryBroadcast
 
 if TYPE_CHECKING:
     from bot.commands import SubParsers
-
-
-async def _ready(db: Database) -> None:
-    if db.is_sqlite:
-        await migrate.upgrade(db)
-    elif not await migrate.at_head(db):
-        raise SystemExit("svoi: the database schema is not current: run `python -m bot migrate`")
 
 
 def _channels(args: argparse.Namespace, settings: Settings) -> list[str]:
@@ -109,9 +101,7 @@ async def send(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     if not channels:
         print("svoi: no channel is configured; pass --channels", file=out)
         return 2
-    db = Database(settings.database_url)
-    try:
-        await _ready(db)
+    async with opened(settings) as db:
         async with db.transaction() as session:
             try:
                 counts = await broadcasts.count_by_channel(session, draft.audience, channels)
@@ -137,14 +127,10 @@ async def send(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
             else:
                 print(f"broadcast #{broadcast.id} scheduled for {when.isoformat()}", file=out)
         return 0
-    finally:
-        await db.dispose()
 
 
 async def status(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    db = Database(settings.database_url)
-    try:
-        await _ready(db)
+    async with opened(settings) as db:
         async with db.transaction() as session:
             broadcast = await session.get(DeliveryBroadcast, args.id)
             if broadcast is None:
@@ -152,35 +138,25 @@ async def status(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
                 return 1
             print(describe(broadcast, await broadcasts.progress(session, args.id)), file=out)
         return 0
-    finally:
-        await db.dispose()
 
 
 async def cancel(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    db = Database(settings.database_url)
-    try:
-        await _ready(db)
+    async with opened(settings) as db:
         async with db.transaction() as session:
             if not await broadcasts.cancel(session, args.id):
                 print(f"svoi: broadcast #{args.id} is finished or does not exist", file=out)
                 return 1
             print(f"broadcast #{args.id} cancelled", file=out)
         return 0
-    finally:
-        await db.dispose()
 
 
 async def listing(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
-    db = Database(settings.database_url)
-    try:
-        await _ready(db)
+    async with opened(settings) as db:
         async with db.transaction() as session:
             for broadcast in await broadcasts.recent(session, args.limit):
                 progress = await broadcasts.progress(session, broadcast.id)
                 print(describe(broadcast, progress), file=out)
         return 0
-    finally:
-        await db.dispose()
 
 
 Action = Callable[[argparse.Namespace, Settings, TextIO], Coroutine[Any, Any, int]]

@@ -13,8 +13,8 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from bot.commands import opened
 from bot.config import Settings
-from storage import migrate
 from storage.db import Database
 from storage.plan_content import (
     DEFAULT_FILE,
@@ -27,14 +27,6 @@ from storage.plan_content import (
 
 if TYPE_CHECKING:
     from bot.commands import SubParsers
-
-
-async def _ready(db: Database) -> None:
-    """The same rule as the service: SQLite migrates itself, PostgreSQL must be current."""
-    if db.is_sqlite:
-        await migrate.upgrade(db)
-    elif not await migrate.at_head(db):
-        raise SystemExit("svoi: the database schema is not current: run `python -m bot migrate`")
 
 
 async def import_file(
@@ -80,15 +72,11 @@ def _write(target: str, text: str) -> None:
 
 def _run(args: argparse.Namespace, settings: Settings) -> int:
     async def main() -> int:
-        db = Database(settings.database_url)
-        try:
-            await _ready(db)
+        async with opened(settings) as db:
             if args.action == "import":
                 return await import_file(db, Path(args.file), dry_run=args.dry_run)
             _write(args.file, await export_text(db))
             return 0
-        finally:
-            await db.dispose()
 
     return asyncio.run(main())
 

@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from bot.commands import opened
 from bot.config import Settings
 from storage.db import Database
 from storage.repos.plan import PlanRepo, percentages
@@ -171,11 +172,8 @@ def as_csv(report: dict[str, Any]) -> str:
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
     async def main() -> dict[str, Any]:
-        db = Database(settings.database_url)
-        try:
+        async with opened(settings) as db:
             return await feedback_report(db)
-        finally:
-            await db.dispose()
 
     report = asyncio.run(main())
     text = as_csv(report) if args.format == "csv" else as_json(report)

@@ -9,8 +9,8 @@ import json
 import sys
 from typing import TYPE_CHECKING
 
+from bot.commands import opened
 from bot.config import Settings
-from storage.db import Database
 from storage.models.access import ROLES
 from storage.repos.access import AuditRepo, RoleRepo
 
@@ -29,8 +29,7 @@ def _address(value: str) -> tuple[str, str]:
 
 def _roles(args: argparse.Namespace, settings: Settings) -> int:
     async def main() -> int:
-        db = Database(settings.database_url)
-        try:
+        async with opened(settings) as db:
             async with db.transaction() as session:
                 roles, audit = RoleRepo(session), AuditRepo(session)
                 if args.action == "grant":
@@ -58,16 +57,13 @@ def _roles(args: argparse.Namespace, settings: Settings) -> int:
                             f"{row.granted_at:%Y-%m-%d %H:%M}\t{row.granted_by}"
                         )
             return 0
-        finally:
-            await db.dispose()
 
     return asyncio.run(main())
 
 
 def _audit(args: argparse.Namespace, settings: Settings) -> int:
     async def main() -> int:
-        db = Database(settings.database_url)
-        try:
+        async with opened(settings) as db:
             async with db.transaction() as session:
                 entries = await AuditRepo(session).since()
                 rows = [
@@ -91,8 +87,6 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
                 writer.writeheader()
                 writer.writerows(rows)
             return 0
-        finally:
-            await db.dispose()
 
     return asyncio.run(main())
 

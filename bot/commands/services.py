@@ -16,31 +16,20 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.commands import opened
 from bot.config import Settings
-from storage import migrate
-from storage.db import Database
 
 if TYPE_CHECKING:
     from bot.commands import SubParsers
-
-
-async def _ready(db: Database) -> None:
-    # The embedded SQLite default migrates itself (as `run` does); PostgreSQL must be
-    # migrated as a release step first.
-    if db.is_sqlite:
-        await migrate.upgrade(db)
-    elif not await migrate.at_head(db):
-        raise SystemExit("svoi: the database schema is not current: run `python -m bot migrate`")
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
     from dialogs.services.catalogue import CatalogueInvalid, import_catalogue
 
     async def main() -> int:
-        db = Database(settings.database_url)
         try:
-            await _ready(db)
-            report = await import_catalogue(db, Path(args.file))
+            async with opened(settings) as db:
+                report = await import_catalogue(db, Path(args.file))
         except CatalogueInvalid as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
@@ -50,8 +39,6 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
                 file=sys.stderr,
             )
             return 1
-        finally:
-            await db.dispose()
         state = "imported" if report.changed else "already up to date"
         print(f"services import: {state} ({report.summary()})")
         return 0
@@ -65,12 +52,8 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
     path = Path(args.file)
 
     async def main() -> tuple[str, int]:
-        db = Database(settings.database_url)
-        try:
-            await _ready(db)
+        async with opened(settings) as db:
             return await export_catalogue(db, path.suffix)
-        finally:
-            await db.dispose()
 
     try:
         text, count = asyncio.run(main())
@@ -91,24 +74,19 @@ def _questions(args: argparse.Namespace, settings: Settings) -> int:
     from storage.repos.services import ServiceRepo
 
     async def main() -> list[list[str]]:
-        db = Database(settings.database_url)
-        try:
-            await _ready(db)
-            async with db.transaction() as session:
-                rows = await ServiceRepo(session).questions(args.limit)
-                return [
-                    [
-                        str(q.id),
-                        q.created_at.isoformat(timespec="seconds"),
-                        q.status,
-                        q.service_code or "",
-                        q.search_query,
-                        q.text,
-                    ]
-                    for q in rows
+        async with opened(settings) as db, db.transaction() as session:
+            rows = await ServiceRepo(session).questions(args.limit)
+            return [
+                [
+                    str(q.id),
+                    q.created_at.isoformat(timespec="seconds"),
+                    q.status,
+                    q.service_code or "",
+                    q.search_query,
+                    q.text,
                 ]
-        finally:
-            await db.dispose()
+                for q in rows
+            ]
 
     writer = csv.writer(sys.stdout)
     writer.writerow(["id", "created_at", "status", "service", "search_query", "question"])

@@ -19,13 +19,12 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from bot.commands import opened
 from bot.config import Settings
 from bot.core.i18n import I18n
 from dialogs.waste import content, schedule
 from dialogs.waste.config import WasteSettings
 from dialogs.waste.service import ScheduleError, TypeNames, ZoneSchedules, add_exception
-from storage import migrate
-from storage.db import Database
 from storage.models.base import utcnow
 from storage.repos.waste import WasteRepo
 
@@ -65,16 +64,6 @@ def register(subparsers: SubParsers) -> None:
     add.set_defaults(handler=exception_command)
 
 
-async def _open(settings: Settings) -> Database:
-    db = Database(settings.database_url)
-    if db.is_sqlite:
-        await migrate.upgrade(db)  # the embedded default migrates itself, as `run` does
-    elif not await migrate.at_head(db):
-        await db.dispose()
-        raise SystemExit("svoi: the database schema is not current: run `python -m bot migrate`")
-    return db
-
-
 def import_command(args: argparse.Namespace, settings: Settings) -> int:
     problems: list[content.Problem] = []
     try:
@@ -87,18 +76,14 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
         problems, doc = exc.problems, exc.partial
 
     async def main() -> int:
-        db = await _open(settings)
-        try:
-            async with db.transaction() as session:
-                try:
-                    report = await content.apply(session, doc)
-                except content.ContentError as exc:
-                    problems.extend(exc.problems)
-                if problems or args.dry_run:
-                    # Nothing is kept unless the whole file is valid.
-                    await session.rollback()
-        finally:
-            await db.dispose()
+        async with opened(settings) as db, db.transaction() as session:
+            try:
+                report = await content.apply(session, doc)
+            except content.ContentError as exc:
+                problems.extend(exc.problems)
+            if problems or args.dry_run:
+                # Nothing is kept unless the whole file is valid.
+                await session.rollback()
         if problems:
             return _problems(problems)
         verb = "would change" if args.dry_run else "imported"
@@ -128,41 +113,37 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
         return 2
 
     async def main() -> int:
-        db = await _open(settings)
-        try:
-            async with db.transaction() as session:
-                if suffix == ".ics":
-                    repo = WasteRepo(session)
-                    zone = await repo.zone_by_code(args.zone)
-                    if zone is None:
-                        print(f"error: unknown zone {args.zone!r}", file=sys.stderr)
-                        return 1
-                    schedules = await ZoneSchedules.load(repo, zone.id)
-                    names = await TypeNames.load(repo)
-                    body = content.zone_ics(
-                        zone,
-                        schedules.rules.get(zone.id, []),
-                        [
-                            schedule.ExceptionSpec(
-                                e.waste_type, e.original_date, e.moved_to, e.reason_uk
-                            )
-                            for e in schedules.exceptions.get(zone.id, [])
-                        ],
-                        {code: names.name(code, "uk") for code in names.order},
-                        schedule.local_today(utcnow()),
-                        WasteSettings().calendar_months,
-                    )
-                    args.file.write_bytes(body)
-                else:
-                    data = await content.export_data(session)
-                    text = (
-                        content.export_csv(data, args.kind)
-                        if suffix == ".csv"
-                        else content.export_yaml(data)
-                    )
-                    args.file.write_text(text, encoding="utf-8")
-        finally:
-            await db.dispose()
+        async with opened(settings) as db, db.transaction() as session:
+            if suffix == ".ics":
+                repo = WasteRepo(session)
+                zone = await repo.zone_by_code(args.zone)
+                if zone is None:
+                    print(f"error: unknown zone {args.zone!r}", file=sys.stderr)
+                    return 1
+                schedules = await ZoneSchedules.load(repo, zone.id)
+                names = await TypeNames.load(repo)
+                body = content.zone_ics(
+                    zone,
+                    schedules.rules.get(zone.id, []),
+                    [
+                        schedule.ExceptionSpec(
+                            e.waste_type, e.original_date, e.moved_to, e.reason_uk
+                        )
+                        for e in schedules.exceptions.get(zone.id, [])
+                    ],
+                    {code: names.name(code, "uk") for code in names.order},
+                    schedule.local_today(utcnow()),
+                    WasteSettings().calendar_months,
+                )
+                args.file.write_bytes(body)
+            else:
+                data = await content.export_data(session)
+                text = (
+                    content.export_csv(data, args.kind)
+                    if suffix == ".csv"
+                    else content.export_yaml(data)
+                )
+                args.file.write_text(text, encoding="utf-8")
         print(f"exported to {args.file}")
         return 0
 
@@ -171,31 +152,27 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
 
 def exception_command(args: argparse.Namespace, settings: Settings) -> int:
     async def main() -> int:
-        db = await _open(settings)
         i18n = I18n(settings.default_locale, settings.zone)
-        try:
-            async with db.transaction() as session:
-                zone = await WasteRepo(session).zone_by_code(args.zone)
-                if zone is None:
-                    print(f"error: --zone: unknown zone {args.zone!r}", file=sys.stderr)
-                    return 1
-                try:
-                    _exc, notices = await add_exception(
-                        session,
-                        i18n,
-                        zone=zone,
-                        waste_type=args.waste_type,
-                        original=args.date,
-                        moved_to=None if args.cancel else args.moved_to,
-                        reason_uk=args.reason,
-                        reason_en=args.reason_en,
-                        now=utcnow(),
-                    )
-                except ScheduleError as exc:
-                    print(f"error: {exc}", file=sys.stderr)
-                    return 1
-        finally:
-            await db.dispose()
+        async with opened(settings) as db, db.transaction() as session:
+            zone = await WasteRepo(session).zone_by_code(args.zone)
+            if zone is None:
+                print(f"error: --zone: unknown zone {args.zone!r}", file=sys.stderr)
+                return 1
+            try:
+                _exc, notices = await add_exception(
+                    session,
+                    i18n,
+                    zone=zone,
+                    waste_type=args.waste_type,
+                    original=args.date,
+                    moved_to=None if args.cancel else args.moved_to,
+                    reason_uk=args.reason,
+                    reason_en=args.reason_en,
+                    now=utcnow(),
+                )
+            except ScheduleError as exc:
+                print(f"error: {exc}", file=sys.stderr)
+                return 1
         print(f"exception saved; {notices} change notice(s) enqueued")
         return 0
 

@@ -17,8 +17,8 @@ import getpass
 import sys
 from typing import TYPE_CHECKING
 
+from bot.commands import opened
 from bot.config import Settings
-from storage.db import Database
 from storage.repos.access import AuditRepo
 
 if TYPE_CHECKING:
@@ -61,9 +61,8 @@ def set_password(args: argparse.Namespace, settings: Settings) -> int:
     channel, user_id = args.address
 
     async def main() -> int:
-        db = Database(settings.database_url)
         try:
-            async with db.transaction() as session:
+            async with opened(settings) as db, db.transaction() as session:
                 role = await store(session, settings, channel, user_id, password)
                 AuditRepo(session).write(
                     CLI_ACTOR, "admin", "web-set-password", f"{channel}:{user_id}"
@@ -74,8 +73,6 @@ def set_password(args: argparse.Namespace, settings: Settings) -> int:
         except LookupError as exc:
             print(f"svoi: {exc.args[0]} (python -m bot roles grant ADDRESS ROLE)", file=sys.stderr)
             return 1
-        finally:
-            await db.dispose()
         print(f"console password set for {channel}:{user_id} ({role})")
         return 0
 
