@@ -3,7 +3,8 @@
 Delivered messages keep their row (for reports) but lose their contents after
 `RETENTION_DAYS`; handled inbound events are dropped after the same period (their ids only
 matter while a platform may still redeliver: Telegram keeps updates 24 h, Viber retries for an
-hour); expired download links are deleted.
+hour); so are long Telegram button payloads no message has carried for that long (pressing
+such a button then gets the "outdated button" answer); expired download links are deleted.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from storage.db import Database
 from storage.models import InboundEvent, OutboxMessage
 from storage.models.access import Download
 from storage.models.outbox import FAILED, SENT, SKIPPED, UNKNOWN
+from storage.models.telegram import TelegramCallback
 from storage.repos.inbox import DONE
 from storage.repos.inbox import FAILED as FAILED_EVENT
 
@@ -30,6 +32,7 @@ class RetentionReport:
     outbox_stripped: int
     events_deleted: int
     downloads_deleted: int
+    callbacks_deleted: int = 0
 
 
 async def run_retention(db: Database, settings: Settings, now: datetime) -> RetentionReport:
@@ -50,10 +53,14 @@ async def run_retention(db: Database, settings: Settings, now: datetime) -> Rete
             )
         )
         downloads = await session.execute(delete(Download).where(Download.expires_at <= now))
+        callbacks = await session.execute(
+            delete(TelegramCallback).where(TelegramCallback.created_at < cutoff)
+        )
     report = RetentionReport(
         getattr(stripped, "rowcount", 0) or 0,
         getattr(events, "rowcount", 0) or 0,
         getattr(downloads, "rowcount", 0) or 0,
+        getattr(callbacks, "rowcount", 0) or 0,
     )
     log.info("retention: %s", report)
     return report

@@ -12,6 +12,7 @@ from bot.maintenance import run_retention
 from storage.db import Database
 from storage.models import InboundEvent, OutboxMessage
 from storage.models.base import utcnow
+from storage.models.telegram import TelegramCallback
 from storage.repos.access import DownloadRepo
 from storage.repos.inbox import InboxRepo
 
@@ -62,9 +63,16 @@ async def test_retention(db: Database, settings: Settings) -> None:
         downloads = DownloadRepo(session)
         await downloads.create(None, "a.json", "application/json", b"{}", ttl=timedelta(seconds=-1))
         kept = await downloads.create(None, "b.json", "application/json", b"{}")
+        session.add_all(
+            [
+                TelegramCallback(key="old", payload="p:" + "x" * 80, created_at=old),
+                TelegramCallback(key="new", payload="p:" + "y" * 80, created_at=now),
+            ]
+        )
 
     report = await run_retention(db, settings, now)
     assert (report.outbox_stripped, report.events_deleted, report.downloads_deleted) == (1, 1, 1)
+    assert report.callbacks_deleted == 1
     async with db.transaction() as session:
         rows = {r.dedup_key: r for r in (await session.execute(select(OutboxMessage))).scalars()}
         assert rows["old-sent"].text is None and rows["old-sent"].status == "sent"
@@ -73,5 +81,8 @@ async def test_retention(db: Database, settings: Settings) -> None:
         events = set((await session.execute(select(InboundEvent.event_id))).scalars())
         assert events == {"e-new", "e-pending"}
         assert await DownloadRepo(session).get(kept) is not None
+        callbacks = set((await session.execute(select(TelegramCallback.key))).scalars())
+        assert callbacks == {"new"}
     again = await run_retention(db, settings, now)
     assert (again.outbox_stripped, again.events_deleted, again.downloads_deleted) == (0, 0, 0)
+    assert again.callbacks_deleted == 0

@@ -67,7 +67,7 @@ from bot.core.messages import Incoming, Kind, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
 from storage.models.base import utcnow
 from storage.models.telegram import TelegramCallback
-from storage.repos.common import insert_ignoring_conflicts
+from storage.repos.common import dialect_insert
 from storage.repos.inbox import InboxRepo
 from storage.repos.residents import ResidentRepo
 
@@ -466,7 +466,14 @@ class TelegramChannel:
         now = utcnow()
         rows = [{"key": stored_key(p), "payload": p, "created_at": now} for p in payloads]
         async with self.svoi.db.transaction() as session:
-            await session.execute(insert_ignoring_conflicts(session, TelegramCallback).values(rows))
+            # Stored again on every send: `created_at` is when a message last carried it, so
+            # retention only drops payloads no recent message shows.
+            insert = dialect_insert(session, TelegramCallback).values(rows)
+            await session.execute(
+                insert.on_conflict_do_update(
+                    index_elements=["key"], set_={"created_at": insert.excluded.created_at}
+                )
+            )
 
     # --- start and stop --------------------------------------------------------------
     async def start(self) -> None:

@@ -3,16 +3,18 @@ turn survive a 429 or a blocked resident, long payloads, long texts, share reque
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.messages import Button, Document, LinkButton, Location, Reply, Request, RequestButton
 from bot.core.ports import DeliveryStatus
 from storage.db import Database
 from storage.models import Resident
+from storage.models.base import utcnow
 from storage.models.telegram import TelegramCallback
 from tests.channels.telegram.conftest import Chat, Service
 
@@ -127,9 +129,17 @@ async def test_a_payload_over_64_bytes_is_kept_server_side(service: Service, db:
     async with db.transaction() as session:
         stored = (await session.execute(select(TelegramCallback))).scalar_one()
     assert (stored.key, stored.payload) == (data[1:], payload)
-    # The same payload again reuses the key.
+    # The same payload again reuses the key, and marks it as recently sent (retention drops
+    # only payloads no message has carried for RETENTION_DAYS).
+    async with db.transaction() as session:
+        await session.execute(
+            update(TelegramCallback).values(created_at=utcnow() - timedelta(days=40))
+        )
     await service.channel.deliver(str(CHAT), Reply("?", buttons=[[Button("Так", payload)]]))
     assert service.api.sent(CHAT)[1].inline_keyboard[0][0]["callback_data"] == data
+    async with db.transaction() as session:
+        again = (await session.execute(select(TelegramCallback))).scalar_one()
+    assert again.created_at > utcnow() - timedelta(minutes=1)
 
 
 async def test_share_requests_use_a_reply_keyboard_next_to_inline_buttons(
