@@ -4,7 +4,8 @@ registered as a channel of the real service, and helpers to add residents and ro
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Awaitable, Callable
+import gc
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from typing import Any
 
 import pytest
@@ -36,6 +37,20 @@ def fast_config(**overrides: Any) -> SenderConfig:
     }
     values.update(overrides)
     return SenderConfig(**values)
+
+
+@pytest.fixture
+def still_heap() -> Iterator[None]:
+    """For tests that judge send times on a fake server in this process: the sender and the
+    server share the test's event loop, so a full garbage collection of the test process's
+    large heap (hundreds of ms late in a run) would stall both and stamp the requests queued
+    meanwhile as one burst. Freeze what exists, as the service does after start-up."""
+    gc.collect()
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 @pytest.fixture

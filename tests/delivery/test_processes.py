@@ -104,6 +104,7 @@ async def _all_sent(svoi: Svoi) -> bool:
     return all(r.status == "sent" for r in await rows(svoi))
 
 
+@pytest.mark.usefixtures("still_heap")
 async def test_two_senders_on_postgresql_deliver_each_message_once_within_the_limit(
     svoi: Svoi, db_url: str, platform: FakePlatform, processes: list[SenderProcess]
 ) -> None:

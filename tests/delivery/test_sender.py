@@ -8,6 +8,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 
+import pytest
+
 from bot.app import Svoi
 from bot.delivery.outbox import OutboxButton
 from bot.delivery.sender import HALTED
@@ -225,6 +227,7 @@ async def _count_at_least(platform: FakePlatform, n: int) -> bool:
     return len(platform.arrivals) >= n
 
 
+@pytest.mark.usefixtures("still_heap")
 async def test_rate_limits_hold_on_the_servers_clock(
     wired: Svoi, platform: FakePlatform, start_delivery: Start
 ) -> None:

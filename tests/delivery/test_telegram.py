@@ -104,6 +104,7 @@ async def test_telegram_403_deactivates_after_one_attempt_and_a_hang_is_not_repe
         assert gone is not None and not gone.is_active
 
 
+@pytest.mark.usefixtures("still_heap")
 async def test_telegram_limits_hold_on_the_fake_apis_clock(
     tg: Svoi, api: Any, start: Start
 ) -> None:
@@ -120,3 +121,21 @@ async def test_telegram_limits_hold_on_the_fake_apis_clock(
         if call.chat_id in last:
             assert call.at - last[call.chat_id] >= 1.0
         last[call.chat_id] = call.at
+
+
+async def test_a_sender_faster_than_the_flood_limit_is_paused_and_loses_nothing(
+    tg: Svoi, api: Any, start: Start
+) -> None:
+    # The fake Bot API judges its own arrival times (at most 10 a second, one a second per
+    # chat) and answers 429 "retry after 1" above them, as the benchmark's server does.
+    api.flood_limit, api.chat_limit = 10, True
+    residents = await add_residents(tg, 30, channel="telegram", prefix="40")
+    await put(tg, [note(r, "m") for r in residents])
+    await start(rate_per_second=50.0, concurrency=16)
+    await eventually(lambda: _settled(tg), within=60)
+
+    assert api.answers[429] > 0
+    assert {r.status for r in await rows(tg)} == {"sent"}
+    stats = api.stats()
+    assert (stats["distinct"], stats["duplicates"]) == (30, 0)
+    assert stats["max_in_window"] <= 10

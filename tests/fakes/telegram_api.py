@@ -15,11 +15,15 @@ getUpdates with Telegram's offset semantics and long polling.
 
 from __future__ import annotations
 
+import argparse
 import asyncio
+import bisect
+import gc
 import html
 import itertools
 import json
 import time
+from collections import Counter, deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
@@ -176,8 +180,26 @@ def parse_html(text: str) -> tuple[str, str | None]:
 class FakeTelegramAPI:
     """Run with `await api.start()` (returns the base URL for TELEGRAM_API_BASE)."""
 
-    def __init__(self, token: str = TOKEN) -> None:
+    def __init__(
+        self,
+        token: str = TOKEN,
+        *,
+        flood_limit: int | None = None,
+        chat_limit: bool = False,
+        scale: float = 1.0,
+    ) -> None:
         self.token = token
+        # Telegram's flood limits, judged on arrival times like the real servers: at most
+        # `flood_limit` messages in any one-second window, one per second to a chat; above
+        # them 429 "retry after 1". `scale` compresses the clock (virtual s per real s).
+        self.flood_limit = flood_limit
+        self.chat_limit = chat_limit
+        self.scale = scale
+        self.arrivals: list[tuple[float, int | None]] = []  # accepted sends: (clock, chat)
+        self.answers: Counter[int] = Counter()
+        self._window: deque[float] = deque()
+        self._chat_last: dict[int | None, float] = {}
+        self._origin = time.monotonic()
         self.calls: list[ApiCall] = []
         self.failures: list[Failure] = []
         self.blocked: set[int] = set()
@@ -195,12 +217,13 @@ class FakeTelegramAPI:
         self.url = ""
 
     # --- running ---------------------------------------------------------------------
-    async def start(self) -> str:
+    async def start(self, port: int = 0) -> str:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
-        self._runner = web.AppRunner(app, shutdown_timeout=1.0)
+        app.router.add_get("/stats", self._stats)
+        self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        site = web.TCPSite(self._runner, "127.0.0.1", port)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
         self.url = f"http://127.0.0.1:{port}"
@@ -294,10 +317,54 @@ class FakeTelegramAPI:
                 return message_id
         raise AssertionError("that call sent no message")
 
+    def clock(self) -> float:
+        return (time.monotonic() - self._origin) * self.scale
+
+    def stats(self) -> dict[str, Any]:
+        """What a benchmark reads: accepted sends, duplicates per chat, answers by status and
+        the busiest one-second window, on this server's clock."""
+        counts = Counter(chat for _, chat in self.arrivals)
+        times = sorted(at for at, _ in self.arrivals)
+        busiest = 0
+        for index, start in enumerate(times):
+            busiest = max(busiest, bisect.bisect_left(times, start + 1.0, lo=index) - index)
+        return {
+            "delivered": len(times),
+            "distinct": len(counts),
+            "duplicates": sum(n - 1 for n in counts.values()),
+            "answers": {str(status): n for status, n in sorted(self.answers.items())},
+            "max_in_window": busiest,
+            "first": times[0] if times else 0.0,
+            "last": times[-1] if times else 0.0,
+        }
+
+    async def _stats(self, _request: web.Request) -> web.Response:
+        return web.json_response(self.stats())
+
+    def _flood(self, call: ApiCall) -> bool:
+        """Over a flood limit: answer 429 instead of sending."""
+        if self.flood_limit is None and not self.chat_limit:
+            return False
+        now = self.clock()
+        while self._window and self._window[0] + 1.0 <= now:
+            self._window.popleft()
+        if self.flood_limit is not None and len(self._window) >= self.flood_limit:
+            return True
+        last = self._chat_last.get(call.chat_id)
+        return self.chat_limit and last is not None and now - last < 1.0
+
+    def _accepted(self, call: ApiCall) -> None:
+        now = self.clock()
+        self._window.append(now)
+        self._chat_last[call.chat_id] = now
+        self.arrivals.append((now, call.chat_id))
+
     # --- the API ---------------------------------------------------------------------
     async def _handle(self, request: web.Request) -> web.Response:
         try:
-            return await self._answer(request)
+            response = await self._answer(request)
+            self.answers[response.status] += 1
+            return response
         finally:
             async with self._changed:
                 self._changed.notify_all()
@@ -323,6 +390,8 @@ class FakeTelegramAPI:
             return self._error(call, failure.status, failure.description, failure.retry_after)
         if method in SENDING and call.chat_id in self.blocked:
             return self._error(call, 403, "Forbidden: bot was blocked by the user")
+        if method in SENDING and self._flood(call):
+            return self._error(call, 429, "Too Many Requests: retry after 1", retry_after=1)
         handler = getattr(self, f"_m_{method}", None)
         if handler is None:
             return self._error(call, 404, "Not Found")
@@ -330,6 +399,8 @@ class FakeTelegramAPI:
             result = await handler(call)
         except _ApiError as exc:
             return self._error(call, exc.status, exc.description)
+        if method in SENDING:
+            self._accepted(call)
         return web.json_response({"ok": True, "result": result})
 
     async def _read(self, request: web.Request) -> tuple[dict[str, Any], dict[str, UploadedFile]]:
@@ -666,3 +737,26 @@ class TelegramUser:
 
 def escaped(text: str) -> str:
     return html.escape(text, quote=False)
+
+
+async def _serve(args: argparse.Namespace) -> None:
+    # As in tests/delivery/fake_platform.py: no full garbage collections over the calls this
+    # server keeps, whose pauses would stamp queued requests together as a burst.
+    gc.set_threshold(*gc.get_threshold()[:2], 1_000_000_000)
+    api = FakeTelegramAPI(flood_limit=args.limit, chat_limit=True, scale=args.scale)
+    print(await api.start(args.port), flush=True)
+    await asyncio.Event().wait()
+
+
+def main() -> None:
+    """`python -m tests.fakes.telegram_api --limit 1000`: the fake Bot API on its own, with
+    Telegram's flood limits (the delivery benchmark runs it so); `GET /stats` reports."""
+    parser = argparse.ArgumentParser(description=main.__doc__)
+    parser.add_argument("--port", type=int, default=0)
+    parser.add_argument("--limit", type=int, default=None)
+    parser.add_argument("--scale", type=float, default=1.0)
+    asyncio.run(_serve(parser.parse_args()))
+
+
+if __name__ == "__main__":
+    main()
