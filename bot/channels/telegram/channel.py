@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
-from aiogram.client.session.aiohttp import AiohttpSession
 from aiogram.client.telegram import TelegramAPIServer
 from aiogram.enums import ParseMode
 from aiogram.exceptions import (
@@ -61,6 +60,7 @@ from bot.channels.telegram.outbound import (
     stored_key,
     stored_payloads,
 )
+from bot.channels.telegram.session import Session
 from bot.config import TelegramSettings
 from bot.core.capabilities import TELEGRAM
 from bot.core.messages import Incoming, Kind, Reply
@@ -149,7 +149,7 @@ class TelegramChannel:
         try:
             self.bot = Bot(
                 self.settings.bot_token.get_secret_value(),
-                session=AiohttpSession(
+                session=Session(
                     api=TelegramAPIServer.from_base(self.settings.api_base),
                     timeout=request_timeout,
                 ),

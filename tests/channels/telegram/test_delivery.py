@@ -3,10 +3,14 @@ turn survive a 429 or a blocked resident, long payloads, long texts, share reque
 
 from __future__ import annotations
 
+import gc
+import weakref
 from datetime import timedelta
 from typing import Any
 
 import pytest
+from aiogram.methods.base import Response
+from aiogram.types import Message
 from sqlalchemy import select, update
 
 from bot.core.dialog import Flow, Screen, Turn
@@ -252,3 +256,14 @@ async def test_an_unknown_stored_key_is_an_out_of_date_menu(chat: Chat) -> None:
     message = chat.api.last_message(chat.id)
     await chat.act(chat.user.press("~AAAAAAAAAAAAAAAA", chat.api.message_id_of(message)))
     assert "That menu is out of date" in chat.seen[0].text
+
+
+async def test_the_response_model_of_a_send_is_built_once_not_per_call(service: Service) -> None:
+    # aiogram validates answers with Response[Message]; pydantic caches it only weakly, so
+    # unless the session keeps it, a garbage collection between two sends rebuilds it.
+    assert (await service.channel.deliver(str(CHAT), Reply("Перше"))).ok
+    built = weakref.ref(Response[Message])
+    gc.collect()
+    assert built() is not None
+    assert (await service.channel.deliver(str(CHAT), Reply("Друге"))).ok
+    assert Response[Message] is built()
