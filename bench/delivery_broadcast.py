@@ -1,14 +1,23 @@
 """Benchmark: a 100,000-recipient broadcast through the real sender to a fake platform.
 
     .venv/bin/python bench/delivery_broadcast.py [--recipients 100000] [--database sqlite|postgres]
+                                                 [--runs 1000,30@10,30@1]
 
 1. Enqueue time for 100,000 rows on SQLite and on PostgreSQL: `enqueue()` with 100,000
    `Notification`s (the API features use), and a broadcast's `INSERT … SELECT`.
 2. Delivery: the sender runs as its own process (tests/delivery/sender_process.py) against
    the fake platform in another process (tests/delivery/fake_platform.py), which enforces the
    limit with a one-second sliding window and answers 429 above it:
-   - 1,000 messages/s (Telegram's paid-broadcast limit, so our own overhead shows);
-   - 30 messages/s on a compressed clock (10 virtual seconds per real second).
+   - `1000`: 1,000 messages/s (Telegram's paid-broadcast limit, so our own overhead shows),
+     100,000 recipients, 128 rows in flight;
+   - `30@10`: 30 messages/s on a compressed clock (10 virtual seconds per real second),
+     100,000 recipients, 16 rows in flight (the service's default);
+   - `30@1`: 30 messages/s on the real clock, 3,000 recipients (≈ 100 s): the compressed
+     clock turns every millisecond of scheduling jitter into ten, which the real one does not.
+   A `telegram:` prefix sends through the real Telegram channel (aiogram, form-encoded
+   requests) to the fake Bot API (tests/fakes/telegram_api.py) enforcing the same limits;
+   without it, through the thin HTTP test adapter to tests/delivery/fake_platform.py, so that
+   the sender's own overhead shows apart from aiogram's.
    The sender is set to 97 % of the limit. Reported: achieved rate / limit (on the fake's
    clock, first to last arrival), lost, duplicates, 429s, the busiest one-second window and
    the sender's peak memory (max RSS).
@@ -31,7 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 import aiohttp  # noqa: E402
 import asyncpg  # noqa: E402
-from sqlalchemy import delete, insert  # noqa: E402
+from sqlalchemy import case, delete, func, insert, select, update  # noqa: E402
 
 from bot.delivery import broadcasts  # noqa: E402
 from bot.delivery.broadcasts import Draft  # noqa: E402
@@ -119,15 +128,20 @@ async def time_enqueue(db: Database, count: int) -> dict[str, float]:
     return {"enqueue_api_s": api_seconds, "broadcast_insert_select_s": broadcast_seconds}
 
 
-async def reset_rows(db: Database) -> None:
-    from sqlalchemy import update
-
+async def reset_rows(db: Database, count: int, channel: str) -> None:
+    """The first `count` rows pending again on `channel`, the rest out of the way (skipped)."""
     async with db.transaction() as session:
+        first = (await session.execute(select(func.min(OutboxMessage.id)))).scalar_one()
         await session.execute(
             update(OutboxMessage).values(
-                status="pending", attempts=0, lease_until=None, sent_at=None
+                channel=channel,
+                status=case((OutboxMessage.id < first + count, "pending"), else_="skipped"),
+                attempts=0,
+                lease_until=None,
+                sent_at=None,
             )
         )
+        await session.execute(update(Resident).values(channel=channel))
     if not db.is_sqlite:
         # The enqueue timings and the previous run left ~300,000 dead row versions that a
         # live system's autovacuum would have cleaned up; start each run from that state.
@@ -147,18 +161,17 @@ async def start_process(*args: str) -> tuple[asyncio.subprocess.Process, str]:
 
 
 async def deliver(
-    db: Database, count: int, limit: int, scale: float, concurrency: int
+    db: Database, count: int, limit: int, scale: float, concurrency: int, adapter: str
 ) -> dict[str, object]:
-    await reset_rows(db)
-    platform, url = await start_process(
-        "tests.delivery.fake_platform", "--limit", str(limit), "--scale", str(scale)
-    )
+    await reset_rows(db, count, "telegram" if adapter == "telegram" else CHANNEL)
+    fake = "tests.fakes.telegram_api" if adapter == "telegram" else "tests.delivery.fake_platform"
+    platform, url = await start_process(fake, "--limit", str(limit), "--scale", str(scale))
     try:
         rate = limit * 0.97
         sender, ready = await start_process(
             "tests.delivery.sender_process", "--db", db.url, "--platform", url,
             "--rate", str(rate), "--concurrency", str(concurrency), "--lease", "60",
-            "--scale", str(scale), "--until-idle",
+            "--scale", str(scale), "--until-idle", "--adapter", adapter,
         )  # fmt: skip
         assert ready == "ready", ready
         out, _ = await sender.communicate()
@@ -171,6 +184,8 @@ async def deliver(
     span = stats["last"] - stats["first"]
     achieved = (stats["distinct"] - 1) / span if span > 0 else 0.0
     return {
+        "adapter": adapter,
+        "recipients": count,
         "limit_per_s": limit,
         "clock_scale": scale,
         "concurrency": concurrency,
@@ -192,8 +207,25 @@ async def main() -> None:
     parser.add_argument("--recipients", type=int, default=100_000)
     parser.add_argument("--database", choices=("sqlite", "postgres"), default="postgres")
     parser.add_argument("--skip-delivery", action="store_true")
-    parser.add_argument("--scale", type=float, default=10.0, help="compressed clock for 30/s")
-    parser.add_argument("--concurrency", type=int, default=128)
+    parser.add_argument(
+        "--runs",
+        default="1000,telegram:1000,30@10,telegram:30@1",
+        help="deliveries to run, [telegram:]LIMIT[@CLOCK_SCALE]: the limit in messages/s, the "
+        "clock compression (default 1, the real clock); telegram: through the real Telegram "
+        "channel (aiogram) to the fake Bot API instead of the thin HTTP test adapter",
+    )
+    parser.add_argument(
+        "--real-clock-recipients",
+        type=int,
+        default=3000,
+        help="recipients of a run below 100/s on the real clock (3,000 at 30/s ≈ 100 s)",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=int,
+        default=None,
+        help="rows in flight per sender (default: 128 at 1,000/s, the service default 16 below)",
+    )
     args = parser.parse_args()
     results: dict[str, object] = {"recipients": args.recipients, "cpus": os.cpu_count()}
     with tempfile.TemporaryDirectory() as tmp:
@@ -204,10 +236,18 @@ async def main() -> None:
                 results[f"enqueue_{kind}"] = await time_enqueue(db, args.recipients)
                 print(json.dumps({kind: results[f"enqueue_{kind}"]}), flush=True)
                 if kind == args.database and not args.skip_delivery:
-                    for limit, scale in ((1000, 1.0), (30, args.scale)):
-                        outcome = await deliver(db, args.recipients, limit, scale, args.concurrency)
-                        results[f"deliver_{limit}_per_s_{kind}"] = outcome
-                        print(json.dumps({f"{limit}/s": outcome}), flush=True)
+                    for run in filter(None, args.runs.split(",")):
+                        adapter, _, spec = run.rpartition(":")
+                        adapter = adapter or "fake"
+                        limit_text, _, scale_text = spec.partition("@")
+                        limit, scale = int(limit_text), float(scale_text or 1)
+                        count = args.recipients
+                        if limit < 100 and scale == 1:
+                            count = min(count, args.real_clock_recipients)
+                        concurrency = args.concurrency or (128 if limit >= 100 else 16)
+                        outcome = await deliver(db, count, limit, scale, concurrency, adapter)
+                        results[f"deliver_{run}_{kind}"] = outcome
+                        print(json.dumps({run: outcome}), flush=True)
             finally:
                 await drop_database(db)
     print(json.dumps(results, indent=2, ensure_ascii=False))

@@ -4,6 +4,7 @@ benchmark measures it. SIGTERM stops it the way the service stops; `--until-idle
 stop by itself once nothing is left to send. On exit it prints its statistics as JSON.
 
     python -m tests.delivery.sender_process --db URL --platform URL [--rate 400] ...
+    python -m tests.delivery.sender_process --adapter telegram --platform FAKE_BOT_API_URL ...
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ import resource
 import signal
 import time
 
+from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.app import Svoi, settle_heap
+from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
 from bot.delivery.limits import ScaledClock
 from bot.delivery.sender import SenderConfig
 from bot.delivery.service import DeliveryService
 from storage.models import OutboxMessage
+from tests.channels.telegram.conftest import telegram_settings
 from tests.delivery.http_adapter import FakePlatformAdapter
 
 
@@ -37,11 +41,20 @@ async def _left(svoi: Svoi) -> int:
 
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
-    settings = Settings(database_url=args.db, _env_file=None)  # type: ignore[call-arg]
-    svoi = Svoi.create(settings)
-    adapter = FakePlatformAdapter(
-        args.platform, name=args.channel, read_timeout=args.read_timeout, tag=args.tag
-    )
+    adapter: FakePlatformAdapter | TelegramChannel
+    if args.adapter == "telegram":
+        # The real Telegram channel (aiogram) against the fake Bot API at `--platform`.
+        svoi = Svoi.create(telegram_settings(args.db, args.platform))
+        adapter = TelegramChannel(
+            svoi, web.Application(), request_timeout=args.read_timeout, sweep_interval=None
+        )
+        args.channel = adapter.name
+    else:
+        settings = Settings(database_url=args.db, _env_file=None)  # type: ignore[call-arg]
+        svoi = Svoi.create(settings)
+        adapter = FakePlatformAdapter(
+            args.platform, name=args.channel, read_timeout=args.read_timeout, tag=args.tag
+        )
     svoi.add_channel(adapter)
     config = SenderConfig(
         rate_per_second=args.rate,
@@ -73,7 +86,10 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     sender = service.senders[args.channel]
     elected = sender.state != "standby"
     await service.stop()
-    await adapter.close()
+    if isinstance(adapter, TelegramChannel):
+        await adapter.bot.session.close()
+    else:
+        await adapter.close()
     await svoi.close()
     return {
         "tag": args.tag,
@@ -89,6 +105,7 @@ def main() -> None:
     parser.add_argument("--db", required=True)
     parser.add_argument("--platform", required=True)
     parser.add_argument("--channel", default="fake")
+    parser.add_argument("--adapter", choices=("fake", "telegram"), default="fake")
     parser.add_argument("--tag", default="")
     parser.add_argument("--rate", type=float, default=400.0)
     parser.add_argument("--chat-interval", type=float, default=0.0)
