@@ -76,7 +76,7 @@ class Audience:
     value: str | None = None
 
 
-TEXT_LIMIT = 3500  # characters: Telegram's 4,096 minus room for the link and the split marks
+TEXT_LIMIT = 3500  # characters, in the chat, the console and the CLI alike
 LABEL_LIMIT = 40
 _URL = re.compile(r"^https?://\S{3,490}$")
 
