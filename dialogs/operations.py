@@ -476,27 +476,11 @@ async def import_services(
 ) -> ServicesImport:
     """Validate an uploaded catalogue (.yaml/.yml or .csv) and import it, all or nothing,
     in its own transaction; the problems carry their line or row."""
-    from dialogs.services.catalogue import (
-        CatalogueInvalid,
-        Problem,
-        import_into,
-        parse_csv,
-        parse_yaml,
-    )
+    from dialogs.services.catalogue import CatalogueInvalid, import_into, parse_bytes
 
     name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:120] or "upload"
-    suffix = name.rsplit(".", 1)[-1].lower() if "." in name else ""
     try:
-        if suffix not in ("yaml", "yml", "csv"):
-            raise CatalogueInvalid([Problem(name, "use a .yaml, .yml or .csv file")])
-        try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            line = content[: exc.start].count(b"\n") + 1
-            raise CatalogueInvalid(
-                [Problem(name, "not UTF-8 text (save the file as UTF-8)", line)]
-            ) from None
-        catalogue = parse_csv(text, name) if suffix == "csv" else parse_yaml(text, name)
+        catalogue = parse_bytes(content, name)
         async with db.transaction() as session:
             report = await import_into(session, catalogue)
             if dry_run:

@@ -586,16 +586,27 @@ def _cell(value: str | None, is_list: bool) -> Any:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
+SUFFIXES = (".yaml", ".yml", ".csv")
+
+
 def read_file(path: Path) -> Catalogue:
     """Read a catalogue file by its extension (.yaml/.yml or .csv)."""
     source = str(path)
-    suffix = path.suffix.lower()
-    if suffix not in (".yaml", ".yml", ".csv"):
+    if path.suffix.lower() not in SUFFIXES:
         raise CatalogueInvalid([Problem(source, "use a .yaml, .yml or .csv file")])
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise CatalogueInvalid([Problem(source, f"cannot read the file: {exc.strerror}")]) from None
+    return parse_bytes(raw, source)
+
+
+def parse_bytes(raw: bytes, source: str) -> Catalogue:
+    """A catalogue from a file's bytes (a path or an upload), read by the extension of
+    `source`; every problem carries `source` and, where it can, a line."""
+    suffix = "." + source.rsplit(".", 1)[-1].lower() if "." in source else ""
+    if suffix not in SUFFIXES:
+        raise CatalogueInvalid([Problem(source, "use a .yaml, .yml or .csv file")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
