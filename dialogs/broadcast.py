@@ -105,12 +105,9 @@ async def render_compose(turn: Turn) -> None:
 
 @operator_only
 async def on_compose(turn: Turn, text: str) -> None:
-    try:
-        checked = broadcasts.checked_text(text)
-    except DraftError:  # longer texts are refused by the screen's limit before this
-        turn.say(turn.t("broadcast-compose", limit=TEXT_LIMIT), [turn.nav_row()])
-        return
-    turn.set(text=checked)
+    # The engine has already refused an empty text and the screen one over TEXT_LIMIT
+    # (broadcasts.TEXT_LIMIT, the same limit as the console's and the CLI's).
+    turn.set(text=text.strip())
     await turn.goto("link")
 
 

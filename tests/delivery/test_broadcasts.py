@@ -54,6 +54,8 @@ async def test_an_operator_composes_previews_sends_and_gets_a_report(
 
     await operator.send("/broadcast")
     await operator.press("Нова розсилка")
+    await operator.send("я" * (broadcasts.TEXT_LIMIT + 1))  # the limit the console and CLI use
+    assert "Повідомлення задовге" in operator.text
     await operator.send(TEXT)
     assert "кнопку-посилання" in operator.text
     await operator.send("просто текст")
