@@ -466,12 +466,15 @@ class TelegramChannel:
         now = utcnow()
         rows = [{"key": stored_key(p), "payload": p, "created_at": now} for p in payloads]
         async with self.svoi.db.transaction() as session:
-            # Stored again on every send: `created_at` is when a message last carried it, so
-            # retention only drops payloads no recent message shows.
+            # `created_at` is about when a message last carried the payload, so retention only
+            # drops payloads no recent message shows; refreshed at most daily, not rewritten on
+            # every send of a menu.
             insert = dialect_insert(session, TelegramCallback).values(rows)
             await session.execute(
                 insert.on_conflict_do_update(
-                    index_elements=["key"], set_={"created_at": insert.excluded.created_at}
+                    index_elements=["key"],
+                    set_={"created_at": insert.excluded.created_at},
+                    where=TelegramCallback.created_at < now - timedelta(days=1),
                 )
             )
 
