@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import gc
 import time
 from collections import Counter, deque
@@ -28,6 +27,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
+
+from tests.support.rates import max_in_window
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,16 +38,6 @@ class Arrival:
     text: str
     buttons: list[Any]
     sender: str = ""
-
-
-def max_in_window(times: list[float], window: float = 1.0) -> int:
-    """The most arrivals inside any half-open window [t, t + window)."""
-    ordered = sorted(times)
-    best = 0
-    for index, start in enumerate(ordered):
-        end = bisect.bisect_left(ordered, start + window, lo=index)
-        best = max(best, end - index)
-    return best
 
 
 def min_gap_per_chat(arrivals: list[Arrival]) -> float:

@@ -10,7 +10,7 @@ import math
 import pytest
 
 from bot.delivery.limits import Clock, TokenLimiter
-from tests.delivery.fake_platform import max_in_window
+from tests.support.rates import max_in_window
 
 
 class LateClock(Clock):

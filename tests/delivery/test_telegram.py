@@ -15,7 +15,7 @@ from bot.delivery.service import DeliveryService
 from storage.db import Database
 from storage.repos.residents import ResidentRepo
 from tests.delivery.conftest import add_residents, eventually, fast_config, note, put, rows
-from tests.delivery.fake_platform import max_in_window
+from tests.support.rates import max_in_window
 
 telegram = pytest.importorskip("bot.channels.telegram")
 fakes = pytest.importorskip("tests.fakes.telegram_api")

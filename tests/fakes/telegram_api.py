@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import bisect
 import gc
 import html
 import itertools
@@ -30,6 +29,8 @@ from html.parser import HTMLParser
 from typing import Any
 
 from aiohttp import web
+
+from tests.support.rates import max_in_window
 
 BOT_ID = 7_000_000_001
 TOKEN = f"{BOT_ID}:AAF-fake-token_for-tests0123456789ab"
@@ -324,18 +325,15 @@ class FakeTelegramAPI:
         """What a benchmark reads: accepted sends, duplicates per chat, answers by status and
         the busiest one-second window, on this server's clock."""
         counts = Counter(chat for _, chat in self.arrivals)
-        times = sorted(at for at, _ in self.arrivals)
-        busiest = 0
-        for index, start in enumerate(times):
-            busiest = max(busiest, bisect.bisect_left(times, start + 1.0, lo=index) - index)
+        times = [at for at, _ in self.arrivals]
         return {
             "delivered": len(times),
             "distinct": len(counts),
             "duplicates": sum(n - 1 for n in counts.values()),
             "answers": {str(status): n for status, n in sorted(self.answers.items())},
-            "max_in_window": busiest,
-            "first": times[0] if times else 0.0,
-            "last": times[-1] if times else 0.0,
+            "max_in_window": max_in_window(times),
+            "first": min(times, default=0.0),
+            "last": max(times, default=0.0),
         }
 
     async def _stats(self, _request: web.Request) -> web.Response:
