@@ -55,12 +55,11 @@ class TokenLimiter:
         rate_per_second: float,
         chat_interval: float = 0.0,
         clock: Clock | None = None,
-        catch_up: float | None = None,
     ) -> None:
         self.interval = 1.0 / rate_per_second
         # Two slots, at least 20 ms: enough to absorb a late wake-up, small enough that the
         # catch-up burst (written one request after another) adds little jitter on the wire.
-        self.catch_up = max(0.02, 2 * self.interval) if catch_up is None else catch_up
+        self.catch_up = max(0.02, 2 * self.interval)
         self.chat_interval = chat_interval
         self.clock = clock or Clock()
         self._next_slot = 0.0
