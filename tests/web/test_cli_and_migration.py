@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import subprocess
 import sys
+from pathlib import Path
 
 from sqlalchemy import inspect, select
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -84,3 +85,19 @@ async def test_the_web_tables_come_and_go(db: Database) -> None:
         await migrate.upgrade(db, "heads")
     assert await _tables(db) >= TABLES
     assert await migrate.at_head(db)
+
+
+def test_roles_grant_works_on_a_fresh_embedded_database(tmp_path: Path) -> None:
+    # The first thing IT staff may run on a new machine, before `run` ever migrated it.
+    db_url = f"sqlite+aiosqlite:///{tmp_path / 'fresh.sqlite3'}"
+    run = [sys.executable, "-m", "bot", "roles"]
+    env = clean_env(DATABASE_URL=db_url)
+    granted = subprocess.run(
+        [*run, "grant", "telegram:777002", "operator"],
+        cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert granted.returncode == 0, granted.stderr
+    listed = subprocess.run(
+        [*run, "list"], cwd=PROJECT, env=env, capture_output=True, text=True, timeout=120
+    )
+    assert "telegram:777002\toperator" in listed.stdout
