@@ -4,8 +4,11 @@ The total rate is spaced evenly (a GCRA: one slot every 1/rate seconds). A send 
 late — the event loop was busy — keeps its place in the schedule instead of pushing every
 later slot back, up to `catch_up` seconds behind: otherwise each millisecond of lateness is
 lost for good, a few percent of the rate at 30 or 1,000 messages/s. A log of real start
-times makes sure no one-second window ever holds more than `rate` starts, even when a late
-event loop lets several waiting sends go at once. A chat's next send waits
+times caps even the burst of a late event loop, which lets several waiting sends go at once:
+no one-second window holds more than ⌈rate⌉ starts, and at a rate just below the platform's
+limit (29.1 against 30) the 31 starts it would refuse in a second always span more than one
+(1.0155 s, half the schedule's 1.031 s). That margin absorbs the jitter between our start and
+the platform's clock; without it a catch-up burst could leave none. A chat's next send waits
 `chat_interval` after its previous one. A 429 pauses the whole token until `retry_after` has
 passed. Time comes from a `Clock`, so the benchmark can run the same limiter on a compressed
 clock.
@@ -66,7 +69,12 @@ class TokenLimiter:
         self._paused_until = 0.0
         self._chat_next: OrderedDict[str, float] = OrderedDict()
         self._chat_locks: dict[str, tuple[asyncio.Lock, int]] = {}
-        self._per_window = max(1, math.floor(rate_per_second))
+        # At most ⌈rate⌉ starts in any `_window` seconds: one second at a whole rate; at
+        # 29.1/s, 30 in any 1.0155 s, so 31 starts take at least that long — half of the
+        # schedule's own margin (31 starts every 1/29.1 s take 1.031 s), the other half left
+        # for catching up after late wake-ups (see the module docstring).
+        self._per_window = math.ceil(rate_per_second)
+        self._window = (1.0 + self._per_window / rate_per_second) / 2
         self._started: deque[float] = deque()
 
     @property
@@ -123,20 +131,20 @@ class TokenLimiter:
 
     async def _within_window(self) -> bool:
         """Record a start unless the token is paused. Sleepers woken late by a busy event
-        loop could all go at once; the log of real start times keeps even such a burst
-        within `rate` per one-second window (waiting for the window keeps this slot)."""
+        loop could all go at once; the log of real start times keeps even such a burst to
+        `_per_window` starts per `_window` (waiting for the window keeps this slot)."""
         while True:
             now = self.clock.now()
             if now < self._paused_until:
                 return False
             # One expression for "this start has left the window", so the test below and the
             # sleep that follows agree even on the last bit of a float.
-            while self._started and self._started[0] + 1.0 <= now:
+            while self._started and self._started[0] + self._window <= now:
                 self._started.popleft()
             if len(self._started) < self._per_window:
                 self._started.append(now)
                 return True
-            await self.clock.sleep(self._started[0] + 1.0 - now)
+            await self.clock.sleep(self._started[0] + self._window - now)
 
     def _trim(self) -> None:
         now = self.clock.now()
