@@ -12,17 +12,13 @@ from bot.app import Svoi
 from bot.config import Settings
 from storage.db import Database
 from storage.plan_content import ensure_default_content
-from tests.channels.telegram.conftest import (
-    Chat,
-    start_service,
-    stop_service,
-    telegram_settings,
-)
+from tests.channels.telegram.conftest import Chat, start_service, stop_service
 from tests.channels.viber.client import ViberResident
 from tests.channels.viber.client import start_service as start_viber
 from tests.channels.viber.conftest import viber_settings
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.viber_api import FakeViberApi
+from tests.support.telegram import telegram_settings
 
 
 class Messenger(Protocol):

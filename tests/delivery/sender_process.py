@@ -15,18 +15,18 @@ import json
 import resource
 import signal
 import time
+from collections.abc import Awaitable, Callable
 
 from aiohttp import web
 from sqlalchemy import func, select
 
 from bot.app import Svoi, settle_heap
-from bot.channels.telegram import TelegramChannel
 from bot.config import Settings
+from bot.core.ports import ChannelAdapter
 from bot.delivery.limits import ScaledClock
 from bot.delivery.sender import SenderConfig
 from bot.delivery.service import DeliveryService
 from storage.models import OutboxMessage
-from tests.channels.telegram.conftest import telegram_settings
 from tests.delivery.http_adapter import FakePlatformAdapter
 
 
@@ -41,20 +41,28 @@ async def _left(svoi: Svoi) -> int:
 
 
 async def run(args: argparse.Namespace) -> dict[str, object]:
-    adapter: FakePlatformAdapter | TelegramChannel
+    adapter: ChannelAdapter
+    close: Callable[[], Awaitable[None]]
     if args.adapter == "telegram":
+        # Imported only here: aiogram's Bot API models take ~110 MiB, which the thin
+        # adapter's runs should not count in the sender's peak memory.
+        from bot.channels.telegram import TelegramChannel
+        from tests.support.telegram import telegram_settings
+
         # The real Telegram channel (aiogram) against the fake Bot API at `--platform`.
         svoi = Svoi.create(telegram_settings(args.db, args.platform))
-        adapter = TelegramChannel(
+        telegram = TelegramChannel(
             svoi, web.Application(), request_timeout=args.read_timeout, sweep_interval=None
         )
+        adapter, close = telegram, telegram.bot.session.close
         args.channel = adapter.name
     else:
         settings = Settings(database_url=args.db, _env_file=None)  # type: ignore[call-arg]
         svoi = Svoi.create(settings)
-        adapter = FakePlatformAdapter(
+        fake = FakePlatformAdapter(
             args.platform, name=args.channel, read_timeout=args.read_timeout, tag=args.tag
         )
+        adapter, close = fake, fake.close
     svoi.add_channel(adapter)
     config = SenderConfig(
         rate_per_second=args.rate,
@@ -86,10 +94,7 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
     sender = service.senders[args.channel]
     elected = sender.state != "standby"
     await service.stop()
-    if isinstance(adapter, TelegramChannel):
-        await adapter.bot.session.close()
-    else:
-        await adapter.close()
+    await close()
     await svoi.close()
     return {
         "tag": args.tag,

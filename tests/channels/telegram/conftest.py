@@ -10,31 +10,12 @@ from typing import Any
 
 import pytest
 from aiohttp.test_utils import TestClient, TestServer
-from pydantic import SecretStr
 
 from bot.app import Svoi, build_web_app
 from bot.channels.telegram import TelegramChannel
-from bot.config import Settings, TelegramSettings
 from storage.db import Database
-from tests.fakes.telegram_api import TOKEN, ApiCall, FakeTelegramAPI, TelegramUser
-
-SECRET = "test-secret_0123456789"
-WEBHOOK_URL = "https://svoi.example.org/webhook/telegram"
-
-
-def telegram_settings(db_url: str, api_base: str, **overrides: Any) -> Settings:
-    section: dict[str, Any] = {
-        "bot_token": SecretStr(TOKEN),
-        "webhook_secret": SecretStr(SECRET),
-        "webhook_url": WEBHOOK_URL,
-        "api_base": api_base,
-        **overrides,
-    }
-    return Settings(
-        database_url=db_url,
-        telegram=TelegramSettings(**section, _env_file=None),  # type: ignore[call-arg]
-        _env_file=None,  # type: ignore[call-arg]
-    )
+from tests.fakes.telegram_api import ApiCall, FakeTelegramAPI, TelegramUser
+from tests.support.telegram import SECRET, telegram_settings
 
 
 @pytest.fixture

@@ -14,15 +14,10 @@ from sqlalchemy import func, select
 from bot.app import Svoi
 from storage.db import Database
 from storage.models import InboundEvent
-from tests.channels.telegram.conftest import (
-    Chat,
-    Service,
-    start_service,
-    stop_service,
-    telegram_settings,
-)
+from tests.channels.telegram.conftest import Chat, Service, start_service, stop_service
 from tests.channels.telegram.outage import DatabaseOutage
 from tests.fakes.telegram_api import FakeTelegramAPI, TelegramUser
+from tests.support.telegram import telegram_settings
 
 
 async def inbox(db: Database) -> list[InboundEvent]:

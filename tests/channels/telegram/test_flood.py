@@ -7,8 +7,9 @@ import asyncio
 
 from bot.app import Svoi
 from storage.db import Database
-from tests.channels.telegram.conftest import Chat, start_service, stop_service, telegram_settings
+from tests.channels.telegram.conftest import Chat, start_service, stop_service
 from tests.fakes.telegram_api import FakeTelegramAPI
+from tests.support.telegram import telegram_settings
 
 
 async def _flood_and_ask(

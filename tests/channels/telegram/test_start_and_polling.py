@@ -12,15 +12,9 @@ from bot.app import Svoi
 from bot.channels.telegram import webhook_secret
 from bot.config import TelegramSettings
 from storage.db import Database
-from tests.channels.telegram.conftest import (
-    SECRET,
-    WEBHOOK_URL,
-    Service,
-    start_service,
-    stop_service,
-    telegram_settings,
-)
+from tests.channels.telegram.conftest import Service, start_service, stop_service
 from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI, TelegramUser
+from tests.support.telegram import SECRET, WEBHOOK_URL, telegram_settings
 
 
 async def test_start_sets_the_webhook_commands_and_descriptions(service: Service) -> None:
