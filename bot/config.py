@@ -6,6 +6,7 @@ variables a city's IT staff set are the flat names the README documents.
 
 from __future__ import annotations
 
+import ipaddress
 from datetime import time
 from pathlib import Path
 from typing import Literal
@@ -17,6 +18,16 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_SQLITE_URL = f"sqlite+aiosqlite:///{PROJECT_ROOT / 'var' / 'svoi.sqlite3'}"
 SUPPORTED_LOCALES = ("uk", "en")
+
+
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
+
+
+def parse_networks(text: str) -> list[Network]:
+    """`"127.0.0.1, 10.0.0.0/8, ::1"` → networks; raises ValueError on a bad entry."""
+    return [
+        ipaddress.ip_network(part.strip(), strict=False) for part in text.split(",") if part.strip()
+    ]
 
 
 def _env_config(prefix: str) -> SettingsConfigDict:
@@ -86,6 +97,10 @@ class Settings(BaseSettings):
     admins: str = ""  # like OPERATORS; bootstraps the first admins (roles also live in the DB)
     public_base_url: str = ""  # e.g. https://svoi.khm.gov.ua: links to files served by the app
     web_secret_key: SecretStr = SecretStr("")  # signs web chat cookies; empty: random per start
+    # New web-chat residents one client address may start per hour (0: no limit), and the
+    # reverse proxies whose X-Forwarded-For names that address (bot/channels/web/clients.py).
+    web_new_chats_per_hour: int = Field(default=60, ge=0, le=100_000)
+    trusted_proxies: str = "127.0.0.1, ::1"
     flood_max_messages: int = Field(default=20, ge=1, le=1000)  # per resident per window
     flood_window_seconds: float = Field(default=10.0, gt=0, le=3600)
     retention_days: int = Field(default=30, ge=1, le=3650)  # then delivered texts are stripped
@@ -109,6 +124,12 @@ class Settings(BaseSettings):
             ZoneInfo(value)
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise ValueError(f"unknown time zone {value!r}") from exc
+        return value
+
+    @field_validator("trusted_proxies")
+    @classmethod
+    def _proxy_networks(cls, value: str) -> str:
+        parse_networks(value)  # ValueError names the bad entry
         return value
 
     @field_validator("database_url")

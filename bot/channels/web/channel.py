@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.channels.web import wire
+from bot.channels.web.clients import NewIdentityLimit, client_address, limit_key
 from bot.channels.web.pages import (
     BASE_HEADERS,
     CHAT_CSP,
@@ -42,6 +43,7 @@ from bot.channels.web.pages import (
 )
 from bot.channels.web.session import COOKIE, MAX_AGE, USER_ID, CookieSigner, secret_or_random
 from bot.channels.web.wire import CHANNEL, BadRequest
+from bot.config import parse_networks
 from bot.core.capabilities import WEB
 from bot.core.messages import Address, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
@@ -62,6 +64,7 @@ SCRIPT_STRINGS = (
     "web-svoi",
     "web-sending",
     "web-send-failed",
+    "web-too-many-new-chats",
     "web-offline",
     "web-online",
     "web-location-asking",
@@ -104,6 +107,8 @@ class WebChannel:
         self.secret = secret
         self.signer = CookieSigner(secret)
         self.secure = secure_cookies(svoi.settings.public_base_url)
+        self.trusted_proxies = parse_networks(svoi.settings.trusted_proxies)
+        self.new_chats = NewIdentityLimit(svoi.settings.web_new_chats_per_hour)
         self.env = environment()
         self._listeners: dict[str, set[asyncio.Event]] = {}
         self._stopping = asyncio.Event()
@@ -242,9 +247,13 @@ class WebChannel:
             return refused
         user_id = self._user(request)
         new_identity = user_id is None
+        i18n = self.svoi.i18n
+        if new_identity:
+            refused = self._admit_new_identity(request)
+            if refused is not None:
+                return refused
         user_id = user_id or self.signer.new_user_id()
         address = Address(CHANNEL, user_id)
-        i18n = self.svoi.i18n
         try:
             body = await self._json(request)
             incoming = wire.incoming(
@@ -267,6 +276,23 @@ class WebChannel:
         if new_identity:
             self._set_identity(response, user_id)
         return response
+
+    def _admit_new_identity(self, request: web.Request) -> web.Response | None:
+        """A message without a valid cookie starts a new resident: at most
+        `WEB_NEW_CHATS_PER_HOUR` of those per client address (a script dropping its cookies
+        would otherwise add a resident per request). Residents keeping theirs never wait."""
+        client = limit_key(client_address(request, self.trusted_proxies))
+        wait = self.new_chats.retry_after(client)
+        if wait:
+            log.warning("web chat: new chats refused for one client address for %d s", wait)
+            t = translator(self.svoi.i18n, ui_locale(request, self.svoi.i18n))
+            return web.json_response(
+                {"error": t("web-too-many-new-chats")},
+                status=429,
+                headers={**BASE_HEADERS, "Retry-After": str(wait)},
+            )
+        self.new_chats.record(client)
+        return None
 
     async def _message(self, user_id: str, reply: Reply) -> dict[str, Any]:
         """The reply as JSON; a document is stored behind a one-day download link."""

@@ -178,7 +178,12 @@
       headers: { "Content-Type": "application/json" },
       body: JSON.stringify(body),
     });
-    if (!response.ok) throw new Error("HTTP " + response.status);
+    if (!response.ok) {
+      const error = new Error("HTTP " + response.status);
+      // Too many new chats from this address: say so, not "check your connection".
+      if (response.status === 429) error.shown = t("web-too-many-new-chats");
+      throw error;
+    }
     return response.json();
   }
 
@@ -209,7 +214,7 @@
       // next Tab reaches its buttons; after typing, focus stays in the text box.
       if (first && !keepFocus) first.focus();
     } catch (error) {
-      status(t("web-send-failed"), true);
+      status(error.shown || t("web-send-failed"), true);
     } finally {
       busy = false;
     }

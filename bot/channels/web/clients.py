@@ -1,0 +1,98 @@
+"""Who is asking: the client's address behind trusted reverse proxies, and a limit on how
+many new web-chat identities one address may start per hour.
+
+A web resident is a random id in a signed cookie, so a script that drops its cookies starts
+a new resident with every message: a row per request. The limit caps that per client
+address without touching residents who keep their cookie.
+
+Behind a reverse proxy every request comes from the proxy, so the address is taken from
+`X-Forwarded-For` — but only when the peer is a trusted proxy (`TRUSTED_PROXIES`, loopback by
+default), walking the header from the right past further trusted hops; anyone else could
+write any address there.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import time
+from collections import OrderedDict, deque
+from collections.abc import Callable, Iterable
+
+from aiohttp import web
+
+from bot.config import Network
+
+
+def _trusted(address: str, networks: Iterable[Network]) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in networks)
+
+
+def client_address(request: web.Request, trusted: list[Network]) -> str:
+    """The address of the client, seen through trusted proxies only."""
+    peer = request.remote or ""
+    if not _trusted(peer, trusted):
+        return peer
+    hops = [
+        hop.strip()
+        for header in request.headers.getall("X-Forwarded-For", [])
+        for hop in header.split(",")
+        if hop.strip()
+    ]
+    for hop in reversed(hops):
+        if not _trusted(hop, trusted):
+            return hop
+    return hops[0] if hops else peer
+
+
+def limit_key(address: str) -> str:
+    """What one client is counted as: an IPv4 address, or an IPv6 address's /64 (one
+    household or server usually holds a whole /64 and could walk through it)."""
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return address
+    if isinstance(ip, ipaddress.IPv6Address):
+        if ip.ipv4_mapped is not None:
+            return str(ip.ipv4_mapped)
+        return str(ipaddress.IPv6Network((ip, 64), strict=False))
+    return str(ip)
+
+
+class NewIdentityLimit:
+    """At most `per_hour` new identities per address in any hour (0: no limit). Kept in
+    memory: each instance counts its own clients, and a restart forgets."""
+
+    WINDOW = 3600.0
+    MAX_TRACKED = 100_000  # addresses; the least recently seen are forgotten first
+
+    def __init__(self, per_hour: int, clock: Callable[[], float] = time.monotonic) -> None:
+        self.per_hour = per_hour
+        self.clock = clock
+        self._starts: OrderedDict[str, deque[float]] = OrderedDict()
+
+    def retry_after(self, address: str) -> int:
+        """Seconds until `address` may start another identity; 0 if it may now."""
+        if self.per_hour <= 0:
+            return 0
+        now = self.clock()
+        starts = self._starts.get(address)
+        if starts is None:
+            return 0
+        while starts and starts[0] <= now - self.WINDOW:
+            starts.popleft()
+        if len(starts) < self.per_hour:
+            return 0
+        return max(1, int(starts[0] + self.WINDOW - now) + 1)
+
+    def record(self, address: str) -> None:
+        if self.per_hour <= 0:
+            return
+        starts = self._starts.setdefault(address, deque())
+        starts.append(self.clock())
+        self._starts.move_to_end(address)
+        while len(self._starts) > self.MAX_TRACKED:
+            self._starts.popitem(last=False)
