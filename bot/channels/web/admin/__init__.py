@@ -32,6 +32,7 @@ import jinja2
 from aiohttp import web
 
 from bot.channels.web.admin import auth, charts
+from bot.channels.web.clients import client_address
 from bot.channels.web.pages import (
     ADMIN_CSP,
     BASE_HEADERS,
@@ -41,6 +42,7 @@ from bot.channels.web.pages import (
     translator,
     ui_locale,
 )
+from bot.config import parse_networks
 from bot.delivery import broadcasts
 from bot.delivery.broadcasts import Audience, Draft, Progress
 from dialogs import operations
@@ -120,6 +122,7 @@ class Console:
         self.svoi = svoi
         self.env = env
         self.secure = secure
+        self.trusted_proxies = parse_networks(svoi.settings.trusted_proxies)
         self.secret = secret
         get, post = app.router.add_get, app.router.add_post
         get("/admin/login", self.login_page)
@@ -321,7 +324,7 @@ class Console:
                 account if auth.parse_account(account) else "web:unknown",
                 result.role,
                 "web-login",
-                request.remote or "",
+                client_address(request, self.trusted_proxies),
                 outcome,
             )
         if not result.ok:
