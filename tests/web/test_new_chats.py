@@ -5,7 +5,6 @@ proxies only (TRUSTED_PROXIES). Real HTTP to the service on 127.0.0.1."""
 from __future__ import annotations
 
 import itertools
-from collections.abc import AsyncIterator
 from typing import Any
 
 import aiohttp
@@ -18,7 +17,6 @@ from bot.channels.web.clients import NewIdentityLimit, limit_key
 from bot.config import Settings
 from storage.db import Database
 from storage.models import Resident
-from storage.plan_content import ensure_default_content
 from tests.web.conftest import WebService, start_web, stop_web, web_settings
 
 PER_HOUR = 3
@@ -27,18 +25,11 @@ ids = itertools.count()
 
 @pytest.fixture
 def settings(db_url: str) -> Settings:
-    # Loopback (the test client) and 10.0.0.0/8 are proxies; 192.0.2.0/24 is not.
+    # For the `web` fixture. Loopback (the test client) and 10.0.0.0/8 are proxies;
+    # 192.0.2.0/24 is not.
     return web_settings(
         db_url, web_new_chats_per_hour=PER_HOUR, trusted_proxies="127.0.0.1, 10.0.0.0/8"
     )
-
-
-@pytest.fixture
-async def web(svoi: Svoi, db: Database) -> AsyncIterator[WebService]:
-    assert await ensure_default_content(db) is True
-    service = await start_web(svoi)
-    yield service
-    await stop_web(service)
 
 
 async def new_chat(
