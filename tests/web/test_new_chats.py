@@ -86,6 +86,30 @@ async def test_new_chats_from_one_address_are_limited_and_kept_chats_are_not(
     assert await web_residents(db) == PER_HOUR
 
 
+async def test_a_fresh_cookie_from_the_page_is_a_new_chat_too(
+    web: WebService, db: Database
+) -> None:
+    # The page hands every visitor a signed identity before the first message; fetching one
+    # for each message must not get a script past the limit.
+    statuses = []
+    for _ in range(PER_HOUR + 1):
+        # unsafe: keep cookies of an IP-address host (127.0.0.1), as a browser does.
+        async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as browser:
+            page = await browser.get(web.url("/"))
+            page.release()
+            answer = await browser.post(
+                web.url("/web/api/send"), json={"id": f"page{next(ids):08d}", "type": "start"}
+            )
+            statuses.append(answer.status)
+            if answer.status == 200:  # the resident exists now: their next message goes on
+                again = await browser.post(
+                    web.url("/web/api/send"), json={"id": f"page{next(ids):08d}", "type": "start"}
+                )
+                assert again.status == 200
+    assert statuses == [200] * PER_HOUR + [429]
+    assert await web_residents(db) == PER_HOUR
+
+
 async def test_the_address_comes_from_trusted_proxies_only(web: WebService) -> None:
     # Through the proxy chain client → 10.1.2.3 → loopback, the client is the address left
     # of the last trusted hop; it gets its own allowance.

@@ -248,7 +248,8 @@ class WebChannel:
         user_id = self._user(request)
         new_identity = user_id is None
         i18n = self.svoi.i18n
-        if new_identity:
+        # A first message starts a resident, with or without the cookie the page handed out.
+        if new_identity or not await self._known(user_id):
             refused = self._admit_new_identity(request)
             if refused is not None:
                 return refused
@@ -277,10 +278,14 @@ class WebChannel:
             self._set_identity(response, user_id)
         return response
 
+    async def _known(self, user_id: str | None) -> bool:
+        async with self.svoi.db.transaction() as session:
+            return await ResidentRepo(session).get(CHANNEL, user_id or "") is not None
+
     def _admit_new_identity(self, request: web.Request) -> web.Response | None:
-        """A message without a valid cookie starts a new resident: at most
-        `WEB_NEW_CHATS_PER_HOUR` of those per client address (a script dropping its cookies
-        would otherwise add a resident per request). Residents keeping theirs never wait."""
+        """A first message starts a new resident: at most `WEB_NEW_CHATS_PER_HOUR` of those
+        per client address (a script dropping its cookies, or fetching a fresh one from the
+        page each time, would otherwise add a resident per request). Residents never wait."""
         client = limit_key(client_address(request, self.trusted_proxies))
         wait = self.new_chats.retry_after(client)
         if wait:
