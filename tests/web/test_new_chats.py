@@ -175,3 +175,14 @@ def test_limit_keys() -> None:
 def test_a_bad_trusted_proxy_entry_stops_the_start() -> None:
     with pytest.raises(ValidationError, match=r"10\.0\.0\.0/33"):
         web_settings("sqlite+aiosqlite:///unused.sqlite3", trusted_proxies="127.0.0.1, 10.0.0.0/33")
+
+
+def test_the_least_recently_seen_addresses_are_forgotten_first() -> None:
+    limit = NewIdentityLimit(1)
+    limit.MAX_TRACKED = 3  # bounded memory, whatever number of addresses a flood comes from
+    for address in ("a", "b", "c"):
+        limit.record(address)
+    assert [limit.retry_after(a) > 0 for a in ("a", "b", "c")] == [True, True, True]
+    limit.record("d")
+    assert limit.retry_after("a") == 0  # forgotten
+    assert limit.retry_after("b") > 0 and limit.retry_after("d") > 0

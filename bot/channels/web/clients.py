@@ -67,7 +67,9 @@ class NewIdentityLimit:
     memory: each instance counts its own clients, and a restart forgets."""
 
     WINDOW = 3600.0
-    MAX_TRACKED = 100_000  # addresses; the least recently seen are forgotten first
+    # Addresses tracked (the least recently seen are forgotten first): ≤ ~2 KB each at the
+    # default 60 per hour, so at most ~40 MB however many addresses a flood comes from.
+    MAX_TRACKED = 20_000
 
     def __init__(self, per_hour: int, clock: Callable[[], float] = time.monotonic) -> None:
         self.per_hour = per_hour
