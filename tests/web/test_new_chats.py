@@ -148,20 +148,19 @@ def test_the_allowance_comes_back_an_hour_after_each_new_chat() -> None:
     limit = NewIdentityLimit(2, clock=lambda: now[0])
     for at in (0.0, 600.0):
         now[0] = at
-        assert limit.retry_after("a") == 0
-        limit.record("a")
+        assert limit.admit("198.51.100.1") == 0
     now[0] = 900.0
-    assert limit.retry_after("a") == 2701  # the first start leaves the window at 3600 s
-    assert limit.retry_after("b") == 0
+    assert limit.admit("198.51.100.1") == 2701  # the first start leaves the window at 3600 s
+    assert limit.admit("198.51.100.2") == 0
     now[0] = 3600.0
-    assert limit.retry_after("a") == 0
+    assert limit.admit("198.51.100.1") == 0
 
 
 def test_zero_means_no_limit() -> None:
     limit = NewIdentityLimit(0)
+    assert not limit.enabled
     for _ in range(1000):
-        assert limit.retry_after("a") == 0
-        limit.record("a")
+        assert limit.admit("198.51.100.1") == 0
 
 
 def test_limit_keys() -> None:
@@ -181,8 +180,8 @@ def test_the_least_recently_seen_addresses_are_forgotten_first() -> None:
     limit = NewIdentityLimit(1)
     limit.MAX_TRACKED = 3  # bounded memory, whatever number of addresses a flood comes from
     for address in ("a", "b", "c"):
-        limit.record(address)
-    assert [limit.retry_after(a) > 0 for a in ("a", "b", "c")] == [True, True, True]
-    limit.record("d")
-    assert limit.retry_after("a") == 0  # forgotten
-    assert limit.retry_after("b") > 0 and limit.retry_after("d") > 0
+        assert limit.admit(address) == 0
+    assert [limit.admit(a) > 0 for a in ("a", "b", "c")] == [True, True, True]
+    assert limit.admit("d") == 0
+    assert limit.admit("b") > 0 and limit.admit("d") > 0
+    assert limit.admit("a") == 0  # forgotten

@@ -29,7 +29,7 @@ from urllib.parse import urlsplit
 from aiohttp import web
 
 from bot.channels.web import wire
-from bot.channels.web.clients import NewIdentityLimit, client_address, limit_key
+from bot.channels.web.clients import NewIdentityLimit, client_address
 from bot.channels.web.pages import (
     BASE_HEADERS,
     CHAT_CSP,
@@ -120,7 +120,14 @@ class WebChannel:
         app.router.add_static("/web/static/", STATIC, name="web-static", append_version=True)
         from bot.channels.web.admin import Console
 
-        self.console = Console(svoi, app, self.env, secret=secret, secure=self.secure)
+        self.console = Console(
+            svoi,
+            app,
+            self.env,
+            secret=secret,
+            secure=self.secure,
+            trusted_proxies=self.trusted_proxies,
+        )
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
@@ -249,7 +256,7 @@ class WebChannel:
         new_identity = user_id is None
         i18n = self.svoi.i18n
         # A first message starts a resident, with or without the cookie the page handed out.
-        if new_identity or not await self._known(user_id):
+        if self.new_chats.enabled and (new_identity or not await self._known(user_id)):
             refused = self._admit_new_identity(request)
             if refused is not None:
                 return refused
@@ -286,8 +293,7 @@ class WebChannel:
         """A first message starts a new resident: at most `WEB_NEW_CHATS_PER_HOUR` of those
         per client address (a script dropping its cookies, or fetching a fresh one from the
         page each time, would otherwise add a resident per request). Residents never wait."""
-        client = limit_key(client_address(request, self.trusted_proxies))
-        wait = self.new_chats.retry_after(client)
+        wait = self.new_chats.admit(client_address(request, self.trusted_proxies))
         if wait:
             log.warning("web chat: new chats refused for one client address for %d s", wait)
             t = translator(self.svoi.i18n, ui_locale(request, self.svoi.i18n))
@@ -296,7 +302,6 @@ class WebChannel:
                 status=429,
                 headers={**BASE_HEADERS, "Retry-After": str(wait)},
             )
-        self.new_chats.record(client)
         return None
 
     async def _message(self, user_id: str, reply: Reply) -> dict[str, Any]:

@@ -63,11 +63,11 @@ def limit_key(address: str) -> str:
 
 
 class NewIdentityLimit:
-    """At most `per_hour` new identities per address in any hour (0: no limit). Kept in
-    memory: each instance counts its own clients, and a restart forgets."""
+    """At most `per_hour` new identities per client (`limit_key`) in any hour (0: no limit).
+    Kept in memory: each instance counts its own clients, and a restart forgets."""
 
     WINDOW = 3600.0
-    # Addresses tracked (the least recently seen are forgotten first): ≤ ~2 KB each at the
+    # Clients tracked (the least recently seen are forgotten first): ≤ ~2 KB each at the
     # default 60 per hour, so at most ~40 MB however many addresses a flood comes from.
     MAX_TRACKED = 20_000
 
@@ -76,25 +76,24 @@ class NewIdentityLimit:
         self.clock = clock
         self._starts: OrderedDict[str, deque[float]] = OrderedDict()
 
-    def retry_after(self, address: str) -> int:
-        """Seconds until `address` may start another identity; 0 if it may now."""
-        if self.per_hour <= 0:
+    @property
+    def enabled(self) -> bool:
+        return self.per_hour > 0
+
+    def admit(self, address: str) -> int:
+        """Count a new identity from `address` and return 0, or, when its allowance is
+        spent, count nothing and return the seconds until it may start another."""
+        if not self.enabled:
             return 0
+        key = limit_key(address)
         now = self.clock()
-        starts = self._starts.get(address)
-        if starts is None:
-            return 0
+        starts = self._starts.setdefault(key, deque())
+        self._starts.move_to_end(key)
         while starts and starts[0] <= now - self.WINDOW:
             starts.popleft()
-        if len(starts) < self.per_hour:
-            return 0
-        return max(1, int(starts[0] + self.WINDOW - now) + 1)
-
-    def record(self, address: str) -> None:
-        if self.per_hour <= 0:
-            return
-        starts = self._starts.setdefault(address, deque())
-        starts.append(self.clock())
-        self._starts.move_to_end(address)
+        if len(starts) >= self.per_hour:
+            return max(1, int(starts[0] + self.WINDOW - now) + 1)
+        starts.append(now)
         while len(self._starts) > self.MAX_TRACKED:
             self._starts.popitem(last=False)
+        return 0

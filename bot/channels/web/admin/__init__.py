@@ -42,7 +42,7 @@ from bot.channels.web.pages import (
     translator,
     ui_locale,
 )
-from bot.config import parse_networks
+from bot.config import Network
 from bot.delivery import broadcasts
 from bot.delivery.broadcasts import Audience, Draft, Progress
 from dialogs import operations
@@ -118,11 +118,12 @@ class Console:
         *,
         secret: str,
         secure: bool,
+        trusted_proxies: list[Network],
     ) -> None:
         self.svoi = svoi
         self.env = env
         self.secure = secure
-        self.trusted_proxies = parse_networks(svoi.settings.trusted_proxies)
+        self.trusted_proxies = trusted_proxies
         self.secret = secret
         get, post = app.router.add_get, app.router.add_post
         get("/admin/login", self.login_page)
