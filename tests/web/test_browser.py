@@ -393,3 +393,26 @@ async def test_logged_out_and_viewer_are_refused_in_the_browser(
     )
     assert forged == 403  # a logged-in operator, but no CSRF token
     await page.context.close()
+
+
+async def test_a_visitor_past_the_new_chat_limit_is_told_so(
+    db_url: str, db: Database, browser: Browser
+) -> None:
+    # One new chat per address per hour: the second visitor's first message is refused, and
+    # the page says why instead of "check your connection".
+    svoi = Svoi.create(web_settings(db_url, web_new_chats_per_hour=1), db)
+    assert await ensure_default_content(db) is True
+    web = await start_web(svoi)
+    try:
+        first = await new_page(browser)
+        await first.goto(web.url("/"))
+        await expect(bot_messages(first).first).to_contain_text("Choose your language")
+
+        second = await new_page(browser)
+        await second.goto(web.url("/"))
+        await expect(second.locator("#status")).to_contain_text(
+            "Too many new chats were started from your network this hour"
+        )
+        await expect(bot_messages(second)).to_have_count(0)
+    finally:
+        await stop_web(web)

@@ -283,7 +283,11 @@
   // --- proactive messages ----------------------------------------------------------------
   function listen() {
     const source = new EventSource("/web/api/events");
-    source.onopen = () => { main.dataset.live = "true"; status(""); };
+    source.onopen = () => {
+      main.dataset.live = "true";
+      // Clear "reconnecting…", not an error the resident has yet to read.
+      if (statusLine.textContent === t("web-offline")) status("");
+    };
     source.onmessage = (event) => {
       const message = JSON.parse(event.data);
       if (!shownIds().has(message.id)) {
