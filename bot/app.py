@@ -76,6 +76,7 @@ class Svoi:
                 "svoi: the database schema is not current: run `python -m bot migrate`"
             )
         await load_default_content(self.db)
+        migrate.head_revisions()  # parse the scripts now, not during the first /readyz
 
     async def close(self) -> None:
         await self.db.dispose()
@@ -193,6 +194,18 @@ def settle_heap() -> None:
     gc.freeze()
 
 
+def make_runner(app: web.Application, settings: Settings) -> web.AppRunner:
+    """The HTTP server's runner. aiohttp's keep-alive timer also runs from the moment a
+    connection opens, so `keepalive_timeout` bounds how long a client may take to send a
+    request's headers (a slow-loris client is closed) as well as idle keep-alive time."""
+    return web.AppRunner(
+        app,
+        handle_signals=False,
+        shutdown_timeout=SHUTDOWN_SECONDS / 2,
+        keepalive_timeout=settings.http_header_timeout,
+    )
+
+
 async def serve(settings: Settings) -> None:
     """Run the service until SIGINT/SIGTERM, then stop within `SHUTDOWN_SECONDS`: stop
     accepting requests, let turns in flight finish, stop the senders and the scheduler, close
@@ -205,7 +218,7 @@ async def serve(settings: Settings) -> None:
     await svoi.prepare_database()
     app = build_web_app(svoi)
     channels = enabled_channels(svoi, app)
-    runner = web.AppRunner(app, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS / 2)
+    runner = make_runner(app, settings)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
     await site.start()

@@ -105,6 +105,9 @@ class Settings(BaseSettings):
     flood_window_seconds: float = Field(default=10.0, gt=0, le=3600)
     retention_days: int = Field(default=30, ge=1, le=3650)  # then delivered texts are stripped
     max_text_length: int = Field(default=4000, ge=100, le=100_000)
+    # A connection must send a request's complete headers within this many seconds of
+    # opening (or of its previous response): a half-sent request is closed, not kept open.
+    http_header_timeout: float = Field(default=15.0, gt=0, le=300)
     telegram: TelegramSettings = Field(default_factory=TelegramSettings)
     viber: ViberSettings = Field(default_factory=ViberSettings)
     quiet_hours_start: time = time(22, 0)  # non-urgent outbox rows wait from here (city time)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+
+from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
 
-from bot.app import Svoi, build_web_app
+from bot.app import Svoi, build_web_app, make_runner
 from bot.config import Settings
 from bot.delivery.outbox import Notification, enqueue
+from storage import migrate
 from storage.db import Database
 from tests.support.conversation import Resident
 from tests.support.databases import PostgresTestDatabase
@@ -50,3 +54,42 @@ async def test_readiness_follows_the_database(postgres_database: PostgresTestDat
     finally:
         await database.dispose()
         await proxy.stop()
+
+
+async def test_readiness_parses_the_migration_scripts_once(svoi: Svoi) -> None:
+    await svoi.prepare_database()
+    parsed = migrate.head_revisions.cache_info().misses
+    async with TestClient(TestServer(build_web_app(svoi))) as client:
+        for _ in range(3):
+            assert (await client.get("/readyz")).status == 200
+    info = migrate.head_revisions.cache_info()
+    assert info.misses == parsed  # answered from the heads read at start-up
+
+
+async def test_a_half_sent_request_is_closed_after_the_header_timeout(svoi: Svoi) -> None:
+    svoi.settings.http_header_timeout = 1.0
+    runner = make_runner(build_web_app(svoi), svoi.settings)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"GET /healthz HTTP/1.1\r\nHost: svoi\r\n")  # the headers never end
+        started = asyncio.get_running_loop().time()
+        closed = False
+        while not closed and asyncio.get_running_loop().time() - started < 30:
+            writer.write(b"X-Slow: 1\r\n")  # a slow-loris client keeps dripping headers
+            await writer.drain()
+            try:
+                closed = await asyncio.wait_for(reader.read(1), 0.5) == b""
+            except TimeoutError:
+                continue
+        writer.close()
+        assert closed, "the server kept a half-sent request open"
+
+        # A whole request still gets its answer.
+        async with ClientSession() as client, client.get(f"http://127.0.0.1:{port}/healthz") as ok:
+            assert ok.status == 200
+    finally:
+        await runner.cleanup()
