@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run chat test lint format migrate bench clean
+.PHONY: setup run chat test test-any-hour lint format migrate bench clean
 
 setup: $(STAMP)
 
@@ -25,6 +25,23 @@ chat: setup  ## chat with Svoi in this terminal
 
 test: setup  ## every test, on SQLite and PostgreSQL
 	$(BIN)/python -m pytest
+
+# The delivery and waste tests with the machine's clock at 03:30 in Kyiv (inside the default
+# quiet hours) and across the night the clocks go back (01:00 UTC, 25 October 2026), through
+# libfaketime (Debian package `faketime`). Tests read the time from their own clock
+# (tests/conftest.py), so they must pass whatever the machine's clock says.
+# FAKETIME_DONT_FAKE_MONOTONIC=1 keeps asyncio's timers on the real monotonic clock.
+ANY_HOUR_TESTS := tests/delivery tests/waste tests/channels/telegram/test_delivery.py \
+	tests/channels/viber/test_delivery.py
+ANY_HOUR_CLOCKS := "2026-12-03 01:30:00" "2026-10-25 00:58:00"
+
+test-any-hour: setup  ## delivery and waste tests at 03:30 Kyiv and on the DST night
+	@command -v faketime >/dev/null || { echo "needs faketime: apt-get install faketime"; exit 1; }
+	@set -e; for when in $(ANY_HOUR_CLOCKS); do \
+		echo "== the machine's clock starts at $$when UTC"; \
+		TZ=UTC FAKETIME_DONT_FAKE_MONOTONIC=1 faketime "$$when" \
+			$(BIN)/python -m pytest -q -p no:cacheprovider $(ANY_HOUR_TESTS); \
+	done
 
 lint: setup  ## ruff + mypy
 	$(BIN)/ruff check .

@@ -51,10 +51,9 @@ from sqlalchemy import case, delete, func, insert, select, update  # noqa: E402
 from bot.delivery import broadcasts  # noqa: E402
 from bot.delivery.broadcasts import Draft  # noqa: E402
 from bot.delivery.outbox import Notification, enqueue  # noqa: E402
-from storage import migrate  # noqa: E402
+from storage import clock, migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import OutboxMessage, Resident  # noqa: E402
-from storage.models.base import utcnow  # noqa: E402
 from tests.support.databases import PG_ADMIN_URL, _asyncpg_dsn  # noqa: E402
 
 CHANNEL = "fake"
@@ -85,7 +84,7 @@ async def drop_database(db: Database) -> None:
 
 
 async def seed(db: Database, count: int) -> None:
-    now = utcnow()
+    now = clock.now()
     async with db.transaction() as session:
         for start in range(0, count, 5000):
             await session.execute(

@@ -20,17 +20,16 @@ from sqlalchemy import func, insert, select
 
 from bot.app import Svoi
 from bot.config import Settings
-from storage import migrate
+from storage import clock, migrate
 from storage.db import Database
 from storage.models import OutboxMessage, Resident
-from storage.models.base import utcnow
 from storage.models.plan import Commitment, Follow
 from storage.plan_content import ensure_default_content
 from tests.support.conversation import Resident as Chat
 
 
 async def seed_followers(db: Database, count: int) -> None:
-    now = utcnow()
+    now = clock.now()
     async with db.transaction() as session:
         commitment_id = (
             await session.execute(select(Commitment.id).where(Commitment.code == "c2"))

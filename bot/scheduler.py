@@ -17,7 +17,7 @@ from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped
 
 from bot import metrics
 from bot.maintenance import run_retention
-from storage.models.base import utcnow
+from storage import clock
 
 if TYPE_CHECKING:
     from bot.app import Svoi
@@ -33,13 +33,13 @@ MISFIRE_GRACE_SECONDS = 50
 async def waste_reminders(svoi: Svoi) -> None:
     from dialogs.waste.reminders import tick
 
-    started = utcnow()
+    started = clock.now()
     # The job is due at second 5 of each minute: anything later is lag worth graphing.
     metrics.TICK_LAG.set(
         max(0.0, (started - started.replace(second=5, microsecond=0)).total_seconds())
     )
     try:
-        count = await tick(svoi.db, svoi.i18n, utcnow())
+        count = await tick(svoi.db, svoi.i18n, clock.now())
     except Exception:  # the scheduler would swallow it; say which job failed
         log.exception("waste reminder tick failed")
         return
@@ -49,7 +49,7 @@ async def waste_reminders(svoi: Svoi) -> None:
 
 async def retention(svoi: Svoi) -> None:
     try:
-        await run_retention(svoi.db, svoi.settings, utcnow())
+        await run_retention(svoi.db, svoi.settings, clock.now())
     except Exception:  # the scheduler would swallow it; say which job failed
         log.exception("retention job failed")
 

@@ -9,7 +9,9 @@ import pytest
 
 from bot.app import Svoi
 from bot.config import Settings
+from storage import clock
 from storage.db import Database
+from tests.support.clock import TEST_START
 from tests.support.conversation import Resident
 from tests.support.databases import (
     REQUIRE_PG,
@@ -20,6 +22,18 @@ from tests.support.databases import (
 )
 
 OPERATOR = ("test", "operator-1")
+
+
+@pytest.fixture(autouse=True)
+def test_clock() -> Iterator[clock.SetClock]:
+    """Every test runs on the same day and hour, whatever the machine's clock says.
+
+    The clock starts at `TEST_START` (a summer weekday, late morning in Kyiv: outside the
+    default quiet hours and far from a DST change) and runs at real speed, so leases and
+    retries behave as usual. Tests about quiet hours, DST nights or reminders set it.
+    """
+    with clock.use(clock.SetClock(TEST_START)) as test_time:
+        yield test_time
 
 
 @pytest.fixture(scope="session")

@@ -47,3 +47,16 @@ def test_the_rule_sees_imports(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import aiogram.types\nfrom viberbot.api import Api\n")
     assert _imports(sample) == {"aiogram.types", "viberbot.api"}
+
+
+WALL_CLOCK = ("datetime.now(", "datetime.utcnow(", "datetime.today(", "date.today(", "time.time(")
+
+
+@pytest.mark.parametrize("path", _sources(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_only_the_clock_reads_the_wall_clock(path: Path) -> None:
+    """Time is an input: code asks `storage.clock.now()`, which tests set (tests/conftest.py)."""
+    if path.relative_to(ROOT).as_posix() == "storage/clock.py":
+        return
+    text = path.read_text(encoding="utf-8")
+    found = [call for call in WALL_CLOCK if call in text]
+    assert not found, f"{path.relative_to(ROOT)} reads the wall clock: {found}; use clock.now()"

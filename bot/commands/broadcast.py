@@ -24,7 +24,7 @@ from bot.commands import opened
 from bot.config import Settings
 from bot.delivery import broadcasts
 from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft, DraftError
-from storage.models.base import utcnow
+from storage import clock
 from storage.models.delivery import DeliveryBroadcast
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ async def send(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     except ValueError as exc:
         print(f"svoi: {exc}", file=out)
         return 2
-    if when is not None and when <= utcnow():
+    if when is not None and when <= clock.now():
         print("svoi: --at must be in the future", file=out)
         return 2
     channels = _channels(args, settings)

@@ -25,7 +25,7 @@ from bot.core.i18n import I18n
 from dialogs.waste import content, schedule
 from dialogs.waste.config import WasteSettings
 from dialogs.waste.service import ScheduleError, TypeNames, ZoneSchedules, add_exception
-from storage.models.base import utcnow
+from storage import clock
 from storage.repos.waste import WasteRepo
 
 if TYPE_CHECKING:
@@ -132,7 +132,7 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
                         for e in schedules.exceptions.get(zone.id, [])
                     ],
                     {code: names.name(code, "uk") for code in names.order},
-                    schedule.local_today(utcnow()),
+                    schedule.local_today(clock.now()),
                     WasteSettings().calendar_months,
                 )
                 args.file.write_bytes(body)
@@ -168,7 +168,7 @@ def exception_command(args: argparse.Namespace, settings: Settings) -> int:
                     moved_to=None if args.cancel else args.moved_to,
                     reason_uk=args.reason,
                     reason_en=args.reason_en,
-                    now=utcnow(),
+                    now=clock.now(),
                 )
             except ScheduleError as exc:
                 print(f"error: {exc}", file=sys.stderr)

@@ -28,8 +28,8 @@ from bot.core.dialog import BACK, DeepLinkFn, Flow, Turn
 from bot.core.i18n import I18n
 from bot.core.messages import Address, Button, Incoming, Kind, Lifecycle, LinkButton, Reply
 from bot.core.render import RenderTexts, render, render_texts
+from storage import clock
 from storage.db import Database
-from storage.models.base import utcnow
 from storage.repos.access import DownloadRepo, FloodRepo, FloodVerdict, RoleRepo, stronger
 from storage.repos.inbox import InboxRepo
 from storage.repos.residents import ResidentRepo
@@ -198,7 +198,7 @@ class Engine:
                 display_name=incoming.display_name,
             )
             state = await residents.state(resident)
-            turn = Turn(self, incoming, resident, state, session, utcnow(), correlation_id)
+            turn = Turn(self, incoming, resident, state, session, clock.now(), correlation_id)
             turn.role = await self._role(turn)
             before = (state.flow, state.step)
             if incoming.kind is not Kind.LIFECYCLE:
@@ -256,7 +256,7 @@ class Engine:
                         f"handler failed ({correlation_id})",
                         max_attempts=1,
                     )
-                turn = Turn(self, incoming, resident, state, session, utcnow(), correlation_id)
+                turn = Turn(self, incoming, resident, state, session, clock.now(), correlation_id)
                 turn.say(turn.t("error-apology", ref=correlation_id))
                 await self.enter(turn, "menu", None, {})
                 rendered = render(

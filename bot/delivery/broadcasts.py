@@ -38,9 +38,10 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
 from bot.delivery.outbox import Notification, enqueue
+from storage import clock
 from storage.db import Database
 from storage.models import Base, OutboxMessage, Resident
-from storage.models.base import UTCDateTime, utcnow
+from storage.models.base import UTCDateTime
 from storage.models.delivery import (
     CANCELLED,
     DONE,
@@ -258,7 +259,7 @@ async def create(
     author: tuple[str, str] | None,
     scheduled_at: datetime | None = None,
 ) -> DeliveryBroadcast:
-    now = utcnow()
+    now = clock.now()
     broadcast = DeliveryBroadcast(
         author_channel=author[0] if author else None,
         author_user_id=author[1] if author else None,
@@ -291,7 +292,7 @@ def draft_of(broadcast: DeliveryBroadcast) -> Draft:
 async def start(session: AsyncSession, broadcast_id: int, channels: Sequence[str]) -> int | None:
     """Enqueue a scheduled broadcast's messages; None when another instance started it (or
     it was cancelled). Safe to call from several instances at once."""
-    now = utcnow()
+    now = clock.now()
     won = await session.execute(
         update(DeliveryBroadcast)
         .where(DeliveryBroadcast.id == broadcast_id, DeliveryBroadcast.status == SCHEDULED)
@@ -361,7 +362,7 @@ async def cancel(session: AsyncSession, broadcast_id: int) -> bool:
             DeliveryBroadcast.id == broadcast_id,
             DeliveryBroadcast.status.in_((SCHEDULED, SENDING)),
         )
-        .values(status=CANCELLED, finished_at=utcnow())
+        .values(status=CANCELLED, finished_at=clock.now())
     )
     if not getattr(result, "rowcount", 0):
         return False
@@ -438,7 +439,7 @@ async def tick(
 
     A scheduled broadcast whose author is no longer an operator when its time comes is
     cancelled and audited, not sent (`settings_role` adds OPERATORS/ADMINS to stored roles)."""
-    moment = now or utcnow()
+    moment = now or clock.now()
     async with db.transaction() as session:
         due = list(
             (
@@ -482,7 +483,7 @@ async def tick(
             closed = await session.execute(
                 update(DeliveryBroadcast)
                 .where(DeliveryBroadcast.id == broadcast_id, DeliveryBroadcast.status == SENDING)
-                .values(status=DONE, finished_at=utcnow())
+                .values(status=DONE, finished_at=clock.now())
             )
             if not getattr(closed, "rowcount", 0):
                 continue

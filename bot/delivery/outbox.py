@@ -14,7 +14,7 @@ from typing import Any
 from sqlalchemy import Table, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models.base import utcnow
+from storage import clock
 from storage.models.delivery import DeliveryMute
 from storage.models.outbox import PENDING, OutboxMessage
 from storage.repos.common import insert_ignoring_conflicts
@@ -92,7 +92,7 @@ async def _muted(session: AsyncSession, chunk: Sequence[Notification]) -> set[tu
 async def enqueue(session: AsyncSession, notifications: Sequence[Notification]) -> int:
     """Insert in bulk, skipping rows whose `dedup_key` exists and residents who muted the
     notification's category; returns how many were new."""
-    now = utcnow()
+    now = clock.now()
     inserted = 0
     for start in range(0, len(notifications), CHUNK):
         chunk = notifications[start : start + CHUNK]

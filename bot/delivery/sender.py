@@ -41,8 +41,8 @@ from bot.core.ports import ChannelAdapter, DeliveryResult, DeliveryStatus
 from bot.delivery import content
 from bot.delivery.limits import Clock, TokenLimiter
 from bot.delivery.quiet import QuietHours
+from storage import clock
 from storage.db import Database
-from storage.models.base import utcnow
 from storage.models.outbox import FAILED, PENDING, SENT, SKIPPED, UNKNOWN
 from storage.repos.delivery import ClaimCursor, ClaimedRow, DeliveryRepo, lease
 from storage.repos.residents import ResidentRepo
@@ -261,11 +261,11 @@ class ChannelSender:
                 await self._sleep(self.config.poll_interval)
 
     async def _claim(self, room: int) -> int:
-        now = utcnow()
+        now = clock.now()
         quiet = self.quiet.is_quiet(now)
-        clock = asyncio.get_running_loop().time()
+        loop_time = asyncio.get_running_loop().time()
         # Between full claims, continue after the last claimed row (see ClaimCursor).
-        cursor = self._cursor if clock < self._next_full_claim else None
+        cursor = self._cursor if loop_time < self._next_full_claim else None
         async with self.db.transaction() as session:
             repo = DeliveryRepo(session)
             claim = functools.partial(
@@ -278,10 +278,10 @@ class ChannelSender:
             )
             rows = await claim(after=cursor)
             if cursor is None:
-                self._next_full_claim = clock + FULL_CLAIM_EVERY
+                self._next_full_claim = loop_time + FULL_CLAIM_EVERY
             elif not rows:
                 rows = await claim()
-                self._next_full_claim = clock + FULL_CLAIM_EVERY
+                self._next_full_claim = loop_time + FULL_CLAIM_EVERY
             if not rows:
                 self._cursor = None
                 return 0
@@ -478,7 +478,7 @@ class ChannelSender:
         message_id: str | None = None,
         next_attempt_at: datetime | None = None,
     ) -> dict[str, Any]:
-        now = utcnow()
+        now = clock.now()
         return {
             "b_id": row.id,
             "b_status": status,
@@ -517,7 +517,7 @@ class ChannelSender:
                 PENDING,
                 tried,
                 error=result.error,
-                next_attempt_at=utcnow() + timedelta(seconds=self._backoff(tried)),
+                next_attempt_at=clock.now() + timedelta(seconds=self._backoff(tried)),
             )
         else:  # PERMANENT, a TRANSIENT one too many times, or rate limited while stopping
             self.stats["failed"] += 1
@@ -581,7 +581,7 @@ class ChannelSender:
         try:
             async with self.db.transaction() as session:
                 count = await DeliveryRepo(session).reclaim_expired(
-                    self.channel, utcnow(), keep=self._held
+                    self.channel, clock.now(), keep=self._held
                 )
         except Exception:
             log.exception("sender %s: returning abandoned claims failed", self.channel)

@@ -32,8 +32,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PROJECT_ROOT
 from dialogs.services.search import SearchDoc, ServiceIndex
+from storage import clock
 from storage.db import Database
-from storage.models.base import utcnow
 from storage.models.services import Service, ServiceCategory, ServiceOffice
 from storage.repos.services import ServiceRepo
 
@@ -655,7 +655,7 @@ async def import_into(session: AsyncSession, catalogue: Catalogue) -> ImportRepo
     """Make the database equal to `catalogue` inside the caller's transaction."""
     repo = ServiceRepo(session)
     report = ImportReport()
-    now = utcnow()
+    now = clock.now()
     existing_offices = {o.code: o for o in await repo.all_offices()}
     existing_categories = {c.code: c for c in await repo.categories()}
     existing_services = {s.code: s for s in await repo.all_services()}

@@ -23,6 +23,7 @@ from bot.core.i18n import I18n
 from dialogs.waste import schedule
 from dialogs.waste.config import WasteSettings
 from dialogs.waste.service import TypeNames, ZoneSchedules, localized
+from storage import clock
 from storage.models import Resident
 from storage.models.waste import WasteSubscription
 from storage.repos.waste import WasteRepo
@@ -140,7 +141,11 @@ def add_routes(app: web.Application, svoi: Svoi) -> None:
             if resident is None:
                 raise web.HTTPNotFound()
             body = await build_calendar(
-                repo, svoi.i18n, resident, datetime.now(schedule.KYIV), policy.calendar_months
+                repo,
+                svoi.i18n,
+                resident,
+                clock.now().astimezone(schedule.KYIV),
+                policy.calendar_months,
             )
         return web.Response(
             body=body,

@@ -26,6 +26,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import PROJECT_ROOT
 from dialogs.waste import schedule
 from dialogs.waste.service import rule_spec
+from storage import clock
 from storage.db import Database
 from storage.models.waste import (
     CollectionException,
@@ -882,7 +883,7 @@ async def _apply_exceptions(
                     zone_id=zone.id,
                     waste_type=exc.waste_type,
                     original_date=exc.original,
-                    created_at=datetime.now(UTC),
+                    created_at=clock.now(),
                     **values,
                 )
             )
@@ -1120,7 +1121,7 @@ def zone_ics(
     for item in schedule.collections(specs, exceptions, today, end):
         event = Event()
         event.add("uid", f"waste-{zone.code}-{item.waste_type}-{item.day.isoformat()}@svoi")
-        event.add("dtstamp", datetime.now(UTC).replace(microsecond=0))
+        event.add("dtstamp", clock.now().replace(microsecond=0))
         event.add("summary", names.get(item.waste_type, item.waste_type))
         event.add("x-svoi-zone", zone.code)
         event.add("x-svoi-type", item.waste_type)

@@ -26,8 +26,8 @@ from dialogs.waste import schedule
 from dialogs.waste.config import WasteSettings
 from dialogs.waste.schedule import Collection
 from dialogs.waste.service import REMINDER_BUTTONS, TypeNames, ZoneSchedules, window_part
+from storage import clock
 from storage.db import Database
-from storage.models.base import utcnow
 from storage.repos.waste import WasteRepo
 
 log = logging.getLogger(__name__)
@@ -94,7 +94,7 @@ async def run_tick(db: Database, i18n: I18n, now: datetime, policy: WasteSetting
                 extra={"stale": stale, "since": start.isoformat()},
             )
         mark.reached_at = now
-        mark.updated_at = utcnow()
+        mark.updated_at = clock.now()
         return TickResult(enqueued, stale, start, now)
 
 

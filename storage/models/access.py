@@ -9,7 +9,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, utcnow
+from storage import clock
+from storage.models.base import Base
 
 ADMIN = "admin"
 OPERATOR = "operator"
@@ -31,7 +32,7 @@ class Role(Base):
     user_id: Mapped[str] = mapped_column(String(128))
     role: Mapped[str] = mapped_column(String(16))
     granted_by: Mapped[str] = mapped_column(String(160), default="")
-    granted_at: Mapped[datetime] = mapped_column(default=utcnow)
+    granted_at: Mapped[datetime] = mapped_column(default=clock.now)
     password_hash: Mapped[str | None] = mapped_column(String(255), default=None)
 
 
@@ -42,7 +43,7 @@ class AuditEntry(Base):
     __table_args__ = (Index("ix_access_audit_at", "at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    at: Mapped[datetime] = mapped_column(default=utcnow)
+    at: Mapped[datetime] = mapped_column(default=clock.now)
     actor: Mapped[str] = mapped_column(String(160))
     role: Mapped[str] = mapped_column(String(16), default="")
     action: Mapped[str] = mapped_column(String(64))
@@ -64,7 +65,7 @@ class Download(Base):
     filename: Mapped[str] = mapped_column(String(128))
     mime_type: Mapped[str] = mapped_column(String(64))
     content: Mapped[bytes] = mapped_column(LargeBinary)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     expires_at: Mapped[datetime] = mapped_column()
     note: Mapped[str | None] = mapped_column(Text, default=None)
 

@@ -14,7 +14,8 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, utcnow
+from storage import clock
+from storage.models.base import Base
 from storage.models.outbox import OutboxMessage
 
 SCHEDULED = "scheduled"
@@ -44,7 +45,7 @@ class DeliveryMute(Base):
         ForeignKey("residents.id", ondelete="CASCADE"), primary_key=True
     )
     category: Mapped[str] = mapped_column(String(64), primary_key=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class DeliveryBroadcast(Base):
@@ -64,7 +65,7 @@ class DeliveryBroadcast(Base):
     urgent: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(12), default=SCHEDULED)
     recipients: Mapped[int] = mapped_column(default=0)
-    scheduled_at: Mapped[datetime] = mapped_column(default=utcnow)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    scheduled_at: Mapped[datetime] = mapped_column(default=clock.now)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, utcnow
+from storage import clock
+from storage.models.base import Base
 
 PENDING = "pending"
 SENDING = "sending"
@@ -51,12 +52,12 @@ class OutboxMessage(Base):
     buttons: Mapped[list[Any]] = mapped_column(default=list)
     status: Mapped[str] = mapped_column(String(12), default=PENDING)
     attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
     lease_until: Mapped[datetime | None] = mapped_column(default=None)
     platform_message_id: Mapped[str | None] = mapped_column(String(64), default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     broadcast_id: Mapped[int | None] = mapped_column(default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
 
 

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, utcnow
+from storage import clock
+from storage.models.base import Base
 
 # The OGP completion scale, in order.
 OGP_STATUSES = ("not_started", "limited", "substantial", "complete")
@@ -60,7 +61,7 @@ class Commitment(Base):
     progress: Mapped[int] = mapped_column(default=0)
     # True while status/progress are not confirmed by a public source (shown as example).
     example: Mapped[bool] = mapped_column(default=False)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Milestone(Base):
@@ -100,7 +101,7 @@ class ProgressUpdate(Base):
     text: Mapped[dict[str, Any]] = mapped_column(default=dict)
     example: Mapped[bool] = mapped_column(default=False)
     author: Mapped[str | None] = mapped_column(String(160), default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Feedback(Base):
@@ -140,7 +141,7 @@ class Feedback(Base):
     answered_at: Mapped[datetime | None] = mapped_column(default=None)
     reviewed: Mapped[bool] = mapped_column(default=False)
     reviewed_at: Mapped[datetime | None] = mapped_column(default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Follow(Base):
@@ -154,7 +155,7 @@ class Follow(Base):
     commitment_id: Mapped[int] = mapped_column(
         ForeignKey("plan_commitments.id", ondelete="CASCADE"), primary_key=True, index=True
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Poll(Base):
@@ -177,7 +178,7 @@ class Poll(Base):
     closes_at: Mapped[datetime | None] = mapped_column(default=None)
     example: Mapped[bool] = mapped_column(default=False)
     created_by: Mapped[str | None] = mapped_column(String(160), default=None)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
     def accepts_votes(self, now: datetime) -> bool:
         return (
@@ -223,4 +224,4 @@ class Vote(Base):
     resident_id: Mapped[int | None] = mapped_column(
         ForeignKey("residents.id", ondelete="CASCADE"), index=True
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)

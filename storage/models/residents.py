@@ -8,7 +8,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, utcnow
+from storage import clock
+from storage.models.base import Base
 
 
 class Resident(Base):
@@ -24,8 +25,8 @@ class Resident(Base):
     locale_chosen: Mapped[bool] = mapped_column(default=False)
     display_name: Mapped[str | None] = mapped_column(String(128), default=None)
     is_active: Mapped[bool] = mapped_column(default=True)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=clock.now)
     inactive_since: Mapped[datetime | None] = mapped_column(default=None)
 
 
@@ -42,7 +43,7 @@ class DialogState(Base):
     data: Mapped[dict[str, Any]] = mapped_column(default=dict)
     offered: Mapped[list[Any]] = mapped_column(default=list)
     numbered: Mapped[list[Any]] = mapped_column(default=list)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now, onupdate=clock.now)
 
 
 class InboundEvent(Base):
@@ -61,5 +62,5 @@ class InboundEvent(Base):
     status: Mapped[str] = mapped_column(String(16), default="received")
     attempts: Mapped[int] = mapped_column(default=0)
     error: Mapped[str | None] = mapped_column(Text, default=None)
-    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+    received_at: Mapped[datetime] = mapped_column(default=clock.now)
     processed_at: Mapped[datetime | None] = mapped_column(default=None)

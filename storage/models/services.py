@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Float, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, utcnow
+from storage import clock
+from storage.models.base import Base
 
 
 class ServiceOffice(Base):
@@ -41,7 +42,7 @@ class ServiceOffice(Base):
     location_example: Mapped[bool] = mapped_column(default=False)
     notice_uk: Mapped[str] = mapped_column(Text, default="")
     notice_en: Mapped[str] = mapped_column(Text, default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class ServiceCategory(Base):
@@ -54,7 +55,7 @@ class ServiceCategory(Base):
     position: Mapped[int] = mapped_column(default=0)
     title_uk: Mapped[str] = mapped_column(String(200))
     title_en: Mapped[str] = mapped_column(String(200), default="")
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class Service(Base):
@@ -99,7 +100,7 @@ class Service(Base):
     online_en: Mapped[str] = mapped_column(Text, default="")
     online_url: Mapped[str] = mapped_column(String(300), default="")
     keywords: Mapped[list[Any]] = mapped_column(default=list)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class ServiceCatalogue(Base):
@@ -112,7 +113,7 @@ class ServiceCatalogue(Base):
     revision: Mapped[int] = mapped_column(default=0)
     stamp: Mapped[str] = mapped_column(String(32))
     source: Mapped[str] = mapped_column(String(300), default="")
-    imported_at: Mapped[datetime] = mapped_column(default=utcnow)
+    imported_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class ServiceQuestion(Base):
@@ -128,4 +129,4 @@ class ServiceQuestion(Base):
     search_query: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(16), default="new")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)

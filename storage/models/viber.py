@@ -9,7 +9,8 @@ from datetime import datetime
 from sqlalchemy import String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, utcnow
+from storage import clock
+from storage.models.base import Base
 
 DELIVERED = "delivered"
 SEEN = "seen"
@@ -29,4 +30,4 @@ class ViberMessageStatus(Base):
     user_id: Mapped[str] = mapped_column(String(128))
     status: Mapped[str] = mapped_column(String(12))
     error: Mapped[str | None] = mapped_column(Text, default=None)
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -14,7 +14,8 @@ from typing import Any
 from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, utcnow
+from storage import clock
+from storage.models.base import Base
 
 
 class WasteType(Base):
@@ -97,7 +98,7 @@ class CollectionException(Base):
     moved_to: Mapped[date | None] = mapped_column(Date, default=None)
     reason_uk: Mapped[str] = mapped_column(Text, default="")
     reason_en: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class DropOffPoint(Base):
@@ -160,7 +161,7 @@ class WasteSubscription(Base):
     remind_offset: Mapped[int] = mapped_column(default=-1)
     remind_hour: Mapped[int] = mapped_column(default=19)
     paused: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class WasteCalendarLink(Base):
@@ -173,7 +174,7 @@ class WasteCalendarLink(Base):
     resident_id: Mapped[int] = mapped_column(
         ForeignKey("residents.id", ondelete="CASCADE"), unique=True
     )
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class WasteReminderWatermark(Base):
@@ -183,4 +184,4 @@ class WasteReminderWatermark(Base):
 
     name: Mapped[str] = mapped_column(String(32), primary_key=True)
     reached_at: Mapped[datetime] = mapped_column()
-    updated_at: Mapped[datetime] = mapped_column(default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)

@@ -16,7 +16,8 @@ from typing import Any
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column
 
-from storage.models.base import Base, utcnow
+from storage import clock
+from storage.models.base import Base
 
 
 class WebPendingMessage(Base):
@@ -36,7 +37,7 @@ class WebPendingMessage(Base):
     )
     user_id: Mapped[str] = mapped_column(String(128))
     message: Mapped[dict[str, Any]] = mapped_column(default=dict)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
 class WebAdminSession(Base):
@@ -48,8 +49,8 @@ class WebAdminSession(Base):
     token_hash: Mapped[str] = mapped_column(String(64), primary_key=True)
     account: Mapped[str] = mapped_column(String(160), index=True)  # "telegram:123"
     csrf_token: Mapped[str] = mapped_column(String(64))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    last_seen_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    last_seen_at: Mapped[datetime] = mapped_column(default=clock.now)
     expires_at: Mapped[datetime] = mapped_column()
 
 
@@ -61,5 +62,5 @@ class WebAdminLockout(Base):
 
     account: Mapped[str] = mapped_column(String(160), primary_key=True)
     failures: Mapped[int] = mapped_column(default=0)
-    window_start: Mapped[datetime] = mapped_column(default=utcnow)
+    window_start: Mapped[datetime] = mapped_column(default=clock.now)
     locked_until: Mapped[datetime | None] = mapped_column(default=None)

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import delete, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import clock
 from storage.models.access import (
     ADMIN,
     OPERATOR,
@@ -21,7 +22,6 @@ from storage.models.access import (
     FloodWindow,
     Role,
 )
-from storage.models.base import utcnow
 
 _RANK = {None: 0, VIEWER: 1, OPERATOR: 2, ADMIN: 3}
 
@@ -56,11 +56,11 @@ class RoleRepo:
                     user_id=user_id,
                     role=role,
                     granted_by=granted_by,
-                    granted_at=utcnow(),
+                    granted_at=clock.now(),
                 )
             )
         else:
-            row.role, row.granted_by, row.granted_at = role, granted_by, utcnow()
+            row.role, row.granted_by, row.granted_at = role, granted_by, clock.now()
 
     async def revoke(self, channel: str, user_id: str) -> bool:
         result = await self.session.execute(
@@ -101,7 +101,7 @@ class AuditRepo:
                 target=target[:160],
                 outcome=outcome,
                 details=details,
-                at=utcnow(),
+                at=clock.now(),
             )
         )
 
@@ -136,7 +136,7 @@ class DownloadRepo:
         ttl: timedelta = timedelta(days=1),
     ) -> str:
         token = secrets.token_urlsafe(32)
-        now = utcnow()
+        now = clock.now()
         self.session.add(
             Download(
                 token=token,
@@ -152,12 +152,12 @@ class DownloadRepo:
 
     async def get(self, token: str) -> Download | None:
         row = await self.session.get(Download, token)
-        if row is None or row.expires_at <= utcnow():
+        if row is None or row.expires_at <= clock.now():
             return None
         return row
 
     async def purge_expired(self) -> None:
-        await self.session.execute(delete(Download).where(Download.expires_at <= utcnow()))
+        await self.session.execute(delete(Download).where(Download.expires_at <= clock.now()))
 
 
 class FloodVerdict(StrEnum):

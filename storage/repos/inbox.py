@@ -7,8 +7,8 @@ from datetime import datetime, timedelta
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import clock
 from storage.models import InboundEvent
-from storage.models.base import utcnow
 from storage.repos.common import insert_ignoring_conflicts
 
 RECEIVED = "received"
@@ -30,7 +30,7 @@ class InboxRepo:
                 body=body,
                 status=RECEIVED,
                 attempts=0,
-                received_at=utcnow(),
+                received_at=clock.now(),
             )
             .returning(InboundEvent.id)
         )
@@ -63,7 +63,7 @@ class InboxRepo:
         event.body = ""
         event.status = DONE
         event.attempts += 1
-        event.processed_at = utcnow()
+        event.processed_at = clock.now()
 
     async def mark_attempt_failed(
         self, channel: str, event_id: str, error: str, max_attempts: int
@@ -81,7 +81,7 @@ class InboxRepo:
         self, channel: str, older_than: timedelta, limit: int = 100
     ) -> list[InboundEvent]:
         """Events recorded but not processed (a crash or a failure): the sweeper retries them."""
-        cutoff: datetime = utcnow() - older_than
+        cutoff: datetime = clock.now() - older_than
         rows = await self.session.execute(
             select(InboundEvent)
             .where(
@@ -97,6 +97,6 @@ class InboxRepo:
     async def purge_done(self, older_than: timedelta) -> None:
         await self.session.execute(
             update(InboundEvent)
-            .where(InboundEvent.status == DONE, InboundEvent.received_at < utcnow() - older_than)
+            .where(InboundEvent.status == DONE, InboundEvent.received_at < clock.now() - older_than)
             .values(body="")
         )

@@ -7,8 +7,8 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import clock
 from storage.models import DialogState, Resident
-from storage.models.base import utcnow
 from storage.repos.common import insert_ignoring_conflicts
 
 
@@ -21,7 +21,7 @@ class ResidentRepo:
     ) -> tuple[Resident, bool]:
         """Create the resident if new and lock the row for this turn (PostgreSQL), so one
         resident's turns run one at a time across instances. Returns (resident, created)."""
-        now = utcnow()
+        now = clock.now()
         result = await self.session.execute(
             insert_ignoring_conflicts(self.session, Resident)
             .values(
@@ -71,7 +71,7 @@ class ResidentRepo:
     async def mark_inactive(self, channel: str, user_id: str) -> None:
         resident = await self.get(channel, user_id)
         if resident is not None:
-            await self.set_active(resident, False, utcnow())
+            await self.set_active(resident, False, clock.now())
 
     async def state(self, resident: Resident) -> DialogState:
         state = await self.session.get(DialogState, resident.id)

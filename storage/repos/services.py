@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from storage.models.base import utcnow
+from storage import clock
 from storage.models.services import (
     Service,
     ServiceCatalogue,
@@ -43,7 +43,7 @@ class ServiceRepo:
         row.revision += 1
         row.stamp = uuid.uuid4().hex
         row.source = source[-300:]
-        row.imported_at = utcnow()
+        row.imported_at = clock.now()
         await self.session.flush()
         return row
 
@@ -124,7 +124,7 @@ class ServiceRepo:
             search_query=search_query[:300],
             service_code=service_code,
             status="new",
-            created_at=utcnow(),
+            created_at=clock.now(),
         )
         self.session.add(question)
         await self.session.flush()

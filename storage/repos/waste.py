@@ -30,8 +30,9 @@ from sqlalchemy import (
 from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from storage import clock
 from storage.models import OutboxMessage, Resident
-from storage.models.base import UTCDateTime, utcnow
+from storage.models.base import UTCDateTime
 from storage.models.delivery import DeliveryMute
 from storage.models.outbox import INSERT_COLUMNS, PENDING
 from storage.models.waste import (
@@ -191,7 +192,7 @@ class WasteRepo:
             remind_offset=remind_offset,
             remind_hour=remind_hour,
             paused=False,
-            created_at=utcnow(),
+            created_at=clock.now(),
         )
         self.session.add(sub)
         await self.session.flush()
@@ -381,7 +382,7 @@ class WasteRepo:
         SQLite's BEGIN IMMEDIATE already serialises writers), created at `initial`."""
         await self.session.execute(
             insert_ignoring_conflicts(self.session, WasteReminderWatermark).values(
-                name=REMINDERS, reached_at=initial, updated_at=utcnow()
+                name=REMINDERS, reached_at=initial, updated_at=clock.now()
             )
         )
         return (
@@ -397,7 +398,7 @@ class WasteRepo:
     async def calendar_token(self, resident_id: int) -> str:
         await self.session.execute(
             insert_ignoring_conflicts(self.session, WasteCalendarLink).values(
-                token=secrets.token_urlsafe(32), resident_id=resident_id, created_at=utcnow()
+                token=secrets.token_urlsafe(32), resident_id=resident_id, created_at=clock.now()
             )
         )
         link = (

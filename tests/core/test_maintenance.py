@@ -9,16 +9,16 @@ from sqlalchemy import select, update
 from bot.config import Settings
 from bot.delivery.outbox import Notification, enqueue
 from bot.maintenance import run_retention
+from storage import clock
 from storage.db import Database
 from storage.models import InboundEvent, OutboxMessage
-from storage.models.base import utcnow
 from storage.models.telegram import TelegramCallback
 from storage.repos.access import DownloadRepo
 from storage.repos.inbox import InboxRepo
 
 
 async def test_retention(db: Database, settings: Settings) -> None:
-    now = utcnow()
+    now = clock.now()
     old = now - timedelta(days=settings.retention_days + 1)
     async with db.transaction() as session:
         await enqueue(

@@ -15,8 +15,8 @@ from bot.app import Svoi
 from bot.delivery.outbox import Notification, enqueue
 from bot.delivery.sender import SenderConfig
 from bot.delivery.service import DeliveryService
+from storage import clock
 from storage.models import OutboxMessage, Resident
-from storage.models.base import utcnow
 from tests.delivery.fake_platform import FakePlatform
 from tests.delivery.http_adapter import FakePlatformAdapter
 
@@ -77,7 +77,7 @@ def wired(svoi: Svoi, adapter: FakePlatformAdapter) -> Svoi:
 async def add_residents(
     svoi: Svoi, count: int, *, channel: str = CHANNEL, locale: str = "uk", prefix: str = "r"
 ) -> list[Resident]:
-    now = utcnow()
+    now = clock.now()
     async with svoi.db.transaction() as session:
         rows = [
             Resident(

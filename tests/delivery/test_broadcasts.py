@@ -4,7 +4,6 @@ scheduled, cancelled, delivered through the fake platform and reported to the au
 from __future__ import annotations
 
 import asyncio
-import os
 import sys
 import tempfile
 from collections.abc import AsyncIterator
@@ -21,8 +20,8 @@ from bot.delivery import broadcasts
 from bot.delivery.broadcasts import Audience, Draft
 from bot.delivery.service import DeliveryService
 from dialogs.broadcast import parse_when
+from storage import clock
 from storage.models import Base
-from storage.models.base import utcnow
 from storage.models.delivery import DeliveryBroadcast
 from storage.repos.residents import ResidentRepo
 from tests.conftest import OPERATOR
@@ -30,6 +29,7 @@ from tests.delivery.conftest import add_residents, eventually, fast_config, rows
 from tests.delivery.fake_platform import FakePlatform
 from tests.delivery.http_adapter import FakePlatformAdapter
 from tests.support.conversation import Resident as Chat
+from tests.support.process import child_env
 
 TEXT = "Завтра з 9:00 до 12:00 не буде води на вул. Соборній."
 
@@ -137,7 +137,7 @@ async def test_a_scheduled_broadcast_can_be_cancelled_and_residents_cannot_broad
 
 async def test_the_supervisor_starts_a_broadcast_when_its_time_comes(svoi: Svoi) -> None:
     await add_residents(svoi, 3, channel="fake")
-    later = utcnow() + timedelta(hours=1)
+    later = clock.now() + timedelta(hours=1)
     async with svoi.db.transaction() as session:
         await broadcasts.create(session, Draft("Ярмарок"), author=None, scheduled_at=later)
     await broadcasts.tick(svoi.db, ["fake"])
@@ -159,7 +159,7 @@ async def test_a_scheduled_broadcast_of_a_demoted_author_is_cancelled_not_sent(
     from storage.repos.access import RoleRepo
 
     await add_residents(svoi, 2, channel="fake")
-    later = utcnow() + timedelta(hours=1)
+    later = clock.now() + timedelta(hours=1)
     async with svoi.db.transaction() as session:
         await RoleRepo(session).grant("fake", "op-1", "operator", granted_by="test")
         await broadcasts.create(
@@ -209,7 +209,7 @@ async def test_audiences_by_language_commitment_and_waste_zone(svoi: Svoi) -> No
         for r in (uk[0], en[0]):
             await session.execute(
                 insert(tables["plan_follows"]).values(
-                    resident_id=r.id, commitment_id=commitment_id, created_at=utcnow()
+                    resident_id=r.id, commitment_id=commitment_id, created_at=clock.now()
                 )
             )
         zone = await session.execute(
@@ -289,7 +289,7 @@ def test_schedule_times_are_read_in_city_time() -> None:
 
 async def _cli(db_url: str, *args: str) -> tuple[int, str]:
     # Run from a neutral directory: no .env of a developer, no `tests/storage` shadowing.
-    env = {**os.environ, "DATABASE_URL": db_url, "PYTHONPATH": str(PROJECT_ROOT)}
+    env = child_env(DATABASE_URL=db_url, PYTHONPATH=str(PROJECT_ROOT))
     env.pop("OPERATORS", None)
     process = await asyncio.create_subprocess_exec(
         sys.executable,

@@ -34,9 +34,9 @@ async def test_delivery_migration_downgrades_and_upgrades_alone(db: Database) ->
 
 def test_notification_rows_fill_exactly_the_bulk_insert_columns() -> None:
     from bot.delivery.outbox import Notification
-    from storage.models.base import utcnow
+    from storage import clock
     from storage.models.outbox import INSERT_COLUMNS, OutboxMessage
 
-    row = Notification(1, "telegram", "42", "broadcast", "k", text="hi").row(utcnow())
+    row = Notification(1, "telegram", "42", "broadcast", "k", text="hi").row(clock.now())
     assert tuple(row) == INSERT_COLUMNS
     assert set(INSERT_COLUMNS) <= set(OutboxMessage.__table__.columns.keys())

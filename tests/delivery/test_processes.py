@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import os
 import signal
 import sys
 import tempfile
@@ -19,6 +18,7 @@ from bot.app import Svoi
 from bot.config import PROJECT_ROOT
 from tests.delivery.conftest import add_residents, eventually, note, put, rows
 from tests.delivery.fake_platform import FakePlatform, max_in_window
+from tests.support.process import child_env
 
 CONCURRENCY = 16
 
@@ -39,7 +39,7 @@ class SenderProcess:
             platform_url,
             *extra,
             cwd=tempfile.gettempdir(),
-            env={**os.environ, "PYTHONPATH": str(PROJECT_ROOT)},
+            env=child_env(PYTHONPATH=str(PROJECT_ROOT)),
             stdout=asyncio.subprocess.PIPE,
         )
         assert process.stdout is not None

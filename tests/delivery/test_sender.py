@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable
-from datetime import datetime, timedelta
+from datetime import datetime
 
 import pytest
 
@@ -14,6 +14,7 @@ from bot.app import Svoi
 from bot.delivery.outbox import OutboxButton
 from bot.delivery.sender import HALTED
 from bot.delivery.service import DeliveryService
+from storage import clock
 from storage.repos.residents import ResidentRepo
 from tests.delivery.conftest import add_residents, eventually, note, put, rows, settled
 from tests.delivery.fake_platform import FakePlatform, max_in_window, min_gap_per_chat
@@ -159,12 +160,14 @@ async def _is(value: object, expected: object) -> bool:
 
 
 async def test_quiet_hours_hold_non_urgent_rows_and_let_urgent_ones_through(
-    svoi: Svoi, platform: FakePlatform, adapter: object, start_delivery: Start
+    svoi: Svoi,
+    platform: FakePlatform,
+    adapter: object,
+    start_delivery: Start,
+    test_clock: clock.SetClock,
 ) -> None:
-    zone = svoi.settings.zone
-    local = datetime.now(zone)
-    svoi.settings.quiet_hours_start = (local - timedelta(hours=1)).time()
-    svoi.settings.quiet_hours_end = (local + timedelta(hours=1)).time()
+    # 03:30 in Kyiv, inside the default quiet hours (22:00–08:00).
+    test_clock.set(datetime(2026, 6, 18, 3, 30, tzinfo=svoi.settings.zone))
     svoi.add_channel(adapter)  # type: ignore[arg-type]
     [resident, other] = await add_residents(svoi, 2)
     await put(svoi, [note(resident, "reminder"), note(other, "alert", urgent=True)])

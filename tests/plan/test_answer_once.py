@@ -7,8 +7,8 @@ import asyncio
 from sqlalchemy import select
 
 from bot.app import Svoi
+from storage import clock
 from storage.db import Database
-from storage.models.base import utcnow
 from storage.models.plan import Feedback
 from storage.repos.plan import PlanRepo
 from tests.support.conversation import Resident
@@ -30,14 +30,14 @@ async def test_the_first_answer_wins(svoi: Svoi, db: Database, plan: None) -> No
         async with db.transaction() as session:
             feedback = await session.get(Feedback, feedback_id)
             assert feedback is not None
-            return await PlanRepo(session).answer(feedback, text, author, utcnow())
+            return await PlanRepo(session).answer(feedback, text, author, clock.now())
 
     if db.is_sqlite:  # one writer at a time: the second sees the first's answer
         results = [await answer("At Kropyvnytskoho 6A", "telegram:1")]
         async with db.transaction() as session:
             feedback = await session.get(Feedback, feedback_id)
             assert feedback is not None
-            results.append(await PlanRepo(session).answer(feedback, "Other", "web:2", utcnow()))
+            results.append(await PlanRepo(session).answer(feedback, "Other", "web:2", clock.now()))
     else:
         results = list(
             await asyncio.gather(

@@ -13,9 +13,9 @@ from bot.app import Svoi
 from bot.core.dialog import Turn
 from bot.core.messages import Address, Incoming
 from dialogs.plan_operator import OPERATOR_FLOW
+from storage import clock
 from storage.db import Database
 from storage.models.access import AuditEntry
-from storage.models.base import utcnow
 from storage.models.plan import Feedback, Poll, ProgressUpdate
 from storage.repos.residents import ResidentRepo
 from tests.support.conversation import Resident
@@ -164,7 +164,7 @@ async def test_every_operator_handler_checks_the_role_itself(
                 state = await ResidentRepo(session).state(row)
                 state.flow, state.step, state.data = "plan_operator", name, dict(data)
                 incoming = Incoming.text_message(Address("test", "intruder"), str(arg or ""))
-                turn = Turn(svoi.engine, incoming, row, state, session, utcnow(), "forged")
+                turn = Turn(svoi.engine, incoming, row, state, session, clock.now(), "forged")
                 assert turn.role is None and not turn.is_operator
                 with caplog.at_level(logging.WARNING):
                     if kind == "render":

@@ -10,9 +10,9 @@ from sqlalchemy import func, select, update
 
 from bot.app import Svoi
 from bot.core.i18n import I18n
+from storage import clock
 from storage.db import Database
 from storage.models import Resident as ResidentRow
-from storage.models.base import utcnow
 from storage.models.plan import Poll, Vote
 from storage.repos.plan import PlanRepo, percentages
 from tests.plan.conftest import plain
@@ -62,7 +62,7 @@ async def test_two_vote_one_twice_one_after_close(
             await session.execute(select(ResidentRow).where(ResidentRow.user_id == first.user_id))
         ).scalar_one()
         options = await PlanRepo(session).options(poll_id)
-        assert await PlanRepo(session).vote(poll_id, options[3].id, row.id, utcnow()) is False
+        assert await PlanRepo(session).vote(poll_id, options[3].id, row.id, clock.now()) is False
     assert await _votes(db) == 2
 
     # `late` still has the options on screen when the working group closes the poll.
@@ -140,7 +140,7 @@ async def test_a_poll_not_open_yet_shows_no_options(svoi: Svoi, plan: None, db: 
     poll_id = await _poll_id(db)
     async with db.transaction() as session:
         await session.execute(
-            update(Poll).where(Poll.id == poll_id).values(opens_at=utcnow() + timedelta(days=3))
+            update(Poll).where(Poll.id == poll_id).values(opens_at=clock.now() + timedelta(days=3))
         )
     resident = Resident.on(svoi.engine)
     await resident.onboard("en")

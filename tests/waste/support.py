@@ -4,7 +4,7 @@ rendered the way a sender renders them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.core.i18n import I18n
 from dialogs.waste import schedule
 from dialogs.waste.content import ensure_default_waste
+from storage import clock
 from storage.db import Database
 from storage.models import OutboxMessage, Resident
 from storage.repos.waste import WasteRepo
@@ -46,8 +47,8 @@ async def subscribe(
             locale=locale,
             locale_chosen=True,
             is_active=active,
-            created_at=datetime.now(UTC),
-            last_seen_at=datetime.now(UTC),
+            created_at=clock.now(),
+            last_seen_at=clock.now(),
         )
         session.add(resident)
         await session.flush()

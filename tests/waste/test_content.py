@@ -4,7 +4,7 @@ with places, all or nothing, idempotency, iCalendar as a source of dates, change
 from __future__ import annotations
 
 import asyncio
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, timedelta
 from pathlib import Path
 
 import pytest
@@ -17,6 +17,7 @@ from bot.core.i18n import I18n
 from dialogs.waste import ensure_default_waste, schedule
 from dialogs.waste.content import DEFAULT_CONTENT
 from dialogs.waste.service import ZoneSchedules
+from storage import clock
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.models.waste import CollectionException, WasteZone
@@ -193,7 +194,7 @@ async def test_exception_command_notifies_subscribers_and_export_ics_shows_it(
     await ensure_default_waste(db)
     await subscribe(db, "center", user="a")
     await subscribe(db, "center", user="b", types=("glass",))
-    today = schedule.local_today(datetime.now(UTC))
+    today = schedule.local_today(clock.now())
     async with db.transaction() as session:
         repo = WasteRepo(session)
         zone = (

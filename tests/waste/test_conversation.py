@@ -19,6 +19,7 @@ from bot.core.messages import LinkButton
 from dialogs.waste import add_routes, schedule
 from dialogs.waste.reminders import tick
 from dialogs.waste.service import ZoneSchedules
+from storage import clock
 from storage.db import Database
 from storage.models.waste import WasteSubscription
 from storage.repos.waste import WasteRepo
@@ -88,7 +89,7 @@ async def test_find_schedule_subscribe_remind_stop_and_change_notice(
         assert sub.types == ["mixed"] and (sub.remind_offset, sub.remind_hour) == (-1, 19)
 
     # The evening before the next mixed-waste day, the tick puts a reminder in the outbox.
-    today = schedule.local_today(datetime.now(schedule.KYIV))
+    today = schedule.local_today(clock.now())
     first = (await _next_days(db, "pivdenno-zakhidnyi", "mixed", today + timedelta(days=2)))[0]
     evening = kyiv(first - timedelta(days=1), 19)
     assert await tick(db, svoi.i18n, evening - timedelta(minutes=1)) == 0
@@ -189,7 +190,7 @@ async def test_calendar_document_or_link_shows_the_bot_dates(
             await runner.cleanup()
     cal = Calendar.from_ical(body)
     events = list(cal.walk("VEVENT"))
-    today = schedule.local_today(datetime.now(schedule.KYIV))
+    today = schedule.local_today(clock.now())
     zone_id = await _zone_id(db, "dubove-even")
     async with db.transaction() as session:
         schedules = await ZoneSchedules.load(WasteRepo(session), zone_id)

@@ -11,6 +11,7 @@ from bot.core.i18n import I18n
 from dialogs.waste.config import WasteSettings
 from dialogs.waste.reminders import run_tick, tick
 from dialogs.waste.service import add_exception
+from storage import clock
 from storage.db import Database
 from storage.repos.waste import WasteRepo
 from tests.waste.support import kyiv, load_content, outbox, subscribe
@@ -217,9 +218,7 @@ async def test_a_resident_who_muted_waste_gets_no_reminder(svoi: Svoi, db: Datab
         sub = await session.get(WasteSubscription, 1)
         assert sub is not None
         session.add(
-            DeliveryMute(
-                resident_id=sub.resident_id, category="waste", created_at=datetime.now(UTC)
-            )
+            DeliveryMute(resident_id=sub.resident_id, category="waste", created_at=clock.now())
         )
     assert await tick(db, svoi.i18n, kyiv(MONDAY - timedelta(days=1), 19)) == 1
     [sent] = await outbox(db, svoi.i18n)

@@ -17,10 +17,10 @@ from sqlalchemy import select
 from bot.config import PROJECT_ROOT
 from bot.core.capabilities import TELEGRAM
 from bot.delivery.broadcasts import progress
+from storage import clock
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.models.access import AuditEntry
-from storage.models.base import utcnow
 from storage.models.delivery import DeliveryBroadcast
 from storage.models.plan import Commitment, Feedback, Poll
 from storage.repos.plan import PlanRepo
@@ -258,7 +258,7 @@ async def test_broadcasts_are_counted_previewed_queued_and_cancelled(
     again = await post(operator, f"/admin/broadcasts/{broadcast_id}/cancel", {})
     assert again.status == 409
 
-    later = (utcnow() + timedelta(days=1)).astimezone(web.svoi.settings.zone)
+    later = (clock.now() + timedelta(days=1)).astimezone(web.svoi.settings.zone)
     scheduled = await post(
         operator,
         "/admin/broadcasts",
@@ -291,7 +291,7 @@ async def test_a_waste_exception_notifies_subscribers(
         zone = (await repo.zones())[0]
         schedules = await ZoneSchedules.load(repo, zone.id)
         waste_type = schedules.types_of(zone.id)[0]
-        today = local_today(utcnow())
+        today = local_today(clock.now())
         day = next(
             c.day
             for c in schedules.collections(

@@ -65,7 +65,7 @@ from bot.config import TelegramSettings
 from bot.core.capabilities import TELEGRAM
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
-from storage.models.base import utcnow
+from storage import clock
 from storage.models.telegram import TelegramCallback
 from storage.repos.common import dialect_insert
 from storage.repos.inbox import InboxRepo
@@ -463,7 +463,7 @@ class TelegramChannel:
         payloads = stored_payloads(reply)
         if not payloads:
             return
-        now = utcnow()
+        now = clock.now()
         rows = [{"key": stored_key(p), "payload": p, "created_at": now} for p in payloads]
         async with self.svoi.db.transaction() as session:
             # `created_at` is about when a message last carried the payload, so retention only

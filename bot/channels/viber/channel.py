@@ -60,7 +60,7 @@ from bot.core.capabilities import VIBER
 from bot.core.messages import Lifecycle, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
 from bot.core.render import split_text
-from storage.models.base import utcnow
+from storage import clock
 from storage.models.viber import RANK, ViberMessageStatus
 from storage.repos.common import insert_ignoring_conflicts
 from storage.repos.residents import ResidentRepo
@@ -237,7 +237,7 @@ class ViberChannel:
 
     async def record_status(self, update: StatusUpdate) -> None:
         """Keep the furthest status per message; repeated or late callbacks change nothing."""
-        now = utcnow()
+        now = clock.now()
         async with self.svoi.db.transaction() as session:
             inserted = await session.execute(
                 insert_ignoring_conflicts(session, ViberMessageStatus)

@@ -47,7 +47,7 @@ from bot.config import parse_networks
 from bot.core.capabilities import WEB
 from bot.core.messages import Address, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
-from storage.models.base import utcnow
+from storage import clock
 from storage.repos.access import DownloadRepo
 from storage.repos.residents import ResidentRepo
 from storage.repos.web import WebPendingRepo
@@ -136,7 +136,7 @@ class WebChannel:
             f"http://{settings.http_host}:{settings.http_port}"
         )
         async with self.svoi.db.transaction() as session:
-            dropped = await WebPendingRepo(session).purge_older_than(utcnow() - PENDING_KEPT)
+            dropped = await WebPendingRepo(session).purge_older_than(clock.now() - PENDING_KEPT)
         if dropped:
             log.info("web: dropped %d messages nobody came back for", dropped)
         print(
@@ -328,7 +328,7 @@ class WebChannel:
             return DeliveryResult(DeliveryStatus.GONE, error="not a web user id")
         data = await self._message(user_id, reply)
         async with self.svoi.db.transaction() as session:
-            row_id = await WebPendingRepo(session).add(CHANNEL, user_id, data, utcnow())
+            row_id = await WebPendingRepo(session).add(CHANNEL, user_id, data, clock.now())
         self._wake(user_id)
         return DeliveryResult(DeliveryStatus.SENT, message_id=str(row_id))
 

@@ -14,7 +14,8 @@ import hmac
 import logging
 import re
 import secrets
-import time
+
+from storage import clock
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +48,7 @@ class CookieSigner:
         return "w" + secrets.token_urlsafe(18)
 
     def sign(self, user_id: str, issued_at: int | None = None) -> str:
-        body = f"{user_id}.{int(time.time()) if issued_at is None else issued_at}"
+        body = f"{user_id}.{int(clock.now().timestamp()) if issued_at is None else issued_at}"
         return f"{body}.{self._signature(body)}"
 
     def verify(self, value: str | None, now: float | None = None) -> str | None:
@@ -63,6 +64,6 @@ class CookieSigner:
         expected = self._signature(f"{user_id}.{issued}")
         if not hmac.compare_digest(expected, signature):
             return None
-        if (time.time() if now is None else now) - int(issued) > MAX_AGE:
+        if (clock.now().timestamp() if now is None else now) - int(issued) > MAX_AGE:
             return None
         return user_id

@@ -16,9 +16,9 @@ from sqlalchemy import select, update
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.messages import Button, Document, LinkButton, Location, Reply, Request, RequestButton
 from bot.core.ports import DeliveryStatus
+from storage import clock
 from storage.db import Database
 from storage.models import Resident
-from storage.models.base import utcnow
 from storage.models.telegram import TelegramCallback
 from tests.channels.telegram.conftest import Chat, Service
 
@@ -137,13 +137,13 @@ async def test_a_payload_over_64_bytes_is_kept_server_side(service: Service, db:
     # only payloads no message has carried for RETENTION_DAYS).
     async with db.transaction() as session:
         await session.execute(
-            update(TelegramCallback).values(created_at=utcnow() - timedelta(days=40))
+            update(TelegramCallback).values(created_at=clock.now() - timedelta(days=40))
         )
     await service.channel.deliver(str(CHAT), Reply("?", buttons=[[Button("Так", payload)]]))
     assert service.api.sent(CHAT)[1].inline_keyboard[0][0]["callback_data"] == data
     async with db.transaction() as session:
         again = (await session.execute(select(TelegramCallback))).scalar_one()
-    assert again.created_at > utcnow() - timedelta(minutes=1)
+    assert again.created_at > clock.now() - timedelta(minutes=1)
 
 
 async def test_share_requests_use_a_reply_keyboard_next_to_inline_buttons(

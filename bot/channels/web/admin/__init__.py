@@ -48,7 +48,7 @@ from bot.delivery.broadcasts import Audience, Draft, Progress
 from dialogs import operations
 from dialogs.operations import Refused
 from dialogs.plan_views import COMMENT_LIMIT, localized
-from storage.models.base import utcnow
+from storage import clock
 from storage.models.delivery import CANCELLED, DONE, SCHEDULED, SENDING, DeliveryBroadcast
 from storage.models.plan import OGP_STATUSES, POLL_OPEN
 from storage.repos.access import AuditRepo
@@ -212,7 +212,7 @@ class Console:
             i18n = self.svoi.i18n
             locale = ui_locale(request, i18n)
             token = request.cookies.get(auth.COOKIE)
-            now = utcnow()
+            now = clock.now()
             async with self.svoi.db.transaction() as session:
                 row = await AdminSessionRepo(session).get(token, now) if token else None
                 account = row.account if row is not None else None
@@ -317,7 +317,7 @@ class Console:
             )
         account = str(form.get("account", "")).strip()[:160]
         password = str(form.get("password", ""))[:512]
-        now = utcnow()
+        now = clock.now()
         async with self.svoi.db.transaction() as session:
             result = await auth.login(session, self.svoi.settings, account, password, now)
             outcome = "done" if result.ok else ("locked" if result.locked_until else "refused")
@@ -357,7 +357,7 @@ class Console:
         form = await request.post()
         value = form.get("csrf")
         async with self.svoi.db.transaction() as session:
-            row = await AdminSessionRepo(session).get(token, utcnow()) if token else None
+            row = await AdminSessionRepo(session).get(token, clock.now()) if token else None
             if row is not None and auth.tokens_match(
                 row.csrf_token, value if isinstance(value, str) else None
             ):
@@ -370,7 +370,7 @@ class Console:
     # --- dashboard --------------------------------------------------------------------
     async def dashboard(self, request: web.Request, op: Operator) -> web.Response:
         async with self.svoi.db.transaction() as session:
-            board = await operations.dashboard(session, utcnow())
+            board = await operations.dashboard(session, clock.now())
         t = op.t
         channels = charts.bar_chart(
             t("web-admin-chart-channels"),
@@ -462,7 +462,7 @@ class Console:
         try:
             async with self.svoi.db.transaction() as session:
                 feedback = await operations.answer_feedback(
-                    session, feedback_id, str(form.get("answer", "")), op.account, utcnow()
+                    session, feedback_id, str(form.get("answer", "")), op.account, clock.now()
                 )
                 self._audit(session, op, "plan-answer", feedback.reference or str(feedback.id))
         except Refused as refused:
@@ -475,7 +475,7 @@ class Console:
         feedback_id = int(request.match_info["id"])
         try:
             async with self.svoi.db.transaction() as session:
-                feedback = await operations.mark_reviewed(session, feedback_id, utcnow())
+                feedback = await operations.mark_reviewed(session, feedback_id, clock.now())
                 self._audit(session, op, "plan-reviewed", feedback.reference or str(feedback.id))
         except Refused:
             raise web.HTTPNotFound() from None
@@ -542,7 +542,7 @@ class Console:
                     status=None if status == "keep" else status,
                     progress=progress,
                     author=op.account,
-                    now=utcnow(),
+                    now=clock.now(),
                     zone=self.svoi.settings.zone,
                     notify=form.get("notify") == "1",
                 )
@@ -592,7 +592,7 @@ class Console:
                     str(form.get("options", "")),
                     closes_on,
                     author=op.account,
-                    now=utcnow(),
+                    now=clock.now(),
                     zone=self.svoi.settings.zone,
                 )
                 self._audit(session, op, "plan-poll-create", poll.code)
@@ -605,7 +605,7 @@ class Console:
 
     async def poll(self, request: web.Request, op: Operator) -> web.Response:
         poll_id = int(request.match_info["id"])
-        now = utcnow()
+        now = clock.now()
         async with self.svoi.db.transaction() as session:
             repo = PlanRepo(session)
             poll = await repo.poll(poll_id)
@@ -638,7 +638,7 @@ class Console:
         action = request.match_info["action"]
         try:
             async with self.svoi.db.transaction() as session:
-                poll = await operations.set_poll_state(session, poll_id, action, utcnow())
+                poll = await operations.set_poll_state(session, poll_id, action, clock.now())
                 self._audit(session, op, f"plan-poll-{action}", poll.code)
         except Refused:
             raise web.HTTPNotFound() from None
@@ -733,7 +733,7 @@ class Console:
                     author=op.address,
                     channels=channels,
                     when=when,
-                    now=utcnow(),
+                    now=clock.now(),
                 )
                 self._audit(
                     session,
@@ -859,7 +859,7 @@ class Console:
         from dialogs.waste.schedule import local_today
         from storage.repos.waste import WasteRepo
 
-        today = local_today(utcnow())
+        today = local_today(clock.now())
         async with self.svoi.db.transaction() as session:
             repo = WasteRepo(session)
             zones = await repo.zones()
@@ -900,7 +900,7 @@ class Console:
                     moved_to=moved_to,
                     reason_uk=str(form.get("reason_uk", ""))[:500],
                     reason_en=str(form.get("reason_en", ""))[:500],
-                    now=utcnow(),
+                    now=clock.now(),
                 )
                 self._audit(
                     session,
