@@ -34,6 +34,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 SVOI_KEY: web.AppKey[Svoi] = web.AppKey("svoi")
 SHUTDOWN_SECONDS = 10.0
+# Of the shutdown budget, what is kept for closing the channels, the web server and the
+# database after the senders have stopped; the senders get the rest.
+CLOSING_SECONDS = 2.0
 
 
 def build_registry() -> Registry:
@@ -208,8 +211,8 @@ def make_runner(app: web.Application, settings: Settings) -> web.AppRunner:
 
 async def serve(settings: Settings) -> None:
     """Run the service until SIGINT/SIGTERM, then stop within `SHUTDOWN_SECONDS`: stop
-    accepting requests, let turns in flight finish, stop the senders and the scheduler, close
-    the database."""
+    accepting requests and the scheduler, drain the senders, let turns in flight finish,
+    close the channels' sessions and the database (see `shutdown`)."""
     from bot.channels import enabled_channels
     from bot.delivery.service import DeliveryService
     from bot.scheduler import build_scheduler
@@ -241,22 +244,30 @@ async def serve(settings: Settings) -> None:
     log.info("shutting down")
     try:
         await asyncio.wait_for(
-            _shutdown(svoi, runner, site, channels, delivery, scheduler), SHUTDOWN_SECONDS
+            shutdown(svoi, runner, site, channels, delivery, scheduler), SHUTDOWN_SECONDS
         )
     except TimeoutError:
         log.error("shutdown took longer than %s s; exiting anyway", SHUTDOWN_SECONDS)
     await svoi.close()
 
 
-async def _shutdown(
+async def shutdown(
     svoi: Svoi,
     runner: web.AppRunner,
     site: web.TCPSite,
     channels: Sequence[ChannelRuntime],
     delivery: DeliveryService,
     scheduler: AsyncIOScheduler,
+    budget: float = SHUTDOWN_SECONDS,
 ) -> None:
+    """Stop in the order that neither loses nor repeats a message. The senders go first:
+    they stop claiming, give back the rows they never started and let the sends in flight
+    finish (those the budget cuts off are recorded `unknown`). Only then do the channels
+    close their HTTP sessions: closed under a send in flight, the send fails as a dropped
+    connection, its row goes back to pending and the message is sent again after the
+    restart."""
     await site.stop()  # no new connections; requests in progress finish
     scheduler.shutdown(wait=False)
-    await asyncio.gather(delivery.stop(), *(channel.stop() for channel in channels))
+    await delivery.stop(within=max(0.0, budget - CLOSING_SECONDS))
+    await asyncio.gather(*(channel.stop() for channel in channels))
     await runner.cleanup()

@@ -14,8 +14,10 @@ counting an attempt; TRANSIENT → exponential backoff with jitter, failed after
 resent; CONFIG → the sender stops sending on this token and the row stays pending.
 
 At most `concurrency` rows are claimed and not yet recorded, so a crash can repeat no more
-than that many messages (a platform has no idempotency key). `stop()` stops claiming, gives
-back rows still waiting for a slot, lets in-flight sends finish and writes their outcomes.
+than that many messages (a platform has no idempotency key). `stop_nowait(grace)` (SIGTERM)
+stops claiming and gives back, as pending, the rows no request has left for yet; the sends in
+flight get `grace` seconds to finish and be recorded as usual; a send still in flight then is
+cut off and recorded `unknown` (the platform may have shown it), never resent.
 """
 
 from __future__ import annotations
@@ -184,6 +186,7 @@ class ChannelSender:
         self._outstanding = 0
         self._tasks: set[asyncio.Task[None]] = set()
         self._queued: set[asyncio.Task[Any]] = set()
+        self._drain_by: float | None = None  # loop time when sends in flight are cut off
 
     # --- lifecycle ---------------------------------------------------------------------
     async def run(self) -> None:
@@ -214,8 +217,13 @@ class ChannelSender:
             await self._flush()
             self.state = STOPPED
 
-    def stop_nowait(self) -> None:
-        """Stop claiming; rows still waiting for a rate slot go back to pending."""
+    def stop_nowait(self, grace: float | None = None) -> None:
+        """Stop claiming; rows still waiting for a rate slot go back to pending. Sends in
+        flight get `grace` seconds, at most `config.stop_timeout`, to finish."""
+        if self._drain_by is None:
+            limit = self.config.stop_timeout
+            seconds = limit if grace is None else min(grace, limit)
+            self._drain_by = asyncio.get_running_loop().time() + max(0.0, seconds)
         self._stopping.set()
         self._room.set()
         for task in list(self._queued):
@@ -374,6 +382,8 @@ class ChannelSender:
                     if index == 0:  # nothing went out yet: give the row back untouched
                         self._release(row, "stopped before sending")
                         return
+                    # Cut off between parts: the first ones were shown, so never resend.
+                    self._settle(row, DeliveryResult(DeliveryStatus.UNKNOWN, error="cut off"))
                     raise
                 if me is not None:
                     self._queued.discard(me)
@@ -389,7 +399,7 @@ class ChannelSender:
                 if self._stopping.is_set() and index == 0:
                     self._release(row, "rate limited while stopping")
                     return
-                if me is not None:
+                if me is not None and index == 0:
                     self._queued.add(me)
             if not result.ok:
                 break
@@ -402,8 +412,13 @@ class ChannelSender:
             return
         parts = self._replies(rows[0], locale)
         if len(parts) != 1:  # a long text the platform splits: one resident at a time
-            for row in rows:
-                await self._send_one(row, locale)
+            for index, row in enumerate(rows):
+                try:
+                    await self._send_one(row, locale)
+                except asyncio.CancelledError:
+                    for later in rows[index + 1 :]:  # never started: pending again
+                        self._release(later, "stopped before sending")
+                    raise
             return
         assert isinstance(self.adapter, BroadcastCapable)
         me = asyncio.current_task()
@@ -595,15 +610,30 @@ class ChannelSender:
             )
 
     async def _drain(self) -> None:
-        """Let in-flight sends finish (bounded), give back the rest, write every outcome."""
+        """Give back the rows no request has left for, let the sends in flight finish until
+        the stop's deadline, cut off the rest (recorded `unknown`), write every outcome."""
         for task in list(self._queued):
             task.cancel()
         if self._tasks:
-            _done, late = await asyncio.wait(set(self._tasks), timeout=self.config.stop_timeout)
+            loop_time = asyncio.get_running_loop().time()
+            deadline = (
+                self._drain_by
+                if self._drain_by is not None
+                else loop_time + self.config.stop_timeout
+            )
+            _done, late = await asyncio.wait(
+                set(self._tasks), timeout=max(0.0, deadline - loop_time)
+            )
             for task in late:
                 task.cancel()
             if late:
-                log.warning("sender %s: %d sends did not finish in time", self.channel, len(late))
+                log.warning(
+                    "sender %s: %d sends still in flight at the deadline were cut off "
+                    "and recorded as unknown",
+                    self.channel,
+                    len(late),
+                    extra={"channel": self.channel},
+                )
                 await asyncio.gather(*late, return_exceptions=True)
         await self._flush()
 

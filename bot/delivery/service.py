@@ -4,7 +4,7 @@ supervisor (starts scheduled broadcasts, closes finished ones and reports to the
     service = DeliveryService(svoi)
     await service.start()   # after the channels are added to svoi.channels
     ...
-    await service.stop()    # SIGTERM: stop claiming, finish in-flight sends, within 10 s
+    await service.stop()    # SIGTERM: stop claiming, finish in-flight sends, within 8 s
 """
 
 from __future__ import annotations
@@ -62,7 +62,9 @@ def token_id(channel: str, settings: Settings) -> str:
 
 class DeliveryService:
     SUPERVISE_EVERY = 2.0
-    STOP_WITHIN = 10.0
+    STOP_WITHIN = 8.0
+    # Of `stop(within)`, kept for cutting off the sends still in flight and recording them.
+    RECORD_SECONDS = 1.0
 
     def __init__(
         self,
@@ -103,13 +105,18 @@ class DeliveryService:
     def status(self) -> dict[str, str]:
         return {name: sender.state for name, sender in self.senders.items()}
 
-    async def stop(self) -> None:
+    async def stop(self, within: float = STOP_WITHIN) -> None:
+        """Stop claiming and give back the rows no request has left for; let the sends in
+        flight finish for up to `within - RECORD_SECONDS` seconds, then cut them off as
+        `unknown`; write every outcome. Returns within `within` seconds. The channels' HTTP
+        sessions must stay open until this returns: the sends in flight use them."""
         self._stopping.set()
+        grace = max(0.0, within - self.RECORD_SECONDS)
         for sender in self.senders.values():
-            sender.stop_nowait()
+            sender.stop_nowait(grace)
         if not self._tasks:
             return
-        _, late = await asyncio.wait(self._tasks, timeout=self.STOP_WITHIN - 0.5)
+        _, late = await asyncio.wait(self._tasks, timeout=within)
         for task in late:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
