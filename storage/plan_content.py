@@ -7,11 +7,14 @@ the database is written only when the whole file is valid, in one transaction.
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -33,6 +36,8 @@ from storage.models.plan import (
     Vote,
 )
 from storage.repos.plan import PlanRepo
+
+log = logging.getLogger(__name__)
 
 DEFAULT_FILE = PROJECT_ROOT / "content" / "plan.yaml"
 LOCALES = ("uk", "en")
@@ -577,11 +582,20 @@ def parse(source: str, file: str) -> PlanContent:
 
 
 def read_file(path: Path) -> PlanContent:
+    started = perf_counter()
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
         raise ContentInvalid([ContentError(str(path), 0, f"cannot read: {exc}")]) from None
-    return parse(source, str(path))
+    content = parse(source, str(path))
+    log.debug("%s read in %.2f s", path, perf_counter() - started)
+    return content
+
+
+async def read_file_in_thread(path: Path) -> PlanContent:
+    """`read_file` in a worker thread, for async code: a large file takes a while to parse
+    and check, and the event loop keeps serving residents meanwhile."""
+    return await asyncio.to_thread(read_file, path)
 
 
 # --- import ---------------------------------------------------------------------------
@@ -883,5 +897,5 @@ async def ensure_default_content(db: Database, path: Path = DEFAULT_FILE) -> boo
             )
         if not await PlanRepo(session).is_empty():
             return False
-        await import_plan(session, read_file(path))
+        await import_plan(session, await read_file_in_thread(path))
         return True

@@ -22,7 +22,7 @@ from storage.plan_content import (
     dump,
     export_plan,
     import_plan,
-    read_file,
+    read_file_in_thread,
 )
 
 if TYPE_CHECKING:
@@ -35,7 +35,7 @@ async def import_file(
     """Validate and import; prints the errors (to `out`) or what changed. Exit code."""
     out = out or sys.stdout
     try:
-        content = read_file(path)
+        content = await read_file_in_thread(path)
         async with db.transaction() as session:
             report = await import_plan(session, content)
             if dry_run:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import io
 import json
 import sys
@@ -16,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from bot.commands import opened
 from bot.config import Settings
+from storage import csvsafe
 from storage.db import Database
 from storage.repos.plan import PlanRepo, percentages
 
@@ -120,9 +120,10 @@ def as_json(report: dict[str, Any]) -> str:
 
 
 def as_csv(report: dict[str, Any]) -> str:
-    """One table for a spreadsheet: the `section` column says what a row is."""
+    """One table for a spreadsheet: the `section` column says what a row is. Text cells a
+    spreadsheet would read as a formula start with `'` (storage/csvsafe.py)."""
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="raise")
+    writer = csvsafe.DictWriter(buffer, fieldnames=CSV_COLUMNS, extrasaction="raise")
     writer.writeheader()
     for r in report["ratings"]:
         row: dict[str, Any] = {

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import json
 import sys
 from typing import TYPE_CHECKING
 
 from bot.commands import opened
 from bot.config import Settings
+from storage import csvsafe
 from storage.models.access import ROLES
 from storage.repos.access import AuditRepo, RoleRepo
 
@@ -51,11 +51,16 @@ def _roles(args: argparse.Namespace, settings: Settings) -> int:
                     audit.write(CLI_ACTOR, "admin", "roles-revoke", f"{channel}:{user_id}")
                     print(f"revoked the role of {channel}:{user_id}")
                 else:
+                    # Tab-separated, so pasted into a spreadsheet it splits into cells: the
+                    # same rule as the CSV exports (storage/csvsafe.py).
                     for row in await roles.all():
-                        print(
-                            f"{row.channel}:{row.user_id}\t{row.role}\t"
-                            f"{row.granted_at:%Y-%m-%d %H:%M}\t{row.granted_by}"
+                        fields = (
+                            f"{row.channel}:{row.user_id}",
+                            row.role,
+                            f"{row.granted_at:%Y-%m-%d %H:%M}",
+                            row.granted_by,
                         )
+                        print("\t".join(str(csvsafe.cell(field)) for field in fields))
             return 0
 
     return asyncio.run(main())
@@ -83,7 +88,7 @@ def _audit(args: argparse.Namespace, settings: Settings) -> int:
                 print()
             else:
                 fields = ["at", "actor", "role", "action", "target", "outcome", "details"]
-                writer = csv.DictWriter(sys.stdout, fieldnames=fields)
+                writer = csvsafe.DictWriter(sys.stdout, fieldnames=fields)
                 writer.writeheader()
                 writer.writerows(rows)
             return 0

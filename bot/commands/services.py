@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import csv
 import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from bot.commands import opened
 from bot.config import Settings
+from storage import csvsafe
 
 if TYPE_CHECKING:
     from bot.commands import SubParsers
@@ -88,7 +88,7 @@ def _questions(args: argparse.Namespace, settings: Settings) -> int:
                 for q in rows
             ]
 
-    writer = csv.writer(sys.stdout)
+    writer = csvsafe.Writer(sys.stdout)
     writer.writerow(["id", "created_at", "status", "service", "search_query", "question"])
     writer.writerows(asyncio.run(main()))
     return 0

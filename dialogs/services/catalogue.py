@@ -2,7 +2,9 @@
 index the bot answers from.
 
 * `read_file` parses and validates a file and reports every problem with its line (YAML) or
-  row (CSV); nothing is written unless the whole file is valid.
+  row (CSV); nothing is written unless the whole file is valid. Async code calls
+  `read_file_in_thread` / `parse_bytes_in_thread`: a catalogue of thousands of services
+  takes seconds to parse, and the event loop keeps serving residents meanwhile.
 * `import_catalogue` makes the database equal to the file in one transaction: a YAML file is
   the whole catalogue (offices, categories, services; what it lacks is removed); a CSV file
   holds services only, referring to categories and offices already in the database.
@@ -17,10 +19,13 @@ The format is documented for staff in docs/services.md.
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import difflib
 import io
+import logging
 import re
+import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -32,10 +37,12 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PROJECT_ROOT
 from dialogs.services.search import SearchDoc, ServiceIndex
-from storage import clock
+from storage import clock, csvsafe
 from storage.db import Database
 from storage.models.services import Service, ServiceCategory, ServiceOffice
 from storage.repos.services import ServiceRepo
+
+log = logging.getLogger(__name__)
 
 LOCALES = ("uk", "en")
 DEFAULT_CATALOGUE = PROJECT_ROOT / "content" / "services.yaml"
@@ -525,12 +532,11 @@ def parse_csv(text: str, source: str) -> Catalogue:
     problems: list[Problem] = []
     catalogue = Catalogue(source, complete=False)
     codes_seen = _Codes(source)
-    sample = text[:4096]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
+    # The separator is the one the header uses most (a comma when it uses none). Guessing
+    # from the rows too (csv.Sniffer) takes the `'` that exports put before a `=…` cell
+    # (storage/csvsafe.py) for a quote character.
+    delimiter = max(",;\t", key=text.split("\n", 1)[0].count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
     header = reader.fieldnames or []
     expected = csv_columns()
     missing = [c for c in ("code", "category", "name_uk", "name_en") if c not in header]
@@ -555,6 +561,7 @@ def parse_csv(text: str, source: str) -> Catalogue:
             continue
         if all(not (value or "").strip() for value in row.values()):
             continue
+        row = {key: csvsafe.unquote(value or "") for key, value in row.items()}
         codes_seen.check("services", row.get("code"), problems, None, index)
         raw: dict[str, Any] = {}
         for spec in SERVICE_FIELDS:
@@ -614,7 +621,25 @@ def parse_bytes(raw: bytes, source: str) -> Catalogue:
         raise CatalogueInvalid(
             [Problem(source, "not UTF-8 text (save the file as UTF-8)", line)]
         ) from None
-    return parse_csv(text, source) if suffix == ".csv" else parse_yaml(text, source)
+    started = time.perf_counter()
+    catalogue = parse_csv(text, source) if suffix == ".csv" else parse_yaml(text, source)
+    log.debug(
+        "%s: %d services read in %.2f s",
+        source,
+        len(catalogue.services),
+        time.perf_counter() - started,
+    )
+    return catalogue
+
+
+async def read_file_in_thread(path: Path) -> Catalogue:
+    """`read_file` in a worker thread, for async code."""
+    return await asyncio.to_thread(read_file, path)
+
+
+async def parse_bytes_in_thread(raw: bytes, source: str) -> Catalogue:
+    """`parse_bytes` in a worker thread, for async code (the web console's upload)."""
+    return await asyncio.to_thread(parse_bytes, raw, source)
 
 
 # --- import ----------------------------------------------------------------------------------
@@ -733,7 +758,7 @@ async def import_into(session: AsyncSession, catalogue: Catalogue) -> ImportRepo
 
 async def import_catalogue(db: Database, path: Path) -> ImportReport:
     """Validate `path` and import it in one transaction: all of it, or nothing."""
-    catalogue = read_file(path)
+    catalogue = await read_file_in_thread(path)
     async with db.transaction() as session:
         return await import_into(session, catalogue)
 
@@ -744,7 +769,7 @@ async def ensure_default_catalogue(db: Database, path: Path = DEFAULT_CATALOGUE)
         repo = ServiceRepo(session)
         if not await repo.is_empty() or await repo.catalogue() is not None:
             return False
-        await import_into(session, read_file(path))
+        await import_into(session, await read_file_in_thread(path))
         return True
 
 
@@ -789,7 +814,7 @@ async def export_catalogue(db: Database, suffix: str) -> tuple[str, int]:
 
     if suffix == ".csv":
         buffer = io.StringIO(newline="")
-        writer = csv.DictWriter(buffer, fieldnames=csv_columns(), lineterminator="\r\n")
+        writer = csvsafe.DictWriter(buffer, fieldnames=csv_columns(), lineterminator="\r\n")
         writer.writeheader()
         for service in services:
             refs = service_refs(service)

@@ -5,11 +5,14 @@ An import is validated completely before anything is written, every problem repo
 its place (`file:line: column: …` or `file: zones[2].rules[0].rrule: …`), and applied in one
 transaction, so a file with one bad row changes nothing. Importing the same file again
 changes nothing either: rows are matched by their codes and a zone's streets and rules are
-only rewritten when they differ.
+only rewritten when they differ. Async code reads files in a worker thread
+(`read_file_in_thread`): a large file takes seconds to parse and check, and the event loop
+keeps serving residents meanwhile.
 """
 
 from __future__ import annotations
 
+import asyncio
 import csv
 import io
 import logging
@@ -17,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
+from time import perf_counter
 from typing import Any
 
 import yaml
@@ -26,7 +30,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import PROJECT_ROOT
 from dialogs.waste import schedule
 from dialogs.waste.service import rule_spec
-from storage import clock
+from storage import clock, csvsafe
 from storage.db import Database
 from storage.models.waste import (
     CollectionException,
@@ -523,7 +527,7 @@ def parse_csv(text: str, source: str) -> WasteDocument:
     for row in reader:
         line = reader.line_num
         place = f"{source}:{line}"
-        data = {k: (v or "").strip() for k, v in row.items() if k is not None}
+        data = {k: csvsafe.unquote(v or "").strip() for k, v in row.items() if k is not None}
         if None in row:
             checker.fail(place, "has more values than the header")
         if kind in ("streets", "rules"):
@@ -676,21 +680,31 @@ def read_file(
 ) -> WasteDocument:
     source = path.name
     suffix = path.suffix.lower()
+    started = perf_counter()
     try:
         raw = path.read_bytes()
     except OSError as exc:
         raise ContentError([Problem(str(path), f"cannot read: {exc.strerror}")]) from None
     if suffix == ".ics":
-        return parse_ics(raw, source, zone=zone, waste_type=waste_type, example=example)
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise ContentError([Problem(source, f"not UTF-8 text (byte {exc.start})")]) from None
-    if suffix in (".yaml", ".yml"):
-        return parse_yaml(text, source)
-    if suffix == ".csv":
-        return parse_csv(text, source)
-    raise ContentError([Problem(source, "unknown format: use .yaml, .csv or .ics")])
+        doc = parse_ics(raw, source, zone=zone, waste_type=waste_type, example=example)
+    else:
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise ContentError([Problem(source, f"not UTF-8 text (byte {exc.start})")]) from None
+        if suffix in (".yaml", ".yml"):
+            doc = parse_yaml(text, source)
+        elif suffix == ".csv":
+            doc = parse_csv(text, source)
+        else:
+            raise ContentError([Problem(source, "unknown format: use .yaml, .csv or .ics")])
+    log.debug("%s read in %.2f s", source, perf_counter() - started)
+    return doc
+
+
+async def read_file_in_thread(path: Path) -> WasteDocument:
+    """`read_file` in a worker thread, for async code."""
+    return await asyncio.to_thread(read_file, path)
 
 
 # --- applying --------------------------------------------------------------------------
@@ -902,7 +916,7 @@ async def ensure_default_waste(db: Database, path: Path = DEFAULT_CONTENT) -> bo
     async with db.transaction() as session:
         if not await WasteRepo(session).is_empty():
             return False
-        report = await apply(session, read_file(path))
+        report = await apply(session, await read_file_in_thread(path))
     log.info("waste content imported from %s: %s", path.name, report)
     return True
 
@@ -1073,7 +1087,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
 
 def export_csv(data: dict[str, Any], kind: str) -> str:
     out = io.StringIO()
-    writer = csv.DictWriter(out, fieldnames=CSV_COLUMNS[kind], lineterminator="\n")
+    writer = csvsafe.DictWriter(out, fieldnames=CSV_COLUMNS[kind], lineterminator="\n")
     writer.writeheader()
     rows: list[dict[str, Any]] = []
     if kind in ("streets", "rules"):
