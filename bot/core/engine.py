@@ -1,9 +1,11 @@
 """One turn of conversation, the same for every channel.
 
-    upsert the resident (locked for the turn) → lifecycle events → input checks (empty,
-    too long, unsupported media) → numbered answers become button presses → interrupts
-    (/start, /help, /menu, /cancel, /language, /settings) → global `g:` actions → the
-    active screen's handler → render for the channel → save state, all in one transaction.
+    drop what no resident means and the database cannot keep (NUL, control characters,
+    lone surrogates: `storable`) → upsert the resident (locked for the turn) → lifecycle
+    events → input checks (empty, too long, unsupported media) → numbered answers become
+    button presses → interrupts (/start, /help, /menu, /cancel, /language, /settings) →
+    global `g:` actions → the active screen's handler → render for the channel → save
+    state, all in one transaction.
 
 A failing handler rolls the turn back, is logged with a correlation id, and the resident gets
 a localized apology and the main menu. One resident's turns run one at a time.
@@ -13,11 +15,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 import time
 import uuid
 from collections.abc import Awaitable, Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
 
@@ -26,7 +29,17 @@ from bot.config import Settings
 from bot.core.capabilities import ChannelCapabilities
 from bot.core.dialog import BACK, DeepLinkFn, Flow, Turn
 from bot.core.i18n import I18n
-from bot.core.messages import Address, Button, Incoming, Kind, Lifecycle, LinkButton, Reply
+from bot.core.messages import (
+    Address,
+    Button,
+    Contact,
+    Incoming,
+    Kind,
+    Lifecycle,
+    LinkButton,
+    Location,
+    Reply,
+)
 from bot.core.render import RenderTexts, render, render_texts
 from storage import clock
 from storage.db import Database
@@ -36,9 +49,39 @@ from storage.repos.residents import ResidentRepo
 
 log = logging.getLogger(__name__)
 
+# What no resident means and the database cannot keep: NUL (PostgreSQL refuses it in text),
+# the other C0/C1 control characters (tab and line breaks stay), and lone surrogates (JSON
+# can escape them, UTF-8 cannot encode them).
+UNSTORABLE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
 InterruptFn = Callable[[Turn, str], Awaitable[None]]
 GlobalActionFn = Callable[[Turn, str], Awaitable[None]]
 TextFallbackFn = Callable[[Turn, str], Awaitable[bool]]
+
+
+def storable(incoming: Incoming) -> Incoming:
+    """What a resident sent, without the characters `UNSTORABLE` names; a display name is
+    also made one line. Ids are the adapters' business: they refuse one that does not fit."""
+
+    def clean(value: str) -> str:
+        return UNSTORABLE.sub("", value)
+
+    location, contact = incoming.location, incoming.contact
+    return replace(
+        incoming,
+        text=clean(incoming.text),
+        payload=clean(incoming.payload),
+        command=clean(incoming.command),
+        args=clean(incoming.args),
+        media=clean(incoming.media),
+        language_hint=clean(incoming.language_hint or "") or None,
+        display_name=" ".join(clean(incoming.display_name or "").split()) or None,
+        location=location
+        and Location(
+            location.latitude, location.longitude, clean(location.title), clean(location.address)
+        ),
+        contact=contact and Contact(clean(contact.phone), clean(contact.name), contact.own),
+    )
 
 
 @dataclass
@@ -156,6 +199,7 @@ class Engine:
     # --- the turn ---------------------------------------------------------------------
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Run one turn and return the replies rendered for the incoming channel."""
+        incoming = storable(incoming)
         result: list[Reply] = await self._locks.run(
             incoming.address, lambda: self._handle_locked(incoming)
         )

@@ -180,7 +180,9 @@ class TelegramChannel:
 
     # --- inbound ---------------------------------------------------------------------
     async def webhook(self, request: web.Request) -> web.Response:
-        given = request.headers.get(SECRET_HEADER, "").encode()
+        # aiohttp decodes header bytes that are not UTF-8 as surrogates; `surrogateescape`
+        # turns them back into the bytes that came over the wire, which then do not match.
+        given = request.headers.get(SECRET_HEADER, "").encode("utf-8", "surrogateescape")
         if not hmac.compare_digest(given, self.secret):
             log.warning("telegram webhook with a wrong or missing secret")
             return web.Response(status=401)
@@ -222,7 +224,13 @@ class TelegramChannel:
         except ValidationError as exc:
             log.warning("unreadable telegram update %s: %d errors", update_id, exc.error_count())
             return None
-        return read_update(update)
+        inbound = read_update(update)
+        if inbound.chat_id is not None and not _in_id_range(inbound.chat_id):
+            # Telegram's chat ids fit in 52 bits; a longer one would be a resident whose
+            # every turn fails on the user id column.
+            log.warning("telegram update %s: chat id out of range", update_id)
+            return None
+        return inbound
 
     async def _run(self, update_id: int, inbound: Inbound | None) -> None:
         async def go() -> None:
@@ -594,12 +602,16 @@ class TelegramChannel:
         await self.bot.session.close()
 
 
+def _in_id_range(value: int) -> bool:
+    return -(2**63) < value < 2**63
+
+
 def _update_id(body: str) -> int | None:
     try:
         data: Any = json.loads(body)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested too deeply
         return None
     value = data.get("update_id") if isinstance(data, dict) else None
-    if isinstance(value, int) and not isinstance(value, bool) and value >= 0:
+    if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63:
         return value
     return None

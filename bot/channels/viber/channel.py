@@ -3,11 +3,13 @@
 Webhook (`POST /webhook/viber`)
     1. the `X-Viber-Content-Signature` is checked on the raw body; missing or wrong → 403;
     2. the body is parsed (viberbot's request classes); unreadable → 400;
-    3. a turn's callback is recorded in the inbox under its `message_token` before anything
+    3. a turn's callback from a user id no Viber account has (empty, longer than its column,
+       unprintable) → 200 and dropped: a resident with it would fail every turn;
+    4. a turn's callback is recorded in the inbox under its `message_token` before anything
        else; the database failing → 503, so Viber retries; a repeat is passed on, and the
        engine's inbox check gives it no effect once the first delivery finished (a repeat of
        one that never finished, after a crash, runs it);
-    4. the engine runs the turn; `conversation_started` answers with the welcome message in
+    5. the engine runs the turn; `conversation_started` answers with the welcome message in
        the response body, other turns' replies go out with `send_message`, then 200.
     `delivered` / `seen` / `failed` update `viber_message_status` (idempotent, no inbox).
 
@@ -22,8 +24,10 @@ Keyboards (see docs/viber.md)
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -79,6 +83,10 @@ WEBHOOK_EVENTS = (
     "conversation_started",
 )
 DATABASE_ERRORS = (SQLAlchemyError, OSError)
+SIGNATURE_HEADER = "X-Viber-Content-Signature"
+# The columns a callback's ids go into: residents.user_id and inbound_events.event_id.
+USER_ID_LENGTH = 128
+EVENT_ID_LENGTH = 128
 
 
 class ViberChannel:
@@ -151,19 +159,38 @@ class ViberChannel:
     # --- inbound --------------------------------------------------------------------
     async def webhook(self, request: web.Request) -> web.StreamResponse:
         body = await request.read()
-        if not signature_ok(body, self._token, request.headers.get("X-Viber-Content-Signature")):
+        # The signature is hex: a header with other characters (aiohttp hands bytes that are
+        # not UTF-8 over as surrogates) is simply wrong.
+        given = request.headers.get(SIGNATURE_HEADER)
+        if given is None or not given.isascii() or not signature_ok(body, self._token, given):
             log.warning("Viber callback with a missing or wrong signature refused")
             return web.Response(status=403)
+        if b"\x00" in body:
+            # JSON in UTF-8 never holds a NUL byte; UTF-16 and UTF-32 (which `json.loads`
+            # would read) always do, and their text would reach the inbox with NULs in it.
+            log.warning("Viber callback that is not UTF-8 refused", extra={"channel": CHANNEL})
+            return web.Response(status=400)
         try:
             callback = parse(body)
-        except BadCallback as exc:
-            log.warning("unreadable Viber callback: %s", exc, extra={"channel": CHANNEL})
+        except (BadCallback, RecursionError) as exc:  # RecursionError: nested too deeply
+            log.warning("unreadable Viber callback: %r", exc, extra={"channel": CHANNEL})
             return web.Response(status=400)
         if isinstance(callback, Ack):
             return web.Response(status=200)
         if isinstance(callback, StatusUpdate):
-            return await self._status(callback)
-        return await self._turn(callback, body)
+            return await self._status(_printable_status(callback))
+        user_id = callback.incoming.address.user_id
+        if not _is_user_id(user_id):
+            # Acknowledged, so Viber does not retry for an hour, and dropped: no Viber
+            # account has such an id, and a resident made with it would fail every turn
+            # (PostgreSQL refuses NUL, and values longer than the column).
+            log.warning(
+                "Viber callback refused: not a Viber user id (%d characters)",
+                len(user_id),
+                extra={"channel": CHANNEL},
+            )
+            return web.Response(status=200)
+        return await self._turn(_bounded_event_id(callback), body)
 
     async def _turn(self, callback: Turn, body: bytes) -> web.StreamResponse:
         engine = self.svoi.engine
@@ -348,6 +375,37 @@ class ViberChannel:
                     results.update(outcome)
                     pending = [u for u in pending if outcome[u].ok]
         return results
+
+
+def _is_user_id(value: str) -> bool:
+    """Viber user ids are short printable strings (base64 characters)."""
+    return 0 < len(value) <= USER_ID_LENGTH and value.isprintable()
+
+
+def _bounded_event_id(callback: Turn) -> Turn:
+    """A callback's key in the inbox fits the column: Viber's `message_token` is a number,
+    but the fallback key of a callback without one is built from its other fields, and a
+    longer or unprintable key is replaced by its SHA-256 (the same callback, the same key)."""
+    event_id = callback.event_id
+    if len(event_id) <= EVENT_ID_LENGTH and event_id.isprintable():
+        return callback
+    digest = hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()
+    bounded = f"sha256:{digest}"
+    return Turn(replace(callback.incoming, event_id=bounded), bounded)
+
+
+def _printable_status(update: StatusUpdate) -> StatusUpdate:
+    """A delivery status is kept for its message token; what cannot be stored is dropped."""
+
+    def printable(value: str) -> str:
+        return "".join(ch for ch in value if ch.isprintable())
+
+    return StatusUpdate(
+        printable(update.message_token),
+        printable(update.user_id),
+        update.status,
+        None if update.error is None else printable(update.error),
+    )
 
 
 def _broadcast_outcome(answer: Answer, receivers: list[str]) -> dict[str, DeliveryResult]:

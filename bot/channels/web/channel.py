@@ -4,7 +4,9 @@ One action's path:
 
     POST /web/api/send (JSON, same origin, signed cookie) → the action is recorded in the
     inbox under the page's action id (a retried request has no effect) → engine turn →
-    the replies come back in the response body.
+    the replies come back in the response body. A body that is not JSON in UTF-8 text
+    (nested too deeply, lone surrogates) → 400 with a sentence in the visitor's language;
+    the database down → 503 with Retry-After, and the page may send the action again.
 
 Proactive messages (`deliver`, called by the outbox sender): the message is stored in
 `web_pending` and every open page of that resident is woken; a page reads its messages over
@@ -27,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
+from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.web import wire
 from bot.channels.web.clients import NewIdentityLimit, client_address
@@ -57,6 +60,10 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
+# What a failing database looks like from here (as in the Telegram channel): SQLAlchemy's
+# errors, and the driver's connection errors that reach us unwrapped.
+DATABASE_ERRORS = (SQLAlchemyError, OSError, TimeoutError)
+RETRY_AFTER = 10  # seconds; what a 503 asks the page to wait
 PENDING_KEPT = timedelta(days=30)  # a resident who never comes back: drop after a month
 # Strings the page's script needs (labels it adds itself); the rest is in the HTML.
 SCRIPT_STRINGS = (
@@ -84,7 +91,10 @@ def same_origin(request: web.Request, public_base_url: str = "") -> bool:
     origin = request.headers.get("Origin")
     if origin is None:
         return True
-    host = urlsplit(origin).netloc.lower()
+    try:
+        host = urlsplit(origin).netloc.lower()
+    except ValueError:  # not a URL ("http://[::1"): not ours either
+        return False
     allowed = {request.host.lower()}
     if public_base_url:
         allowed.add(urlsplit(public_base_url).netloc.lower())
@@ -178,8 +188,11 @@ class WebChannel:
         fresh = user_id is None
         resident_locale: str | None = None
         if user_id is not None:
-            async with self.svoi.db.transaction() as session:
-                resident = await ResidentRepo(session).get(CHANNEL, user_id)
+            try:
+                async with self.svoi.db.transaction() as session:
+                    resident = await ResidentRepo(session).get(CHANNEL, user_id)
+            except DATABASE_ERRORS as exc:
+                return self._unavailable(request, exc)
             if resident is None:
                 fresh = True
             elif resident.locale_chosen:
@@ -235,7 +248,10 @@ class WebChannel:
             return web.json_response({"error": "send application/json"}, status=415)
         return None
 
-    async def _json(self, request: web.Request) -> Any:
+    async def _json(self, request: web.Request) -> tuple[Any, str]:
+        """The body as JSON, and as the text it came in. BadRequest unless it is JSON in
+        UTF-8 whose strings are Unicode text (JSON can escape a lone surrogate, which no
+        database can store) and which is nested shallowly enough to parse."""
         if request.content_length is not None and request.content_length > MAX_BODY:
             raise web.HTTPRequestEntityTooLarge(
                 max_size=MAX_BODY, actual_size=request.content_length
@@ -244,14 +260,56 @@ class WebChannel:
         if len(body) > MAX_BODY:
             raise web.HTTPRequestEntityTooLarge(max_size=MAX_BODY, actual_size=len(body))
         try:
-            return json.loads(body)
-        except (ValueError, UnicodeDecodeError):
+            text = body.decode("utf-8")
+            data = json.loads(text)
+            json.dumps(data, ensure_ascii=False).encode("utf-8")  # lone surrogates fail here
+        except RecursionError:
+            raise BadRequest("JSON nested too deeply") from None
+        except UnicodeError:  # before ValueError: UnicodeError is one
+            raise BadRequest("not UTF-8 text") from None
+        except ValueError:
             raise BadRequest("not JSON") from None
+        return data, text
+
+    def _bad_request(self, request: web.Request, exc: BadRequest) -> web.Response:
+        """400 with a sentence the page can show in the visitor's language, and the detail."""
+        t = translator(self.svoi.i18n, ui_locale(request, self.svoi.i18n))
+        return web.json_response(
+            {"error": t("web-bad-request"), "detail": str(exc)},
+            status=400,
+            headers=BASE_HEADERS,
+        )
+
+    def _unavailable(self, request: web.Request, exc: BaseException) -> web.Response:
+        """503 with Retry-After while the database is down, as the webhooks answer; the
+        page may send the same action again (its id makes a repeat harmless)."""
+        log.warning(
+            "web chat: database unavailable, answered 503: %s",
+            type(exc).__name__,
+            extra={"channel": CHANNEL},
+        )
+        t = translator(self.svoi.i18n, ui_locale(request, self.svoi.i18n))
+        headers = {**BASE_HEADERS, "Retry-After": str(RETRY_AFTER)}
+        if request.path.startswith("/web/api/"):
+            return web.json_response({"error": t("web-unavailable")}, status=503, headers=headers)
+        return web.Response(
+            text=t("web-unavailable"), status=503, headers=headers | {"Cache-Control": "no-store"}
+        )
 
     async def send(self, request: web.Request) -> web.Response:
         refused = self._refuse_cross_site(request)
         if refused is not None:
             return refused
+        try:
+            body, raw = await self._json(request)
+        except BadRequest as exc:
+            return self._bad_request(request, exc)
+        try:
+            return await self._act(request, body, raw)
+        except DATABASE_ERRORS as exc:
+            return self._unavailable(request, exc)
+
+    async def _act(self, request: web.Request, body: Any, raw: str) -> web.Response:
         user_id = self._user(request)
         new_identity = user_id is None
         i18n = self.svoi.i18n
@@ -263,7 +321,6 @@ class WebChannel:
         user_id = user_id or self.signer.new_user_id()
         address = Address(CHANNEL, user_id)
         try:
-            body = await self._json(request)
             incoming = wire.incoming(
                 address,
                 body,
@@ -271,11 +328,9 @@ class WebChannel:
                 text_limit=self.svoi.settings.max_text_length,
             )
         except BadRequest as exc:
-            return web.json_response({"error": str(exc)}, status=400)
+            return self._bad_request(request, exc)
         assert incoming.event_id is not None
-        fresh = await self.svoi.engine.record_event(
-            CHANNEL, incoming.event_id, json.dumps(body, ensure_ascii=False)[:MAX_BODY]
-        )
+        fresh = await self.svoi.engine.record_event(CHANNEL, incoming.event_id, raw)
         if not fresh:
             log.info("repeated web action", extra={"channel": CHANNEL})
         replies = await self.svoi.engine.handle(incoming)
@@ -355,12 +410,26 @@ class WebChannel:
         await response.prepare(request)
         wake = asyncio.Event()
         self._listeners.setdefault(user_id, set()).add(wake)
+        failing = False
         try:
             await response.write(b"retry: 3000\n: connected\n\n")
             while not self._stopping.is_set():
                 wake.clear()
-                async with self.svoi.db.transaction() as session:
-                    rows = await WebPendingRepo(session).after(user_id, after)
+                try:
+                    async with self.svoi.db.transaction() as session:
+                        rows = await WebPendingRepo(session).after(user_id, after)
+                except DATABASE_ERRORS as exc:
+                    # The stream stays open (a browser gives up on an EventSource answered
+                    # with an error status) and reads again after the next heartbeat.
+                    if not failing:
+                        log.warning(
+                            "web: pending messages unreadable, retrying every heartbeat: %s",
+                            type(exc).__name__,
+                            extra={"channel": CHANNEL},
+                        )
+                    failing, rows = True, []
+                else:
+                    failing = False
                 for row in rows:
                     after = row.id
                     payload = json.dumps({"id": row.id, **row.message}, ensure_ascii=False)
@@ -390,14 +459,17 @@ class WebChannel:
         if user_id is None:
             return web.json_response({"error": "no session"}, status=401)
         try:
-            body = await self._json(request)
+            body, _raw = await self._json(request)
+            ids = body.get("ids") if isinstance(body, Mapping) else None
+            if not isinstance(ids, list) or len(ids) > 200 or not all(_is_id(i) for i in ids):
+                raise BadRequest("ids must be a list of message ids")
         except BadRequest as exc:
-            return web.json_response({"error": str(exc)}, status=400)
-        ids = body.get("ids") if isinstance(body, Mapping) else None
-        if not isinstance(ids, list) or len(ids) > 200 or not all(_is_id(i) for i in ids):
-            return web.json_response({"error": "ids must be a list of message ids"}, status=400)
-        async with self.svoi.db.transaction() as session:
-            count = await WebPendingRepo(session).acknowledge(user_id, [int(i) for i in ids])
+            return self._bad_request(request, exc)
+        try:
+            async with self.svoi.db.transaction() as session:
+                count = await WebPendingRepo(session).acknowledge(user_id, [int(i) for i in ids])
+        except DATABASE_ERRORS as exc:
+            return self._unavailable(request, exc)
         return web.json_response({"acknowledged": count}, headers=BASE_HEADERS)
 
 
@@ -406,4 +478,7 @@ def _is_id(value: Any) -> bool:
 
 
 def _after(value: str | None) -> int:
-    return int(value) if value is not None and value.isdigit() and len(value) < 19 else 0
+    # isascii: str.isdigit() is also true of "²" (which int() refuses) and "١٢" (which it reads).
+    if value is None or not (value.isascii() and value.isdigit()) or len(value) >= 19:
+        return 0
+    return int(value)
