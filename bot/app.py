@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from aiohttp import web
+from aiohttp.typedefs import Handler
+from sqlalchemy.exc import SQLAlchemyError
 
 import dialogs
 import handlers
@@ -163,8 +165,30 @@ async def prometheus(request: web.Request) -> web.Response:
     )
 
 
+# What a handler raises when the database is down or unreachable.
+DATABASE_ERRORS = (SQLAlchemyError, OSError, TimeoutError)
+RETRY_AFTER_SECONDS = 10
+
+
+@web.middleware
+async def database_unavailable(request: web.Request, handler: Handler) -> web.StreamResponse:
+    """Any page or file answers 503 with Retry-After while the database is down, as the
+    webhooks and the web chat do: never a 500 with a traceback. (Handlers that must answer
+    otherwise — a webhook's 200 for a repeat — catch the error themselves.)"""
+    try:
+        return await handler(request)
+    except DATABASE_ERRORS as exc:
+        log.warning("%s: database unavailable, answered 503: %s", request.path, type(exc).__name__)
+        svoi = request.app[SVOI_KEY]
+        return web.Response(
+            text=svoi.i18n.t(svoi.settings.default_locale, "web-unavailable"),
+            status=503,
+            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
+        )
+
+
 def build_web_app(svoi: Svoi) -> web.Application:
-    app = web.Application(client_max_size=1024 * 1024)
+    app = web.Application(client_max_size=1024 * 1024, middlewares=[database_unavailable])
     app[SVOI_KEY] = svoi
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)

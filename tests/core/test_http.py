@@ -93,3 +93,29 @@ async def test_a_half_sent_request_is_closed_after_the_header_timeout(svoi: Svoi
             assert ok.status == 200
     finally:
         await runner.cleanup()
+
+
+async def test_files_and_calendars_answer_503_while_the_database_is_down(
+    postgres_database: PostgresTestDatabase,
+) -> None:
+    db_url = postgres_database.url
+    settings = Settings(database_url=db_url, _env_file=None)  # type: ignore[call-arg]
+    url = make_url(db_url)
+    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
+    await proxy.start()
+    database = Database(proxy.url_for(db_url))
+    svoi = Svoi.create(settings, database)
+    try:
+        async with TestClient(TestServer(build_web_app(svoi))) as client:
+            token = "t" * 32
+            assert (await client.get(f"/files/{token}")).status == 404  # database up
+            proxy.cut()
+            for path in (f"/files/{token}", f"/waste/calendar/{token}.ics"):
+                response = await client.get(path)
+                body = await response.text()
+                assert response.status == 503, (path, body)
+                assert response.headers["Retry-After"] == "10"
+                assert body == "«Свої» ненадовго недоступні. Спробуйте ще раз за хвилину."
+    finally:
+        await database.dispose()
+        await proxy.stop()
