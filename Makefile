@@ -7,7 +7,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup run chat test test-any-hour lint format migrate bench clean
+.PHONY: setup run chat test test-any-hour lint format migrate bench lock clean
 
 setup: $(STAMP)
 
@@ -61,5 +61,13 @@ bench: setup  ## benchmarks (not part of the tests); results go to docs/benchmar
 		echo "== $$script"; PYTHONPATH=. $(BIN)/python "$$script"; \
 	done
 
+LOCKENV := .lockenv
+lock:  ## regenerate the hashed lock files (docs/deploy.md); UPGRADE=--upgrade for new releases
+	test -x $(LOCKENV)/bin/uv || ($(PYTHON) -m venv $(LOCKENV) && $(LOCKENV)/bin/pip install --quiet uv==0.13.9)
+	$(LOCKENV)/bin/uv pip compile pyproject.toml --extra dev --universal --python-version 3.11 \
+		--generate-hashes $(UPGRADE) -o requirements-dev.lock
+	$(LOCKENV)/bin/uv pip compile pyproject.toml --universal --python-version 3.11 \
+		--generate-hashes --constraint requirements-dev.lock $(UPGRADE) -o requirements.lock
+
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(LOCKENV) .pytest_cache .mypy_cache .ruff_cache
