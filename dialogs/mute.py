@@ -12,6 +12,7 @@ from bot.core.engine import Registry
 from bot.core.messages import Button
 from bot.delivery.content import MUTE_ACTION, UNMUTE_ACTION, category_name, valid_category
 from storage.repos.delivery import DeliveryRepo
+from storage.repos.residents import ResidentRepo
 
 
 def _name(turn: Turn, category: str) -> str:
@@ -19,7 +20,9 @@ def _name(turn: Turn, category: str) -> str:
 
 
 async def mute_action(turn: Turn, category: str) -> None:
-    if not valid_category(category):
+    if not valid_category(category) or not await ResidentRepo(turn.session).may_mute(
+        turn.resident.id, category
+    ):
         turn.say(turn.t("delivery-mute-invalid"))
         return
     await DeliveryRepo(turn.session).mute(turn.resident.id, category, turn.now)

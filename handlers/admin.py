@@ -8,7 +8,7 @@ from __future__ import annotations
 from bot.core.dialog import Turn
 from bot.core.engine import Registry
 from storage.models.access import ROLES
-from storage.repos.access import AuditRepo, RoleRepo
+from storage.repos.access import AuditRepo, RoleRepo, may_read_audit
 
 
 def _address(text: str) -> tuple[str, str] | None:
@@ -65,7 +65,9 @@ async def revoke_command(turn: Turn, args: str) -> None:
 
 
 async def audit_command(turn: Turn, _args: str) -> None:
-    if not await _admin_only(turn, "audit-read"):
+    if not may_read_audit(turn.role):  # the console's audit page asks the same
+        turn.audit("audit-read", outcome="refused")
+        turn.say(turn.t("operator-only"))
         return
     entries = await AuditRepo(turn.session).latest(20)
     if not entries:

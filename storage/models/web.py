@@ -4,8 +4,8 @@ console's sessions and lock-outs.
 `web_pending` holds every message sent to a web resident until their page confirms it has
 shown it (an open page gets it at once, a closed one on its next load), so a message is never
 lost between a closing tab and a new one. `web_admin_sessions` are server-side console
-sessions (only a hash of the cookie's token is stored), `web_admin_lockouts` counts failed
-logins per account so every instance sees the same count.
+sessions (only a hash of the cookie's token is stored), `web_admin_lockouts` counts login
+attempts per account so every instance sees the same count.
 """
 
 from __future__ import annotations
@@ -55,7 +55,13 @@ class WebAdminSession(Base):
 
 
 class WebAdminLockout(Base):
-    """Failed console logins of one account within the current window."""
+    """Console login attempts of one account within the current window.
+
+    `failures` counts attempts as they arrive, before their password is checked (a success
+    deletes the row), so parallel attempts cannot get more checks than the window allows.
+    Rows whose window and lock are over are deleted by the retention job; accounts nobody
+    holds get rows only while there are fewer than `MAX_TRACKED_ACCOUNTS`
+    (storage/repos/web.py)."""
 
     __tablename__ = "web_admin_lockouts"
     __table_args__ = ({"info": {"erasure": "keep"}},)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
@@ -24,6 +24,14 @@ from storage.models.access import (
 )
 
 _RANK = {None: 0, VIEWER: 1, OPERATOR: 2, ADMIN: 3}
+# Who may read the audit log, in the chat (/audit) and in the console (/admin/audit) alike:
+# it holds other people's data (who did what, on whom, from which address), so admins only.
+AUDIT_READERS = frozenset({ADMIN})
+LOGIN_ACTION = "web-login"  # a console login attempt, in the audit log
+
+
+def may_read_audit(role: str | None) -> bool:
+    return role in AUDIT_READERS
 
 
 def stronger(a: str | None, b: str | None) -> str | None:
@@ -115,6 +123,24 @@ class AuditRepo:
             .scalars()
             .all()
         )
+
+    async def purge_anonymous_logins(self, before: datetime) -> int:
+        """Failed console logins of accounts nobody holds, older than `before`.
+
+        Anyone can try to log in with an invented account, and each attempt is audited:
+        those rows say nothing about the working group's accounts, so they are not kept
+        for ever like the rest of the log (the retention job calls this)."""
+        held = exists().where((Role.channel + ":" + Role.user_id) == AuditEntry.actor)
+        result: Any = await self.session.execute(
+            delete(AuditEntry).where(
+                AuditEntry.action == LOGIN_ACTION,
+                AuditEntry.outcome != "done",
+                AuditEntry.role == "",
+                AuditEntry.at < before,
+                ~held,
+            )
+        )
+        return int(result.rowcount or 0)
 
     async def since(self, start: datetime | None = None) -> Sequence[AuditEntry]:
         query = select(AuditEntry).order_by(AuditEntry.id)

@@ -1,15 +1,23 @@
-"""Residents and their dialog state."""
+"""Residents, their dialog state, and the bound on what one resident can store by pressing
+buttons (muted categories)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
 from storage.models import DialogState, Resident
+from storage.models.delivery import DeliveryMute
 from storage.repos.common import insert_ignoring_conflicts
+
+# A mute is a button press (`g:mute:<category>`) that anyone can forge with any category, so
+# one resident could add rows without end: at most this many muted categories each (the
+# city has a handful: waste, broadcasts, answers, one per commitment).
+MAX_MUTES = 50
 
 
 class ResidentRepo:
@@ -79,3 +87,37 @@ class ResidentRepo:
             state = DialogState(resident_id=resident.id, data={}, offered=[], numbered=[])
             self.session.add(state)
         return state
+
+    async def may_mute(self, resident_id: int, category: str) -> bool:
+        """Whether muting `category` keeps the resident within MAX_MUTES (a category muted
+        already always may be muted again)."""
+        if await self.session.get(DeliveryMute, (resident_id, category)) is not None:
+            return True
+        count = await self.session.execute(
+            select(func.count())
+            .select_from(DeliveryMute)
+            .where(DeliveryMute.resident_id == resident_id)
+        )
+        return int(count.scalar_one()) < MAX_MUTES
+
+
+async def trim_mutes(session: AsyncSession) -> int:
+    """Delete mute rows past each resident's first MAX_MUTES (the oldest are kept): rows a
+    forged button made before the bound existed. The retention job calls this."""
+    ranked = select(
+        DeliveryMute.resident_id,
+        DeliveryMute.category,
+        func.row_number()
+        .over(
+            partition_by=DeliveryMute.resident_id,
+            order_by=(DeliveryMute.created_at, DeliveryMute.category),
+        )
+        .label("rank"),
+    ).subquery()
+    extra = select(ranked.c.resident_id, ranked.c.category).where(ranked.c.rank > MAX_MUTES)
+    result: Any = await session.execute(
+        delete(DeliveryMute).where(
+            tuple_(DeliveryMute.resident_id, DeliveryMute.category).in_(extra)
+        )
+    )
+    return int(result.rowcount or 0)

@@ -73,16 +73,18 @@ async def test_retention(db: Database, settings: Settings) -> None:
     report = await run_retention(db, settings, now)
     assert (report.outbox_stripped, report.events_deleted, report.downloads_deleted) == (1, 1, 1)
     assert report.callbacks_deleted == 1
+    assert report.unfinished_events_deleted == 1
     async with db.transaction() as session:
         rows = {r.dedup_key: r for r in (await session.execute(select(OutboxMessage))).scalars()}
         assert rows["old-sent"].text is None and rows["old-sent"].status == "sent"
         assert rows["old-pending"].text == "still to send"
         assert rows["new-sent"].template_args == {"street": "Трудова"}
         events = set((await session.execute(select(InboundEvent.event_id))).scalars())
-        assert events == {"e-new", "e-pending"}
+        assert events == {"e-new"}  # unfinished past the cutoff: dropped too
         assert await DownloadRepo(session).get(kept) is not None
         callbacks = set((await session.execute(select(TelegramCallback.key))).scalars())
         assert callbacks == {"new"}
     again = await run_retention(db, settings, now)
     assert (again.outbox_stripped, again.events_deleted, again.downloads_deleted) == (0, 0, 0)
     assert again.callbacks_deleted == 0
+    assert again.unfinished_events_deleted == 0

@@ -74,13 +74,14 @@ async def test_every_page_renders_for_an_operator(
         ("/admin/broadcasts", 'id="audience-count"'),
         ("/admin/waste", "Перенести або скасувати"),
         ("/admin/services", "Імпорт каталогу"),
-        ("/admin/audit", "web-login"),
     ]:
         response = await operator.get(path)
         page = await text(response)
         assert response.status == 200, path
         assert expected in page, path
         assert 'aria-current="page"' in page, path
+    # The audit log is for admins only (tests/web/test_audit_log_readers.py).
+    assert (await operator.get("/admin/audit")).status == 403
     english = await text(await operator.get("/admin/?lang=en"))
     assert '<html lang="en">' in english and "Residents by channel" in english
     following = await text(await operator.get("/admin/feedback"))

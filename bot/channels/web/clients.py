@@ -22,17 +22,27 @@ from aiohttp import web
 
 from bot.config import Network
 
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
+def _ip(address: str) -> IPAddress | None:
+    try:
+        return ipaddress.ip_address(address)
+    except ValueError:
+        return None
+
 
 def _trusted(address: str, networks: Iterable[Network]) -> bool:
-    try:
-        ip = ipaddress.ip_address(address)
-    except ValueError:
-        return False
-    return any(ip in network for network in networks)
+    ip = _ip(address)
+    return ip is not None and any(ip in network for network in networks)
 
 
 def client_address(request: web.Request, trusted: list[Network]) -> str:
-    """The address of the client, seen through trusted proxies only."""
+    """The address of the client, seen through trusted proxies only.
+
+    A hop that is not an IP address (`unknown`, `1.2.3.4:5678`, any text a client wrote)
+    makes the header worthless: it is ignored and the peer's address is used, so neither
+    the new-chat limit nor the audit log ever keys on text from the request."""
     peer = request.remote or ""
     if not _trusted(peer, trusted):
         return peer
@@ -42,10 +52,14 @@ def client_address(request: web.Request, trusted: list[Network]) -> str:
         for hop in header.split(",")
         if hop.strip()
     ]
-    for hop in reversed(hops):
-        if not _trusted(hop, trusted):
-            return hop
-    return hops[0] if hops else peer
+    ip = None
+    for hop in reversed(hops):  # only the hops up to the client are read: the rest is theirs
+        ip = _ip(hop)
+        if ip is None:
+            return peer
+        if not any(ip in network for network in trusted):
+            return str(ip)
+    return str(ip) if ip is not None else peer  # every hop a proxy: the farthest one
 
 
 def limit_key(address: str) -> str:

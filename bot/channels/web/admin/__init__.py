@@ -15,11 +15,12 @@ page and every action, and every action is written to the audit log):
                                 Viber cost, send now or schedule → progress, cancel
     /admin/waste                move or cancel a collection day (→ subscribers notified)
     /admin/services             import the services catalogue with a validation report
-    /admin/audit                the latest audit entries
+    /admin/audit                the latest audit entries (admins only)
 """
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
@@ -51,7 +52,7 @@ from dialogs.plan_views import COMMENT_LIMIT, localized
 from storage import clock
 from storage.models.delivery import CANCELLED, DONE, SCHEDULED, SENDING, DeliveryBroadcast
 from storage.models.plan import OGP_STATUSES, POLL_OPEN
-from storage.repos.access import AuditRepo
+from storage.repos.access import AuditRepo, may_read_audit
 from storage.repos.plan import PlanRepo, percentages
 from storage.repos.residents import ResidentRepo
 from storage.repos.web import AdminSessionRepo
@@ -125,6 +126,7 @@ class Console:
         self.secure = secure
         self.trusted_proxies = trusted_proxies
         self.secret = secret
+        self.logins = asyncio.Semaphore(auth.CONCURRENT_LOGINS)
         get, post = app.router.add_get, app.router.add_post
         get("/admin/login", self.login_page)
         post("/admin/login", self.login)
@@ -317,16 +319,17 @@ class Console:
             )
         account = str(form.get("account", "")).strip()[:160]
         password = str(form.get("password", ""))[:512]
-        now = clock.now()
-        async with self.svoi.db.transaction() as session:
-            result = await auth.login(session, self.svoi.settings, account, password, now)
-            outcome = "done" if result.ok else ("locked" if result.locked_until else "refused")
-            AuditRepo(session).write(
-                account if auth.parse_account(account) else "web:unknown",
-                result.role,
-                "web-login",
-                client_address(request, self.trusted_proxies),
-                outcome,
+        # login() audits the attempt itself and holds no transaction while it checks the
+        # password; a flood of attempts waits here, holding no connection and no lock.
+        async with self.logins:
+            now = clock.now()
+            result = await auth.login(
+                self.svoi.db,
+                self.svoi.settings,
+                account,
+                password,
+                now,
+                client=client_address(request, self.trusted_proxies),
             )
         if not result.ok:
             if result.locked_until is not None:
@@ -970,8 +973,19 @@ class Console:
 
     # --- audit ------------------------------------------------------------------------
     async def audit(self, request: web.Request, op: Operator) -> web.Response:
+        # The log holds other people's data: admins only, as `/audit` in the chat.
         async with self.svoi.db.transaction() as session:
-            entries = await AuditRepo(session).latest(100)
+            if not may_read_audit(op.role):
+                AuditRepo(session).write(
+                    op.account, op.role, "audit-read", request.path, "refused", via="web"
+                )
+                entries = None
+            else:
+                entries = await AuditRepo(session).latest(100)
+        if entries is None:
+            return self._render(
+                request, "admin/refused.html", operator=op, status=403, reason="role"
+            )
         return self._render(request, "admin/audit.html", operator=op, entries=entries)
 
 

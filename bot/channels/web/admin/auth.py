@@ -4,7 +4,10 @@
   is `access_roles.password_hash`, set with `python -m bot roles set-password`.
 * Five failed logins within 15 minutes lock the account for 15 minutes (counted in the
   database, so every instance sees them); a locked account is refused even with the right
-  password, and an unknown account costs the same time as a known one.
+  password, and an unknown account costs the same time as a known one. Attempts are counted
+  before the password is checked, so parallel attempts get no more than five checks.
+* No transaction is open while a password is checked (see `login`), and every attempt is
+  audited: done, refused or locked.
 * A session is a random token in an HttpOnly, SameSite=Strict cookie limited to `/admin`
   (Secure when PUBLIC_BASE_URL is https); the database keeps only its hash, for 8 hours.
 * Every POST carries the session's CSRF token (form field `csrf` or header `X-CSRF-Token`)
@@ -27,19 +30,24 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import Settings
+from storage.db import Database
 from storage.models.access import Role
-from storage.repos.access import RoleRepo, stronger
-from storage.repos.web import AdminSessionRepo, LockoutRepo, NewSession
+from storage.repos.access import LOGIN_ACTION, AuditRepo, RoleRepo, stronger
+from storage.repos.web import FAILURE_WINDOW as FAILURE_WINDOW
+from storage.repos.web import LOCK_FOR as LOCK_FOR
+from storage.repos.web import MAX_FAILURES as MAX_FAILURES
+from storage.repos.web import AdminSessionRepo, Attempt, LockoutRepo, NewSession
 
 COOKIE = "svoi_admin"
 LOGIN_COOKIE = "svoi_admin_login"  # double-submit token for the login form
 SESSION_TTL = timedelta(hours=8)
-MAX_FAILURES = 5
-FAILURE_WINDOW = timedelta(minutes=15)
-LOCK_FOR = timedelta(minutes=15)
 ACCOUNT = re.compile(r"^[a-z][a-z0-9]{0,15}:[A-Za-z0-9_.@+-]{1,128}$")
 CONSOLE_ROLES = ("operator", "admin")
 MIN_PASSWORD = 12
+# Logins handled at once by one instance; more wait for their turn holding nothing. Each
+# costs ~0.2 s of CPU (argon2) and two short write transactions: a flood of anonymous
+# attempts gets this share of the machine and of SQLite's write lock, not all of it.
+CONCURRENT_LOGINS = 1
 
 _hasher = PasswordHasher()
 # Verified against when the account has no password, so both cases take the same time.
@@ -114,38 +122,92 @@ async def set_password(
     return row.role
 
 
+DONE, REFUSED, LOCKED = "done", "refused", "locked"
+
+
 @dataclass(frozen=True, slots=True)
 class LoginResult:
-    ok: bool
+    outcome: str  # DONE, REFUSED (wrong account or password) or LOCKED
     locked_until: datetime | None = None
     session: NewSession | None = None
     role: str | None = None
 
+    @property
+    def ok(self) -> bool:
+        return self.outcome == DONE
+
 
 async def login(
-    session: AsyncSession, settings: Settings, account: str, password: str, now: datetime
+    db: Database,
+    settings: Settings,
+    account: str,
+    password: str,
+    now: datetime,
+    *,
+    client: str,
 ) -> LoginResult:
-    lockouts = LockoutRepo(session)
-    locked = await lockouts.locked_until(account, now)
-    if locked is not None:
-        return LoginResult(False, locked_until=locked)
+    """One login attempt from `client` (an address), audited whatever its outcome.
+
+    No transaction stays open while the password is checked (argon2: ~0.2 s of CPU per
+    check; on SQLite an open transaction holds the only write lock, and every resident's
+    turn would wait behind it). Instead: (1) a short transaction counts the attempt against
+    the account and reads the stored hash — a locked account, or an attempt past the
+    window's allowance, is refused there without a check; (2) the password is checked in a
+    worker thread; (3) a short transaction records the result: a session, or the lock."""
     parsed = parse_account(account)
+    actor = account if parsed is not None else "web:unknown"
+    attempt = Attempt(0, None)
     stored: str | None = None
-    if parsed is not None:
-        stored = (
-            await session.execute(
-                select(Role.password_hash).where(
-                    Role.channel == parsed[0], Role.user_id == parsed[1]
-                )
+    role: str | None = None
+    async with db.transaction() as session:
+        lockouts = LockoutRepo(session)
+        if parsed is not None:
+            stored = await _password_hash(session, *parsed)
+            role = await role_of(session, settings, account)
+            # Accounts nobody holds are counted like real ones (the answers must not tell
+            # them apart), while there is room: an attacker can invent any number.
+            if stored is not None or await lockouts.tracks(account) or await lockouts.has_room(now):
+                attempt = await lockouts.count(account, now)
+        if attempt.refused(now):
+            until = attempt.locked_until
+            _audit(session, actor, role, client, LOCKED, checked=False)
+            return LoginResult(
+                LOCKED, locked_until=until if until and until > now else now + LOCK_FOR
             )
-        ).scalar_one_or_none()
-    role = await role_of(session, settings, account)
-    if not await verify_password(stored, password) or role is None:
-        until = await lockouts.fail(account, now, MAX_FAILURES, FAILURE_WINDOW, LOCK_FOR)
-        return LoginResult(False, locked_until=until)
-    await lockouts.clear(account)
-    new = await AdminSessionRepo(session).create(account, now, SESSION_TTL)
-    return LoginResult(True, session=new, role=role)
+    # A malformed account is nobody's: no check, it tells nothing about real accounts.
+    right = parsed is not None and await verify_password(stored, password) and role is not None
+    async with db.transaction() as session:
+        lockouts = LockoutRepo(session)
+        if right:
+            await lockouts.clear(account)
+            new = await AdminSessionRepo(session).create(account, now, SESSION_TTL)
+            _audit(session, actor, role, client, DONE, checked=True)
+            return LoginResult(DONE, session=new, role=role)
+        if attempt.last_allowed:
+            until = now + LOCK_FOR
+            await lockouts.lock(account, until)
+            _audit(session, actor, role, client, LOCKED, checked=parsed is not None)
+            return LoginResult(LOCKED, locked_until=until)
+        _audit(session, actor, role, client, REFUSED, checked=parsed is not None)
+        return LoginResult(REFUSED)
+
+
+async def _password_hash(session: AsyncSession, channel: str, user_id: str) -> str | None:
+    return (
+        await session.execute(
+            select(Role.password_hash).where(Role.channel == channel, Role.user_id == user_id)
+        )
+    ).scalar_one_or_none()
+
+
+def _audit(
+    session: AsyncSession, actor: str, role: str | None, client: str, outcome: str, checked: bool
+) -> None:
+    # The role is that of the account tried (none for an account nobody holds: such rows
+    # are anonymous, and the retention job drops them after RETENTION_DAYS).
+    AuditRepo(session).write(
+        actor, role, LOGIN_ACTION, client, outcome, via="web", password_checked=checked
+    )
 
 
 def tokens_match(expected: str | None, given: str | None) -> bool:
