@@ -1,14 +1,17 @@
-"""The working group's operations, one implementation for the chat, the web console and the
-CLI.
+"""The working group's operations for the features that have no package with a service of
+their own yet, called by the web console and, for feedback answers and progress updates, by
+the working group's chat screens (dialogs/plan_operator.py):
 
 * feedback answers and progress updates: `PlanRepo` (storage/repos/plan.py), with the same
   outbox notifications the working group's chat screens enqueue (same template keys, same
   de-duplication keys, so answering in the chat and on the console cannot notify twice);
-* polls: `PlanRepo.create_poll / open_poll / close_poll`;
-* broadcasts: `bot.delivery.broadcasts` (count, create, start, progress, cancel, cost) and
-  `bot.delivery.content` for the per-channel preview;
+* polls: `PlanRepo.create_poll / open_poll / close_poll` (the chat's poll screens in
+  dialogs/plan_operator.py still check a new poll themselves);
+* the dashboard's figures;
 * waste schedule exceptions: `dialogs.waste.service.add_exception` (the CLI's function);
 * services catalogue: `dialogs.services.catalogue` parsing and `import_into`.
+
+Broadcasts are not here: `dialogs/broadcast/service.py` is their one implementation.
 
 Each function runs inside the caller's transaction and raises `Refused` with a Fluent key
 when the input cannot apply, so the console shows a localized reason.
@@ -16,8 +19,7 @@ when the input cannot apply, so the console shows a localized reason.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,23 +27,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.capabilities import ChannelCapabilities
 from bot.core.i18n import I18n
-from bot.delivery import broadcasts
-from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft, DraftError
-from bot.delivery.content import compose, for_channel
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
 from dialogs.plan_views import COMMENT_LIMIT, OPTION_LIMIT, QUESTION_LIMIT
 from storage.db import Database
 from storage.models import Base, OutboxMessage, Resident
-from storage.models.delivery import DeliveryBroadcast
 from storage.models.plan import OGP_STATUSES, Commitment, Feedback, Poll, ProgressUpdate
 from storage.repos.plan import PlanRepo
 from storage.repos.residents import ResidentRepo
-
-BROADCAST_TEXT_LIMIT = broadcasts.TEXT_LIMIT
-LINK_LABEL_LIMIT = broadcasts.LABEL_LIMIT
-MAX_SCHEDULE_AHEAD = timedelta(days=60)
 
 
 class Refused(ValueError):
@@ -244,111 +237,6 @@ async def set_poll_state(session: AsyncSession, poll_id: int, action: str, now: 
     return poll
 
 
-# --- broadcasts ----------------------------------------------------------------------------
-@dataclass
-class Estimate:
-    counts: dict[str, int]
-    total: int
-    viber_cost: float
-    currency: str
-
-
-def draft(text: str, audience: str, value: str | None, link: str, urgent: bool) -> Draft:
-    """A broadcast draft from the form, checked like the chat's and the CLI's."""
-    try:
-        text = broadcasts.checked_text(text)
-    except DraftError as exc:
-        if exc.code == "empty":
-            raise Refused("web-admin-error-empty") from None
-        raise Refused("web-admin-error-too-long", limit=BROADCAST_TEXT_LIMIT) from None
-    if audience not in broadcasts.available_audiences():
-        raise Refused("web-admin-error-audience")
-    if audience != broadcasts.EVERYONE and not value:
-        raise Refused("web-admin-error-audience")
-    label = url = None
-    if link.strip():
-        try:
-            label, url = broadcasts.parse_link(link)
-        except DraftError:
-            raise Refused("web-admin-error-link", limit=LINK_LABEL_LIMIT) from None
-    return Draft(
-        text,
-        Audience(audience, value if audience != broadcasts.EVERYONE else None),
-        label,
-        url,
-        urgent,
-    )
-
-
-async def estimate(
-    session: AsyncSession,
-    audience: Audience,
-    channels: Sequence[str],
-    price: float,
-    currency: str,
-) -> Estimate:
-    try:
-        counts = await broadcasts.count_by_channel(session, audience, channels)
-    except AudienceUnavailable:
-        raise Refused("web-admin-error-audience") from None
-    return Estimate(counts, sum(counts.values()), broadcasts.viber_cost(counts, price), currency)
-
-
-@dataclass
-class PreviewPart:
-    text: str
-    buttons: list[list[str]] = field(default_factory=list)
-
-
-def preview(
-    i18n: I18n, locale: str, draft_: Draft, capabilities: dict[str, ChannelCapabilities]
-) -> dict[str, list[PreviewPart]]:
-    """The message as each channel will show it (split and degraded to its limits)."""
-    reply = compose(
-        i18n,
-        locale,
-        text=draft_.text,
-        template_key=None,
-        template_args={},
-        buttons=draft_.buttons(),
-        category=broadcasts.CATEGORY,
-    )
-    shown: dict[str, list[PreviewPart]] = {}
-    for channel, caps in sorted(capabilities.items()):
-        parts = for_channel(reply, caps, i18n, locale)
-        shown[channel] = [
-            PreviewPart(p.text, [[b.label for b in row] for row in p.buttons]) for p in parts
-        ]
-    return shown
-
-
-async def send_broadcast(
-    session: AsyncSession,
-    draft_: Draft,
-    *,
-    author: tuple[str, str],
-    channels: Sequence[str],
-    when: datetime | None,
-    now: datetime,
-) -> DeliveryBroadcast:
-    """Queue now (the messages are inserted at once) or schedule for `when`."""
-    if when is not None and (when <= now or when - now > MAX_SCHEDULE_AHEAD):
-        raise Refused("web-admin-error-schedule", days=MAX_SCHEDULE_AHEAD.days)
-    try:
-        await broadcasts.audience_query(session, draft_.audience, channels)
-    except AudienceUnavailable:
-        raise Refused("web-admin-error-audience") from None
-    broadcast = await broadcasts.create(session, draft_, author=author, scheduled_at=when)
-    if when is None:
-        await broadcasts.start(session, broadcast.id, channels)
-    return broadcast
-
-
-async def cancel_broadcast(session: AsyncSession, broadcast_id: int) -> None:
-    if not await broadcasts.cancel(session, broadcast_id):
-        raise Refused("web-admin-error-finished")
-
-
 # --- dashboard -----------------------------------------------------------------------------
 @dataclass
 class Dashboard:
@@ -476,11 +364,11 @@ async def import_services(
 ) -> ServicesImport:
     """Validate an uploaded catalogue (.yaml/.yml or .csv) and import it, all or nothing,
     in its own transaction; the problems carry their line or row."""
-    from dialogs.services.catalogue import CatalogueInvalid, import_into, parse_bytes
+    from dialogs.services.catalogue import CatalogueInvalid, import_into, parse_bytes_in_thread
 
     name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:120] or "upload"
     try:
-        catalogue = parse_bytes(content, name)
+        catalogue = await parse_bytes_in_thread(content, name)
         async with db.transaction() as session:
             report = await import_into(session, catalogue)
             if dry_run:

@@ -7,8 +7,10 @@
     broadcast cancel <id>      skip the messages still waiting
     broadcast list             the latest broadcasts
 
-The messages go out through the running service's senders (`python -m bot run`); the CLI
-only writes the broadcast and its outbox rows, exactly as the chat dialog does.
+A command-line front end over `dialogs.broadcast.service`, the same checks, counting,
+sending and audit (actor `cli`) as the chat and the console. `--at` takes the times the chat
+does (`service.WHEN_FORMATS`, city time). The messages go out through the running service's
+senders (`python -m bot run`).
 """
 
 from __future__ import annotations
@@ -17,18 +19,27 @@ import argparse
 import asyncio
 import sys
 from collections.abc import Callable, Coroutine
-from datetime import datetime
 from typing import TYPE_CHECKING, Any, TextIO
 
 from bot.commands import opened
 from bot.config import Settings
-from bot.delivery import broadcasts
-from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft, DraftError
+from dialogs.broadcast import service
+from dialogs.broadcast.service import Audience, Draft, Refused, Report
 from storage import clock
-from storage.models.delivery import DeliveryBroadcast
 
 if TYPE_CHECKING:
     from bot.commands import SubParsers
+
+CLI = service.Actor("cli", "admin")  # as the other commands audit; no chat gets a report
+MESSAGES = {
+    "empty": "the text is empty",
+    "too-long": "the text has {length} characters; the limit is {limit}",
+    "link": '--link must be "Label | https://…" with a label of up to {limit} characters',
+    "audience": "unknown audience {given!r}",
+    "audience-unavailable": "audience not available here: {detail}",
+    "when-invalid": "--at must be one of {formats} (city time)",
+    "when-range": "--at must be in the future, at most {days} days ahead",
+}
 
 
 def _channels(args: argparse.Namespace, settings: Settings) -> list[str]:
@@ -42,42 +53,18 @@ def _channels(args: argparse.Namespace, settings: Settings) -> list[str]:
     return enabled
 
 
-def _audience(value: str) -> Audience:
-    kind, _, arg = value.partition(":")
-    if kind not in broadcasts.AUDIENCES or (kind != broadcasts.EVERYONE and not arg):
-        raise ValueError(f"unknown audience {value!r}")
-    return Audience(kind, arg or None)
-
-
-def _when(value: str | None, settings: Settings) -> datetime | None:
-    if not value:
-        return None
-    local = datetime.strptime(value.strip(), "%Y-%m-%d %H:%M")
-    return local.replace(tzinfo=settings.zone)
+def _refusal(refused: Refused, args: argparse.Namespace) -> str:
+    return "svoi: " + MESSAGES[refused.code].format(given=args.audience, **refused.args_)
 
 
 def _draft(args: argparse.Namespace) -> Draft:
-    try:
-        text = broadcasts.checked_text(args.text or "")
-    except DraftError as exc:
-        if exc.code == "empty":
-            raise ValueError("the text is empty") from None
-        length = len((args.text or "").strip())
-        limit = broadcasts.TEXT_LIMIT
-        raise ValueError(f"the text has {length} characters; the limit is {limit}") from None
-    label = url = None
-    if args.link:
-        try:
-            label, url = broadcasts.parse_link(args.link)
-        except DraftError:
-            raise ValueError(
-                f'--link must be "Label | https://…" with a label of up to '
-                f"{broadcasts.LABEL_LIMIT} characters"
-            ) from None
-    return Draft(text, _audience(args.audience), label, url, args.urgent)
+    """`--audience kind:value`, `--text` and `--link` as the service checks them."""
+    kind, _, value = args.audience.partition(":")
+    return service.draft(args.text or "", Audience(kind, value or None), args.link, args.urgent)
 
 
-def describe(broadcast: DeliveryBroadcast, progress: broadcasts.Progress) -> str:
+def describe(report: Report) -> str:
+    broadcast, progress = report.broadcast, report.progress
     return (
         f"broadcast #{broadcast.id}: {broadcast.status} · audience {broadcast.audience}"
         f"{':' + broadcast.audience_value if broadcast.audience_value else ''} · "
@@ -88,14 +75,12 @@ def describe(broadcast: DeliveryBroadcast, progress: broadcasts.Progress) -> str
 
 
 async def send(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
+    now = clock.now()
     try:
         draft = _draft(args)
-        when = _when(args.at, settings)
-    except ValueError as exc:
-        print(f"svoi: {exc}", file=out)
-        return 2
-    if when is not None and when <= clock.now():
-        print("svoi: --at must be in the future", file=out)
+        when = service.scheduled(args.at, now, settings.zone) if args.at else None
+    except Refused as refused:
+        print(_refusal(refused, args), file=out)
         return 2
     channels = _channels(args, settings)
     if not channels:
@@ -104,46 +89,51 @@ async def send(args: argparse.Namespace, settings: Settings, out: TextIO) -> int
     async with opened(settings) as db:
         async with db.transaction() as session:
             try:
-                counts = await broadcasts.count_by_channel(session, draft.audience, channels)
-            except AudienceUnavailable as exc:
-                print(f"svoi: audience not available here: {exc}", file=out)
-                return 2
-            total = sum(counts.values())
-            per_channel = ", ".join(f"{c}: {n}" for c, n in sorted(counts.items())) or "none"
-            cost = broadcasts.viber_cost(counts, settings.delivery_viber_price)
-            print(f"recipients: {total} ({per_channel})", file=out)
-            if counts.get("viber"):
-                print(
-                    f"Viber cost estimate: {cost:.2f} {settings.delivery_viber_currency}",
-                    file=out,
+                estimate = await service.estimate(
+                    session,
+                    draft.audience,
+                    channels,
+                    settings.delivery_viber_price,
+                    settings.delivery_viber_currency,
                 )
-            if args.dry_run:
-                print("dry run: nothing was queued", file=out)
-                return 0
-            broadcast = await broadcasts.create(session, draft, author=None, scheduled_at=when)
+                per_channel = ", ".join(f"{c}: {n}" for c, n in sorted(estimate.counts.items()))
+                print(f"recipients: {estimate.total} ({per_channel or 'none'})", file=out)
+                if estimate.counts.get("viber"):
+                    cost = f"{estimate.viber_cost:.2f} {estimate.currency}"
+                    print(f"Viber cost estimate: {cost}", file=out)
+                if args.dry_run:
+                    print("dry run: nothing was queued", file=out)
+                    return 0
+                sent = await service.send(
+                    session, draft, actor=CLI, channels=channels, when=when, now=now
+                )
+            except Refused as refused:
+                print(_refusal(refused, args), file=out)
+                return 2
             if when is None:
-                queued = await broadcasts.start(session, broadcast.id, channels)
-                print(f"broadcast #{broadcast.id} queued for {queued} recipients", file=out)
+                print(
+                    f"broadcast #{sent.broadcast.id} queued for {sent.queued} recipients", file=out
+                )
             else:
-                print(f"broadcast #{broadcast.id} scheduled for {when.isoformat()}", file=out)
+                print(f"broadcast #{sent.broadcast.id} scheduled for {when.isoformat()}", file=out)
         return 0
 
 
 async def status(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     async with opened(settings) as db:
         async with db.transaction() as session:
-            broadcast = await session.get(DeliveryBroadcast, args.id)
-            if broadcast is None:
+            report = await service.report(session, args.id)
+            if report is None:
                 print(f"svoi: broadcast #{args.id} does not exist", file=out)
                 return 1
-            print(describe(broadcast, await broadcasts.progress(session, args.id)), file=out)
+            print(describe(report), file=out)
         return 0
 
 
 async def cancel(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     async with opened(settings) as db:
         async with db.transaction() as session:
-            if not await broadcasts.cancel(session, args.id):
+            if not await service.cancel(session, args.id, actor=CLI):
                 print(f"svoi: broadcast #{args.id} is finished or does not exist", file=out)
                 return 1
             print(f"broadcast #{args.id} cancelled", file=out)
@@ -153,9 +143,8 @@ async def cancel(args: argparse.Namespace, settings: Settings, out: TextIO) -> i
 async def listing(args: argparse.Namespace, settings: Settings, out: TextIO) -> int:
     async with opened(settings) as db:
         async with db.transaction() as session:
-            for broadcast in await broadcasts.recent(session, args.limit):
-                progress = await broadcasts.progress(session, broadcast.id)
-                print(describe(broadcast, progress), file=out)
+            for report in await service.recent(session, args.limit):
+                print(describe(report), file=out)
         return 0
 
 
@@ -182,7 +171,9 @@ def register(subparsers: SubParsers) -> None:
         help="everyone | language:uk | followers:<commitment code> | zone:<zone code>",
     )
     send_parser.add_argument("--urgent", action="store_true", help="ignore quiet hours")
-    send_parser.add_argument("--at", help='send later, city time: "YYYY-MM-DD HH:MM"')
+    send_parser.add_argument(
+        "--at", help='send later, city time: "YYYY-MM-DD HH:MM", "DD.MM.YYYY HH:MM" or "HH:MM"'
+    )
     send_parser.add_argument("--channels", help="comma-separated (default: configured ones)")
     send_parser.add_argument("--dry-run", action="store_true", help="count only")
     send_parser.set_defaults(handler=_handler(send))

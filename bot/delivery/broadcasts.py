@@ -1,6 +1,8 @@
 """Operator broadcasts: audiences, counting, enqueuing, progress, cancelling and the report.
 
-Shared by the chat dialog (dialogs/broadcast.py) and the CLI (`python -m bot broadcast`).
+Front ends do not call this module: the chat, the console and the CLI go through
+`dialogs/broadcast/service.py`, which checks, counts, sends, cancels and audits with it; the
+delivery service's supervisor runs `tick`.
 A broadcast's messages are outbox rows with `broadcast_id`, inserted by one
 `INSERT … SELECT` from the residents table (100,000 recipients in one statement).
 
@@ -77,14 +79,14 @@ class Audience:
     value: str | None = None
 
 
-TEXT_LIMIT = 3500  # characters, in the chat, the console and the CLI alike
+TEXT_LIMIT = 3500  # characters; the one limit every front end gets through the service
 LABEL_LIMIT = 40
 _URL = re.compile(r"^https?://\S{3,490}$")
 
 
 class DraftError(ValueError):
     """A draft the platforms would refuse or mangle; `code` is one of "empty", "too-long",
-    "link", for each front end (chat, console, CLI) to say in its own words."""
+    "link" (dialogs.broadcast.service refuses with the same code)."""
 
     def __init__(self, code: str) -> None:
         super().__init__(code)

@@ -15,6 +15,7 @@ import pytest
 import yaml
 
 from bot.commands.content import import_file
+from dialogs.operations import import_services
 from dialogs.services import ensure_default_catalogue
 from dialogs.services.catalogue import import_catalogue
 from dialogs.waste import ensure_default_waste
@@ -74,6 +75,16 @@ async def test_a_large_catalogue_import_keeps_the_event_loop_responsive(
     assert report.added == {"offices": 0, "categories": 10, "services": 300}
     [parsed_in] = parser_threads()
     assert parsed_in != threading.get_ident()  # the test's event loop runs in this thread
+
+
+async def test_a_catalogue_uploaded_in_the_console_is_parsed_off_the_event_loop(
+    db: Database, parser_threads: Callable[[], list[int]]
+) -> None:
+    content = _large_catalogue(300).encode()
+    result = await import_services(db, "services.yaml", content, dry_run=True)
+    assert result.problems == [] and not result.changed
+    [parsed_in] = parser_threads()
+    assert parsed_in != threading.get_ident()
 
 
 Load = Callable[[Database], Awaitable[object]]

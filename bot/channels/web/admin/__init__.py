@@ -1,5 +1,6 @@
 """The working group's console under `/admin`: server-rendered pages over the same
-operations the chat and the CLI use (dialogs/operations.py), behind the checks in auth.py.
+operations the chat and the CLI use (dialogs/operations.py; broadcasts:
+dialogs/broadcast/service.py), behind the checks in auth.py.
 
 Pages (operators and admins; every other role and anyone logged out is refused on every
 page and every action, and every action is written to the audit log):
@@ -44,13 +45,12 @@ from bot.channels.web.pages import (
     ui_locale,
 )
 from bot.config import Network
-from bot.delivery import broadcasts
-from bot.delivery.broadcasts import Audience, Draft, Progress
 from dialogs import operations
+from dialogs.broadcast import service as broadcasting
 from dialogs.operations import Refused
 from dialogs.plan_views import COMMENT_LIMIT, localized
 from storage import clock
-from storage.models.delivery import CANCELLED, DONE, SCHEDULED, SENDING, DeliveryBroadcast
+from storage.models.delivery import CANCELLED, DONE, SCHEDULED, SENDING
 from storage.models.plan import OGP_STATUSES, POLL_OPEN
 from storage.repos.access import AuditRepo, may_read_audit
 from storage.repos.plan import PlanRepo, percentages
@@ -647,21 +647,26 @@ class Console:
             raise web.HTTPNotFound() from None
         raise self._redirect(f"/admin/polls/{poll_id}", f"poll-{action}ed")
 
-    # --- broadcasts -------------------------------------------------------------------
+    # --- broadcasts: pages over dialogs.broadcast.service -------------------------------
+    def _broadcast_refusal(self, op: Operator, refused: broadcasting.Refused) -> str:
+        key = {
+            "audience-unavailable": "web-admin-error-audience",
+            "when-invalid": "web-admin-error-date",
+            "when-range": "web-admin-error-schedule",
+        }.get(refused.code, f"web-admin-error-{refused.code}")
+        return op.t(key, **refused.args_)
+
     def _channels(self) -> list[str]:
-        return sorted(
-            c for c in self.svoi.engine.capabilities if c not in broadcasts.NOT_DELIVERABLE
-        )
+        return broadcasting.deliverable(self.svoi.engine.capabilities)
 
     async def _broadcasts_page(
         self, request: web.Request, op: Operator, *, status: int = 200, **context: Any
     ) -> web.Response:
         async with self.svoi.db.transaction() as session:
-            recent = await broadcasts.recent(session, 20)
-            progress = {b.id: await broadcasts.progress(session, b.id) for b in recent}
+            recent = await broadcasting.recent(session, 20)
             choices = {
-                kind: await broadcasts.audience_choices(session, kind, op.locale)
-                for kind in (broadcasts.FOLLOWERS, broadcasts.ZONE)
+                kind: await broadcasting.audience_choices(session, kind, op.locale)
+                for kind in (broadcasting.FOLLOWERS, broadcasting.ZONE)
             }
         context.setdefault("form", {})
         context.setdefault("preview", None)
@@ -671,9 +676,9 @@ class Console:
             "admin/broadcasts.html",
             operator=op,
             status=status,
-            recent=recent,
-            progress=progress,
-            audiences=broadcasts.available_audiences(),
+            recent=[r.broadcast for r in recent],
+            progress={r.broadcast.id: r.progress for r in recent},
+            audiences=broadcasting.available_audiences(),
             choices=choices,
             locales=self.svoi.i18n.locales,
             currency=self.svoi.settings.delivery_viber_currency,
@@ -683,41 +688,34 @@ class Console:
     async def broadcasts(self, request: web.Request, op: Operator) -> web.Response:
         return await self._broadcasts_page(request, op)
 
-    def _draft(self, form: Any) -> Draft:
-        audience = str(form.get("audience", broadcasts.EVERYONE))
-        value = str(form.get(f"value_{audience}", "")).strip() or None
-        return operations.draft(
+    def _draft(self, form: Any) -> broadcasting.Draft:
+        kind = str(form.get("audience", broadcasting.EVERYONE))
+        value = str(form.get(f"value_{kind}", "")).strip() or None
+        return broadcasting.draft(
             str(form.get("text", "")),
-            audience,
-            value,
+            broadcasting.Audience(kind, value),
             str(form.get("link", "")),
             form.get("urgent") == "1",
         )
 
-    def _when(self, form: Any) -> datetime | None:
-        raw = str(form.get("when", "")).strip()
-        if form.get("schedule") != "1" or not raw:
-            if form.get("schedule") == "1":
-                raise Refused("web-admin-error-date")
+    def _when(self, form: Any, now: datetime) -> datetime | None:
+        if form.get("schedule") != "1":
             return None
-        try:
-            local = datetime.fromisoformat(raw)
-        except ValueError:
-            raise Refused("web-admin-error-date") from None
-        return local.replace(tzinfo=self.svoi.settings.zone) if local.tzinfo is None else local
+        return broadcasting.read_when(str(form.get("when", "")), now, self.svoi.settings.zone)
 
     async def broadcast_compose(self, request: web.Request, op: Operator) -> web.Response:
         form = await request.post()
         settings = self.svoi.settings
         channels = self._channels()
+        now = clock.now()
         try:
             draft = self._draft(form)
-            when = self._when(form)
+            when = self._when(form, now)
             if form.get("action") != "send":
                 # Count and preview only; the page is rendered after this transaction
                 # (SQLite has one writer: a second transaction inside would wait on it).
                 async with self.svoi.db.transaction() as session:
-                    estimate = await operations.estimate(
+                    estimate = await broadcasting.estimate(
                         session,
                         draft.audience,
                         channels,
@@ -725,57 +723,45 @@ class Console:
                         settings.delivery_viber_currency,
                     )
                 caps = {c: self.svoi.engine.capabilities[c] for c in channels}
-                shown = operations.preview(self.svoi.i18n, op.locale, draft, caps)
+                shown = broadcasting.preview(self.svoi.i18n, op.locale, draft, caps)
                 return await self._broadcasts_page(
                     request, op, form=form, preview=shown, estimate=estimate
                 )
             async with self.svoi.db.transaction() as session:
-                broadcast = await operations.send_broadcast(
+                sent = await broadcasting.send(
                     session,
                     draft,
-                    author=op.address,
+                    actor=broadcasting.Actor(op.account, op.role, op.address, via="web"),
                     channels=channels,
                     when=when,
-                    now=clock.now(),
+                    now=now,
                 )
-                self._audit(
-                    session,
-                    op,
-                    "broadcast-send",
-                    str(broadcast.id),
-                    audience=draft.audience.kind,
-                    value=draft.audience.value,
-                    urgent=draft.urgent,
-                    scheduled=when.isoformat() if when else None,
-                )
-                broadcast_id = broadcast.id
-        except Refused as refused:
+                broadcast_id = sent.broadcast.id
+        except broadcasting.Refused as refused:
             return await self._broadcasts_page(
-                request, op, status=400, form=form, error=self._error(op, refused)
+                request, op, status=400, form=form, error=self._broadcast_refusal(op, refused)
             )
         notice = "broadcast-scheduled" if when is not None else "broadcast-queued"
         raise self._redirect(f"/admin/broadcasts/{broadcast_id}", notice)
 
     async def broadcast_audience(self, request: web.Request, op: Operator) -> web.Response:
         """The live count under the compose form (JSON)."""
-        kind = request.query.get("audience", broadcasts.EVERYONE)
-        value = request.query.get("value") or None
-        if kind not in broadcasts.available_audiences() or (
-            kind != broadcasts.EVERYONE and not value
-        ):
-            return web.json_response({"error": op.t("web-admin-error-audience")}, status=400)
         settings = self.svoi.settings
         try:
+            audience = broadcasting.audience(
+                request.query.get("audience", broadcasting.EVERYONE),
+                request.query.get("value") or None,
+            )
             async with self.svoi.db.transaction() as session:
-                estimate = await operations.estimate(
+                estimate = await broadcasting.estimate(
                     session,
-                    Audience(kind, value if kind != broadcasts.EVERYONE else None),
+                    audience,
                     self._channels(),
                     settings.delivery_viber_price,
                     settings.delivery_viber_currency,
                 )
-        except Refused as refused:
-            return web.json_response({"error": self._error(op, refused)}, status=400)
+        except broadcasting.Refused as refused:
+            return web.json_response({"error": self._broadcast_refusal(op, refused)}, status=400)
         return web.json_response(
             {
                 "total": estimate.total,
@@ -798,31 +784,32 @@ class Console:
             headers={"Cache-Control": "no-store"},
         )
 
-    async def _broadcast_state(self, broadcast_id: int) -> tuple[DeliveryBroadcast, Progress]:
+    async def _broadcast_state(self, broadcast_id: int) -> broadcasting.Report:
         async with self.svoi.db.transaction() as session:
-            found = await session.get(DeliveryBroadcast, broadcast_id)
-            if found is None:
-                raise web.HTTPNotFound()
-            return found, await broadcasts.progress(session, broadcast_id)
+            found = await broadcasting.report(session, broadcast_id)
+        if found is None:
+            raise web.HTTPNotFound()
+        return found
 
     async def broadcast(self, request: web.Request, op: Operator) -> web.Response:
-        found, progress = await self._broadcast_state(int(request.match_info["id"]))
+        found = await self._broadcast_state(int(request.match_info["id"]))
         return self._render(
             request,
             "admin/broadcast.html",
             operator=op,
-            broadcast=found,
-            progress=progress,
-            running=found.status in (SCHEDULED, SENDING),
+            broadcast=found.broadcast,
+            progress=found.progress,
+            running=found.broadcast.status in (SCHEDULED, SENDING),
         )
 
     async def broadcast_progress(self, request: web.Request, op: Operator) -> web.Response:
-        found, progress = await self._broadcast_state(int(request.match_info["id"]))
+        found = await self._broadcast_state(int(request.match_info["id"]))
+        status, progress = found.broadcast.status, found.progress
         return web.json_response(
             {
-                "status": found.status,
-                "status_text": op.t("web-admin-broadcast-status", status=found.status),
-                "finished": found.status in (DONE, CANCELLED),
+                "status": status,
+                "status_text": op.t("web-admin-broadcast-status", status=status),
+                "finished": status in (DONE, CANCELLED),
                 "total": progress.total,
                 "sent": progress.sent,
                 "blocked": progress.blocked,
@@ -836,20 +823,23 @@ class Console:
 
     async def broadcast_cancel(self, request: web.Request, op: Operator) -> web.Response:
         broadcast_id = int(request.match_info["id"])
+        actor = broadcasting.Actor(op.account, op.role, op.address, via="web")
         try:
             async with self.svoi.db.transaction() as session:
-                await operations.cancel_broadcast(session, broadcast_id)
-                self._audit(session, op, "broadcast-cancel", str(broadcast_id))
-        except Refused as refused:
-            found, progress = await self._broadcast_state(broadcast_id)
+                if not await broadcasting.cancel(session, broadcast_id, actor=actor):
+                    # Leaving by the exception rolls back the attempt and its audit entry:
+                    # the console records only what it did.
+                    raise broadcasting.Refused("finished", id=broadcast_id)
+        except broadcasting.Refused as refused:
+            found = await self._broadcast_state(broadcast_id)
             return self._render(
                 request,
                 "admin/broadcast.html",
                 operator=op,
                 status=409,
-                error=self._error(op, refused),
-                broadcast=found,
-                progress=progress,
+                error=self._broadcast_refusal(op, refused),
+                broadcast=found.broadcast,
+                progress=found.progress,
                 running=False,
             )
         raise self._redirect(f"/admin/broadcasts/{broadcast_id}", "broadcast-cancelled")

@@ -1,4 +1,5 @@
-"""Operator broadcasts in the chat (operators only; the command is `/broadcast`).
+"""Operator broadcasts in the chat (operators only; the command is `/broadcast`): the chat's
+screens over `service.py`, which checks, counts, sends, cancels and audits.
 
 Steps:
   broadcast.start → new | recent
@@ -7,34 +8,28 @@ Steps:
        only when those features are installed) → [language | value] → summary: how many
        residents, per channel, a Viber cost estimate, the urgent switch, and a preview
        exactly as residents will see it → send now | schedule (type a date and time,
-       Kyiv time) → queued: the broadcast's number with progress and cancel buttons
+       Kyiv time, one of `service.WHEN_FORMATS`) → queued: the broadcast's number with
+       progress and cancel buttons
   recent: the last broadcasts → one broadcast: progress, cancel
 
 Progress and cancel are also global actions (`g:bc:p:<id>`, `g:bc:x:<id>`) so they work
 from the queued message and from the author's delivery report at any later time. Every
-handler checks `turn.is_operator` again when it runs and audits what it did.
+handler checks `turn.is_operator` again when it runs; the service audits what it did.
 """
 
 from __future__ import annotations
 
-import re
 from datetime import datetime, timedelta
-from zoneinfo import ZoneInfo
 
 from bot.core import dialog
 from bot.core.dialog import MENU, Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
-from bot.delivery import broadcasts
-from bot.delivery.broadcasts import Audience, AudienceUnavailable, Draft, DraftError
-from bot.delivery.content import compose
+from dialogs.broadcast import service
+from dialogs.broadcast.service import Audience, Draft, Refused
 from storage.models.delivery import CANCELLED, DONE, SCHEDULED, DeliveryBroadcast
 
 FLOW = "broadcast"
-TEXT_LIMIT = broadcasts.TEXT_LIMIT
-LABEL_LIMIT = broadcasts.LABEL_LIMIT
-WHEN = re.compile(r"^\s*(?:(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?\s+)?(\d{1,2}):(\d{2})\s*$")
-MAX_AHEAD = timedelta(days=60)
 CHOICES_SHOWN = 24
 
 
@@ -46,13 +41,20 @@ operator_only = dialog.operator_only("broadcast", FLOW)
 
 
 def deliverable_channels(turn: Turn) -> list[str]:
-    return sorted(c for c in turn.engine.capabilities if c not in broadcasts.NOT_DELIVERABLE)
+    return service.deliverable(turn.engine.capabilities)
+
+
+def actor(turn: Turn) -> service.Actor:
+    return service.Actor(
+        turn.actor, turn.role, author=(turn.resident.channel, turn.resident.user_id)
+    )
 
 
 def draft_from(turn: Turn) -> Draft:
+    """The draft the steps collected; each step has already checked its part."""
     return Draft(
         text=str(turn.get("text", "")),
-        audience=Audience(str(turn.get("audience", broadcasts.EVERYONE)), turn.get("value")),
+        audience=Audience(str(turn.get("audience", service.EVERYONE)), turn.get("value")),
         link_label=turn.get("link_label"),
         link_url=turn.get("link_url"),
         urgent=bool(turn.get("urgent", False)),
@@ -100,13 +102,13 @@ async def on_start(turn: Turn, payload: str) -> None:
 # --- compose ---------------------------------------------------------------------------
 @operator_only
 async def render_compose(turn: Turn) -> None:
-    turn.say(turn.t("broadcast-compose", limit=TEXT_LIMIT), [turn.nav_row()])
+    turn.say(turn.t("broadcast-compose", limit=service.TEXT_LIMIT), [turn.nav_row()])
 
 
 @operator_only
 async def on_compose(turn: Turn, text: str) -> None:
-    # The engine has already refused an empty text and the screen one over TEXT_LIMIT
-    # (broadcasts.TEXT_LIMIT, the same limit as the console's and the CLI's).
+    # The engine has already refused an empty text and the screen one over
+    # service.TEXT_LIMIT, the limit the console and the CLI get from the service too.
     turn.set(text=text.strip())
     await turn.goto("link")
 
@@ -129,9 +131,9 @@ async def on_link_button(turn: Turn, payload: str) -> None:
 @operator_only
 async def on_link_text(turn: Turn, text: str) -> None:
     try:
-        label, url = broadcasts.parse_link(text)
-    except DraftError:
-        turn.say(turn.t("broadcast-link-invalid", limit=LABEL_LIMIT))
+        label, url = service.read_link(text)
+    except Refused as refused:
+        turn.say(turn.t("broadcast-link-invalid", **refused.args_))
         await turn.goto("link")
         return
     turn.set(link_label=label, link_url=url)
@@ -143,7 +145,7 @@ async def on_link_text(turn: Turn, text: str) -> None:
 async def render_audience(turn: Turn) -> None:
     rows: list[list[AnyButton]] = [
         [Button(turn.t(f"broadcast-audience-pick-{kind}"), f"aud:{kind}")]
-        for kind in broadcasts.available_audiences()
+        for kind in service.available_audiences()
     ]
     turn.say(turn.t("broadcast-audience"), [*rows, turn.nav_row()])
 
@@ -151,13 +153,13 @@ async def render_audience(turn: Turn) -> None:
 @operator_only
 async def on_audience(turn: Turn, payload: str) -> None:
     kind = payload.removeprefix("aud:")
-    if kind not in broadcasts.available_audiences():
+    if kind not in service.available_audiences():
         await turn.goto("audience")
         return
     turn.set(audience=kind, value=None)
-    if kind == broadcasts.EVERYONE:
+    if kind == service.EVERYONE:
         await turn.goto("summary")
-    elif kind == broadcasts.LANGUAGE:
+    elif kind == service.LANGUAGE:
         await turn.goto("language")
     else:
         await turn.goto("value")
@@ -183,7 +185,7 @@ async def on_language(turn: Turn, payload: str) -> None:
 @operator_only
 async def render_value(turn: Turn) -> None:
     kind = str(turn.get("audience", ""))
-    options = await broadcasts.audience_choices(turn.session, kind, turn.locale)
+    options = await service.audience_choices(turn.session, kind, turn.locale)
     if not options:
         turn.say(turn.t("broadcast-no-choices"))
         await turn.goto("audience")
@@ -207,21 +209,26 @@ async def render_summary(turn: Turn) -> None:
     if not draft.text:
         await turn.goto("compose")
         return
+    settings = turn.engine.settings
     try:
-        counts = await broadcasts.count_by_channel(
-            turn.session, draft.audience, deliverable_channels(turn)
+        estimate = await service.estimate(
+            turn.session,
+            draft.audience,
+            deliverable_channels(turn),
+            settings.delivery_viber_price,
+            settings.delivery_viber_currency,
         )
-    except AudienceUnavailable:
+    except Refused:
         turn.say(turn.t("broadcast-no-choices"))
         await turn.goto("audience")
         return
-    settings = turn.engine.settings
+    counts = estimate.counts
     per_channel = ", ".join(f"{channel}: {n}" for channel, n in sorted(counts.items()))
     turn.say(
         turn.t(
             "broadcast-summary",
             audience=audience_name(turn, draft.audience),
-            count=sum(counts.values()),
+            count=estimate.total,
             channels=per_channel or "—",
             urgent="yes" if draft.urgent else "no",
         )
@@ -231,21 +238,12 @@ async def render_summary(turn: Turn) -> None:
             turn.t(
                 "broadcast-viber-cost",
                 count=counts["viber"],
-                cost=f"{broadcasts.viber_cost(counts, settings.delivery_viber_price):.2f}",
-                currency=settings.delivery_viber_currency,
+                cost=f"{estimate.viber_cost:.2f}",
+                currency=estimate.currency,
             )
         )
     turn.say(turn.t("broadcast-preview"))
-    preview = compose(
-        turn.engine.i18n,
-        turn.locale,
-        text=draft.text,
-        template_key=None,
-        template_args={},
-        buttons=draft.buttons(),
-        category=broadcasts.CATEGORY,
-    )
-    turn.replies.append(preview)
+    turn.replies.append(service.message(turn.engine.i18n, turn.locale, draft))
     turn.say(
         turn.t("broadcast-confirm"),
         [
@@ -284,61 +282,46 @@ async def render_schedule(turn: Turn) -> None:
     )
 
 
-def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
-    """`DD.MM.YYYY HH:MM`, `DD.MM HH:MM` or `HH:MM` (today, or tomorrow if past), city time."""
-    match = WHEN.match(text)
-    if match is None:
-        return None
-    day, month, year, hour, minute = match.groups()
-    local_now = now.astimezone(zone)
-    try:
-        base = local_now.replace(
-            year=int(year) if year else local_now.year,
-            month=int(month) if month else local_now.month,
-            day=int(day) if day else local_now.day,
-            hour=int(hour),
-            minute=int(minute),
-            second=0,
-            microsecond=0,
-        )
-    except ValueError:
-        return None
-    if day is None and base <= local_now:
-        base += timedelta(days=1)  # wall-clock arithmetic: zoneinfo re-computes the offset
-    return base
+SCHEDULE_ERRORS = {
+    "when-invalid": "broadcast-schedule-invalid",
+    "when-range": "broadcast-schedule-range",
+}
 
 
 @operator_only
 async def on_schedule(turn: Turn, text: str) -> None:
-    when = parse_when(text, turn.now, turn.engine.settings.zone)
-    if when is None:
-        turn.say(turn.t("broadcast-schedule-invalid"))
-        await turn.goto("schedule")
-        return
-    if when <= turn.now or when - turn.now > MAX_AHEAD:
-        turn.say(turn.t("broadcast-schedule-range", days=MAX_AHEAD.days))
+    try:
+        when = service.scheduled(text, turn.now, turn.engine.settings.zone)
+    except Refused as refused:
+        turn.say(turn.t(SCHEDULE_ERRORS[refused.code], **refused.args_))
         await turn.goto("schedule")
         return
     await _create(turn, when)
 
 
 async def _create(turn: Turn, when: datetime | None) -> None:
-    draft = draft_from(turn)
-    author = (turn.resident.channel, turn.resident.user_id)
-    broadcast = await broadcasts.create(turn.session, draft, author=author, scheduled_at=when)
+    try:
+        sent = await service.send(
+            turn.session,
+            draft_from(turn),
+            actor=actor(turn),
+            channels=deliverable_channels(turn),
+            when=when,
+            now=turn.now,
+        )
+    except Refused as refused:  # the audience went away since the summary; the time passed
+        if refused.code in SCHEDULE_ERRORS:
+            turn.say(turn.t(SCHEDULE_ERRORS[refused.code], **refused.args_))
+            await turn.goto("schedule")
+        else:
+            turn.say(turn.t("broadcast-no-choices"))
+            await turn.goto("audience")
+        return
+    broadcast = sent.broadcast
     if when is None:
-        count = await broadcasts.start(turn.session, broadcast.id, deliverable_channels(turn))
-        turn.say(turn.t("broadcast-queued", id=broadcast.id, count=count or 0))
+        turn.say(turn.t("broadcast-queued", id=broadcast.id, count=sent.queued or 0))
     else:
         turn.say(turn.t("broadcast-scheduled", id=broadcast.id, when=turn.t.datetime(when)))
-    turn.audit(
-        "broadcast-send",
-        str(broadcast.id),
-        audience=draft.audience.kind,
-        value=draft.audience.value,
-        urgent=draft.urgent,
-        scheduled=when.isoformat() if when else None,
-    )
     turn.set(text=None, link_label=None, link_url=None, broadcast=broadcast.id)
     await turn.goto("detail")
 
@@ -346,7 +329,7 @@ async def _create(turn: Turn, when: datetime | None) -> None:
 # --- recent and one broadcast ------------------------------------------------------------
 @operator_only
 async def render_recent(turn: Turn) -> None:
-    items = await broadcasts.recent(turn.session)
+    items = [r.broadcast for r in await service.recent(turn.session)]
     if not items:
         turn.say(turn.t("broadcast-none"), [turn.nav_row()])
         return
@@ -365,11 +348,11 @@ async def on_recent(turn: Turn, payload: str) -> None:
 
 async def describe(turn: Turn, broadcast_id: int) -> DeliveryBroadcast | None:
     """Say where a broadcast stands; None when it does not exist."""
-    broadcast = await turn.session.get(DeliveryBroadcast, broadcast_id, populate_existing=True)
-    if broadcast is None:
+    found = await service.report(turn.session, broadcast_id)
+    if found is None:
         turn.say(turn.t("broadcast-not-found", id=broadcast_id))
         return None
-    progress = await broadcasts.progress(turn.session, broadcast_id)
+    broadcast, progress = found.broadcast, found.progress
     turn.say(status_line(turn, broadcast))
     if broadcast.status != SCHEDULED:
         turn.say(
@@ -416,8 +399,7 @@ async def broadcast_action(turn: Turn, arg: str) -> None:
         return
     broadcast_id = int(value)
     if what == "x":
-        cancelled = await broadcasts.cancel(turn.session, broadcast_id)
-        turn.audit("broadcast-cancel", value, outcome="done" if cancelled else "too-late")
+        cancelled = await service.cancel(turn.session, broadcast_id, actor=actor(turn))
         turn.say(turn.t("broadcast-cancelled" if cancelled else "broadcast-cancel-late"))
     broadcast = await describe(turn, broadcast_id)
     if broadcast is not None:
@@ -435,7 +417,9 @@ FLOW_DEF = Flow(
     FLOW,
     {
         "start": Screen(render_start, on_button=on_start),
-        "compose": Screen(render_compose, on_text=on_compose, text_limit=TEXT_LIMIT, back="start"),
+        "compose": Screen(
+            render_compose, on_text=on_compose, text_limit=service.TEXT_LIMIT, back="start"
+        ),
         "link": Screen(render_link, on_button=on_link_button, on_text=on_link_text, back="compose"),
         "audience": Screen(render_audience, on_button=on_audience, back="link"),
         "language": Screen(render_language, on_button=on_language, back="audience"),
