@@ -1,4 +1,4 @@
-"""Scheduled work: an APScheduler AsyncIOScheduler in Europe/Kyiv with one-minute ticks.
+"""Scheduled work: an APScheduler AsyncIOScheduler in the city's time zone (TIMEZONE).
 
 Jobs never hold per-resident state: each tick finds its own work in the database (the
 waste reminder tick continues from its persisted watermark), so a missed, late or repeated
@@ -24,7 +24,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TIMEZONE = "Europe/Kyiv"
 # A run that starts later than this after its time is skipped; the next minute's run
 # covers the gap from the watermark anyway.
 MISFIRE_GRACE_SECONDS = 50
@@ -56,8 +55,9 @@ async def retention(svoi: Svoi) -> None:
 
 def build_scheduler(svoi: Svoi) -> AsyncIOScheduler:
     """A scheduler with the recurring jobs (start it inside the running event loop)."""
+    zone = svoi.settings.zone
     scheduler = AsyncIOScheduler(
-        timezone=TIMEZONE,
+        timezone=zone,
         job_defaults={
             "misfire_grace_time": MISFIRE_GRACE_SECONDS,
             "coalesce": True,
@@ -66,7 +66,7 @@ def build_scheduler(svoi: Svoi) -> AsyncIOScheduler:
     )
     scheduler.add_job(
         waste_reminders,
-        CronTrigger(second=5, timezone=TIMEZONE),  # every minute, just after it turns
+        CronTrigger(second=5, timezone=zone),  # every minute, just after it turns
         args=[svoi],
         id="waste-reminders",
         name="waste reminders tick",
@@ -77,7 +77,7 @@ def build_scheduler(svoi: Svoi) -> AsyncIOScheduler:
     )
     scheduler.add_job(
         retention,
-        CronTrigger(hour=3, minute=30, timezone=TIMEZONE),  # nightly, when nobody chats
+        CronTrigger(hour=3, minute=30, timezone=zone),  # nightly, when nobody chats
         args=[svoi],
         id="retention",
         name="data retention",

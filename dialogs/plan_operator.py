@@ -10,9 +10,10 @@ Steps (operators only; the command is `/operator`):
   → polls: every poll with its state and results → open | close;
     new: question → 2–10 options, one a line → closing date (or none) → a draft poll
 
-Operators are those in the OPERATORS setting until roles arrive. The engine keeps
-non-operators out of this flow; every handler here checks again when it runs (settings
-change, state rows outlive them) and refuses politely, with a warning in the log.
+Operators are those in the OPERATORS or ADMINS settings or with a stored operator or admin
+role (`turn.is_operator`). The engine keeps non-operators out of this flow; every handler
+here checks again when it runs (settings and roles change, state rows outlive them) and
+refuses politely, with a warning in the log.
 """
 
 from __future__ import annotations

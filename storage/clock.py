@@ -20,8 +20,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from typing import Protocol
+from zoneinfo import ZoneInfo
 
 CLOCK_START_VARIABLE = "SVOI_CLOCK_START"
+
+# The city's time zone: the default of TIMEZONE (`Settings.zone`), and the zone of the
+# waste schedules and the plan content's dates, which are the city's calendar days.
+CITY_ZONE = ZoneInfo("Europe/Kyiv")
 
 
 class Clock(Protocol):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import functools
-from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
@@ -65,10 +64,6 @@ async def current_revisions(db: Database) -> set[str]:
 
 async def at_head(db: Database) -> bool:
     return await current_revisions(db) == head_revisions()
-
-
-def migrations_dir() -> Path:
-    return PROJECT_ROOT / "storage" / "migrations" / "versions"
 
 
 if __name__ == "__main__":  # pragma: no cover - convenience for developers

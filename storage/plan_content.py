@@ -16,13 +16,13 @@ from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from time import perf_counter
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import yaml
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PROJECT_ROOT
+from storage.clock import CITY_ZONE
 from storage.db import Database
 from storage.models.plan import (
     OGP_STATUSES,
@@ -42,7 +42,6 @@ log = logging.getLogger(__name__)
 DEFAULT_FILE = PROJECT_ROOT / "content" / "plan.yaml"
 LOCALES = ("uk", "en")
 KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
-KYIV = ZoneInfo("Europe/Kyiv")
 # Serialises the first import when several instances start on one PostgreSQL database.
 _ADVISORY_LOCK = 0x5F0_1A7
 
@@ -310,7 +309,7 @@ class _Checker:
             return value
         if isinstance(value, date):
             day = value + timedelta(days=1) if end_of_day else value
-            return datetime.combine(day, time(0), KYIV)
+            return datetime.combine(day, time(0), CITY_ZONE)
         self.error(self.line(m, key), f"{where}.{key}: expected a date or a timestamp")
         return None
 

@@ -112,10 +112,6 @@ class Turn:
         return self.role == "admin"
 
     @property
-    def can_view_reports(self) -> bool:
-        return self.role in ("viewer", "operator", "admin")
-
-    @property
     def actor(self) -> str:
         return f"{self.resident.channel}:{self.resident.user_id}"
 

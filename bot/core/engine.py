@@ -13,13 +13,11 @@ a localized apology and the main menu. One resident's turns run one at a time.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 import re
 import time
 import uuid
-from collections.abc import Awaitable, Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
 from typing import Any
@@ -29,6 +27,7 @@ from bot.config import Settings
 from bot.core.capabilities import ChannelCapabilities
 from bot.core.dialog import BACK, DeepLinkFn, Flow, Turn
 from bot.core.i18n import I18n
+from bot.core.locks import KeyedLock
 from bot.core.messages import (
     Address,
     Button,
@@ -107,34 +106,6 @@ class Registry:
         self.global_actions[name] = handler
 
 
-class _ResidentLocks:
-    """Per-resident asyncio locks that are dropped when nobody waits on them."""
-
-    def __init__(self) -> None:
-        self._locks: dict[Address, tuple[asyncio.Lock, int]] = {}
-
-    @contextmanager
-    def _ref(self, address: Address) -> Iterator[asyncio.Lock]:
-        lock, count = self._locks.get(address, (asyncio.Lock(), 0))
-        self._locks[address] = (lock, count + 1)
-        try:
-            yield lock
-        finally:
-            lock, count = self._locks[address]
-            if count <= 1:
-                del self._locks[address]
-            else:
-                self._locks[address] = (lock, count - 1)
-
-    def __len__(self) -> int:
-        return len(self._locks)
-
-    async def run(self, address: Address, fn: Callable[[], Awaitable[Any]]) -> Any:
-        with self._ref(address) as lock:
-            async with lock:
-                return await fn()
-
-
 class Engine:
     def __init__(
         self,
@@ -148,7 +119,7 @@ class Engine:
         self.i18n = i18n
         self.registry = registry
         self.capabilities: dict[str, ChannelCapabilities] = {}
-        self._locks = _ResidentLocks()
+        self._locks: KeyedLock[Address] = KeyedLock()
 
     def register_channel(self, name: str, capabilities: ChannelCapabilities) -> None:
         self.capabilities[name] = capabilities

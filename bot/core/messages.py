@@ -136,6 +136,3 @@ class Reply:
 
     def payloads(self) -> list[str]:
         return [b.payload for row in self.buttons for b in row if isinstance(b, Button)]
-
-    def button_count(self) -> int:
-        return sum(len(row) for row in self.buttons)

@@ -21,6 +21,8 @@ import math
 import time
 from collections import OrderedDict, deque
 
+from bot.core.locks import KeyedLock
+
 
 class Clock:
     """Monotonic seconds and sleeping, in real time."""
@@ -68,7 +70,7 @@ class TokenLimiter:
         self._next_slot = 0.0
         self._paused_until = 0.0
         self._chat_next: OrderedDict[str, float] = OrderedDict()
-        self._chat_locks: dict[str, tuple[asyncio.Lock, int]] = {}
+        self._chat_locks: KeyedLock[str] = KeyedLock()
         # At most ⌈rate⌉ starts in any `_window` seconds: one second at a whole rate; at
         # 29.1/s, 30 in any 1.0155 s, so 31 starts take at least that long — half of the
         # schedule's own margin (31 starts every 1/29.1 s take 1.031 s), the other half left
@@ -76,10 +78,6 @@ class TokenLimiter:
         self._per_window = math.ceil(rate_per_second)
         self._window = (1.0 + self._per_window / rate_per_second) / 2
         self._started: deque[float] = deque()
-
-    @property
-    def paused_until(self) -> float:
-        return self._paused_until
 
     def paused_for(self) -> float:
         return max(0.0, self._paused_until - self.clock.now())
@@ -98,21 +96,12 @@ class TokenLimiter:
             return
         # One waiter per chat at a time: a second message to the same chat measures its gap
         # from the moment the first one really started, not from when it asked.
-        lock, waiters = self._chat_locks.get(chat, (asyncio.Lock(), 0))
-        self._chat_locks[chat] = (lock, waiters + 1)
-        try:
-            async with lock:
-                await self.clock.sleep(self._chat_next.get(chat, 0.0) - self.clock.now())
-                await self._slot()
-                self._chat_next[chat] = self.clock.now() + self.chat_interval
-                self._chat_next.move_to_end(chat)
-                self._trim()
-        finally:
-            lock, waiters = self._chat_locks[chat]
-            if waiters <= 1:
-                del self._chat_locks[chat]
-            else:
-                self._chat_locks[chat] = (lock, waiters - 1)
+        async with self._chat_locks.hold(chat):
+            await self.clock.sleep(self._chat_next.get(chat, 0.0) - self.clock.now())
+            await self._slot()
+            self._chat_next[chat] = self.clock.now() + self.chat_interval
+            self._chat_next.move_to_end(chat)
+            self._trim()
 
     async def _slot(self) -> None:
         while True:

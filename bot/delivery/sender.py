@@ -229,10 +229,6 @@ class ChannelSender:
         for task in list(self._queued):
             task.cancel()
 
-    @property
-    def outstanding(self) -> int:
-        return self._outstanding
-
     # --- the claim loop ----------------------------------------------------------------
     async def _serve(self) -> None:
         self.state = SENDING

@@ -3,7 +3,7 @@
 Modules: `schedule` (pure RRULE expansion), `addresses` (pure address matching), `service`
 (loading schedules, change notices), `reminders` (the one-minute tick), `calendar` (.ics
 and its HTTP route), `content` (import/export, the shipped data), `flow` (the dialog).
-The lead wires `add_routes`, `tick` (via bot/scheduler.py) and `ensure_default_waste`.
+bot/app.py wires `add_routes` and `ensure_default_waste`; bot/scheduler.py runs `tick`.
 """
 
 from __future__ import annotations

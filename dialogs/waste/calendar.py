@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Sequence
 from datetime import date, datetime, time, timedelta
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
@@ -24,6 +23,7 @@ from dialogs.waste import schedule
 from dialogs.waste.config import WasteSettings
 from dialogs.waste.service import TypeNames, ZoneSchedules, localized
 from storage import clock
+from storage.clock import CITY_ZONE
 from storage.models import Resident
 from storage.models.waste import WasteSubscription
 from storage.repos.waste import WasteRepo
@@ -62,7 +62,7 @@ async def build_calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", i18n.t(locale, "waste-ics-name"))
-    cal.add("x-wr-timezone", "Europe/Kyiv")
+    cal.add("x-wr-timezone", CITY_ZONE.key)
     stamp = now.replace(microsecond=0)
     for sub in subs:
         zone = zones.get(sub.zone_id)
@@ -79,11 +79,11 @@ async def build_calendar(
                 summary += " " + i18n.t(locale, "waste-example-mark")
             event.add("summary", summary)
             if item.window_start is not None:
-                begins = datetime.combine(item.day, item.window_start, tzinfo=schedule.KYIV)
+                begins = datetime.combine(item.day, item.window_start, tzinfo=CITY_ZONE)
                 event.add("dtstart", begins)
                 if item.window_end is not None:
                     event.add(
-                        "dtend", datetime.combine(item.day, item.window_end, tzinfo=schedule.KYIV)
+                        "dtend", datetime.combine(item.day, item.window_end, tzinfo=CITY_ZONE)
                     )
             else:
                 event.add("dtstart", item.day)
@@ -144,7 +144,7 @@ def add_routes(app: web.Application, svoi: Svoi) -> None:
                 repo,
                 svoi.i18n,
                 resident,
-                clock.now().astimezone(schedule.KYIV),
+                clock.now().astimezone(CITY_ZONE),
                 policy.calendar_months,
             )
         return web.Response(
@@ -159,13 +159,3 @@ def add_routes(app: web.Application, svoi: Svoi) -> None:
         )
 
     app.router.add_get(PATH, serve_calendar)
-
-
-def collection_days(ics: bytes) -> Sequence[date]:
-    """Days of the events in an .ics file (for operators checking an export)."""
-    cal = Calendar.from_ical(ics)
-    days = []
-    for event in cal.walk("VEVENT"):
-        start = event.decoded("dtstart")
-        days.append(start.date() if isinstance(start, datetime) else start)
-    return sorted(days)

@@ -31,6 +31,7 @@ from bot.config import PROJECT_ROOT
 from dialogs.waste import schedule
 from dialogs.waste.service import rule_spec
 from storage import clock, csvsafe
+from storage.clock import CITY_ZONE
 from storage.db import Database
 from storage.models.waste import (
     CollectionException,
@@ -559,7 +560,7 @@ def parse_csv(text: str, source: str) -> WasteDocument:
 def _local(value: date | datetime) -> tuple[date, time | None]:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(schedule.KYIV)
+            value = value.astimezone(CITY_ZONE)
         return value.date(), value.time().replace(second=0, microsecond=0)
     return value, None
 
@@ -906,11 +907,6 @@ async def _apply_exceptions(
             _upsert(row, values, report)
 
 
-async def import_document(db: Database, doc: WasteDocument) -> ImportReport:
-    async with db.transaction() as session:
-        return await apply(session, doc)
-
-
 async def ensure_default_waste(db: Database, path: Path = DEFAULT_CONTENT) -> bool:
     """Import the shipped content into a database without waste data; True if imported."""
     async with db.transaction() as session:
@@ -933,7 +929,7 @@ def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _kyiv(moment: datetime) -> str:
-    return moment.astimezone(schedule.KYIV).strftime("%Y-%m-%dT%H:%M")
+    return moment.astimezone(CITY_ZONE).strftime("%Y-%m-%dT%H:%M")
 
 
 async def export_data(session: AsyncSession) -> dict[str, Any]:
@@ -1140,13 +1136,9 @@ def zone_ics(
         event.add("x-svoi-zone", zone.code)
         event.add("x-svoi-type", item.waste_type)
         if item.window_start is not None:
-            event.add(
-                "dtstart", datetime.combine(item.day, item.window_start, tzinfo=schedule.KYIV)
-            )
+            event.add("dtstart", datetime.combine(item.day, item.window_start, tzinfo=CITY_ZONE))
             if item.window_end is not None:
-                event.add(
-                    "dtend", datetime.combine(item.day, item.window_end, tzinfo=schedule.KYIV)
-                )
+                event.add("dtend", datetime.combine(item.day, item.window_end, tzinfo=CITY_ZONE))
         else:
             event.add("dtstart", item.day)
         cal.add_component(event)

@@ -36,6 +36,7 @@ from dialogs.waste.service import (
     when_key,
     window_part,
 )
+from storage.clock import CITY_ZONE
 from storage.models.waste import WasteSubscription, WasteZone
 from storage.repos.waste import WasteRepo
 
@@ -590,7 +591,7 @@ def _stop_line(turn: Turn, stop: Any) -> str:
     line = turn.t(
         "waste-ecobus-stop",
         place=localized(stop, "place", turn.locale),
-        date=turn.t.date(stop.starts_at.astimezone(schedule.KYIV).date()),
+        date=turn.t.date(stop.starts_at.astimezone(CITY_ZONE).date()),
         start=turn.engine.i18n.time(turn.locale, stop.starts_at),
         end=turn.engine.i18n.time(turn.locale, stop.ends_at),
     )

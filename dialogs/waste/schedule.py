@@ -4,8 +4,8 @@ A rule is an RFC 5545 recurrence (`FREQ=WEEKLY;BYDAY=MO`, `FREQ=WEEKLY;INTERVAL=
 `FREQ=MONTHLY;BYDAY=1MO` — "the first Monday of the month") expanded with python-dateutil
 from its start date, plus optional explicit dates, limited by an end date, with an optional
 local time window. Exceptions cancel a date or move it to another one. Dates are local
-calendar days in Europe/Kyiv; a time becomes an instant only through `local_instant`, which
-is where daylight-saving changes are handled.
+calendar days in the city's zone (`storage.clock.CITY_ZONE`, Europe/Kyiv); a time becomes an
+instant only through `local_instant`, which is where daylight-saving changes are handled.
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
-KYIV = ZoneInfo("Europe/Kyiv")
+from storage.clock import CITY_ZONE
+
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _FORBIDDEN_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND", "DTSTART")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$")
@@ -63,12 +64,12 @@ class Collection:
     reason: str = ""
     is_example: bool = False
 
-    def starts_at(self, zone: ZoneInfo = KYIV) -> datetime:
+    def starts_at(self, zone: ZoneInfo = CITY_ZONE) -> datetime:
         """The instant the collection starts (midnight when no window is known)."""
         return local_instant(self.day, self.window_start or time(0), zone)
 
 
-def local_instant(day: date, at: time, zone: ZoneInfo = KYIV) -> datetime:
+def local_instant(day: date, at: time, zone: ZoneInfo = CITY_ZONE) -> datetime:
     """The UTC instant of a local wall-clock time.
 
     On the spring-forward day a time in the skipped hour (03:00–03:59 in Kyiv) does not
@@ -229,5 +230,5 @@ def next_per_type(
     return sorted(first.values(), key=lambda c: (c.day, c.waste_type))
 
 
-def local_today(now: datetime, zone: ZoneInfo = KYIV) -> date:
+def local_today(now: datetime, zone: ZoneInfo = CITY_ZONE) -> date:
     return now.astimezone(zone).date()

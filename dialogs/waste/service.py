@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -138,11 +138,6 @@ def when_key(day: date, today: date) -> tuple[str, int]:
     return "days", delta
 
 
-def when_text(i18n: I18n, locale: str, day: date, today: date) -> str:
-    key, days = when_key(day, today)
-    return i18n.t(locale, "waste-when", {"when": key, "days": days})
-
-
 # The buttons on every reminder and change notice: (label key, payload prefix); the
 # subscription id completes the payload of a global action (see flow.stop_action).
 REMINDER_BUTTONS = (
@@ -256,7 +251,3 @@ async def notify_change(
                 )
             )
         total += await enqueue(session, batch)
-
-
-def days_ahead(today: date, days: int) -> date:
-    return today + timedelta(days=days)

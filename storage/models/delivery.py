@@ -22,7 +22,6 @@ SCHEDULED = "scheduled"
 SENDING = "sending"
 DONE = "done"
 CANCELLED = "cancelled"
-BROADCAST_STATUSES = (SCHEDULED, SENDING, DONE, CANCELLED)
 
 # The sender claims due rows in priority order; without this index every claim would sort
 # all pending rows of a channel (100,000 during a big broadcast).

@@ -253,7 +253,7 @@ async def test_exception_command_notifies_subscribers_and_export_ics_shows_it(
     assert await cli("waste", "export", str(exported), "--zone", "center") == 0
     events = list(Calendar.from_ical(exported.read_bytes()).walk("VEVENT"))
     mixed_days = {
-        e.decoded("dtstart").astimezone(schedule.KYIV).date()
+        e.decoded("dtstart").astimezone(clock.CITY_ZONE).date()
         for e in events
         if str(e["x-svoi-type"]) == "mixed"
     }

@@ -204,7 +204,7 @@ async def test_calendar_document_or_link_shows_the_bot_dates(
         start = event.decoded("dtstart")
         [alarm] = list(event.walk("VALARM"))
         if isinstance(start, datetime):
-            due = (start + alarm.decoded("trigger")).astimezone(schedule.KYIV)
+            due = (start + alarm.decoded("trigger")).astimezone(clock.CITY_ZONE)
         else:  # an all-day event starts at local midnight
             due = datetime.combine(start, datetime.min.time()) + alarm.decoded("trigger")
         assert (due.date(), due.hour, due.minute) == (_day(start), 7, 0)
@@ -216,7 +216,7 @@ async def test_calendar_document_or_link_shows_the_bot_dates(
 
 
 def _day(value: date | datetime) -> date:
-    return value.astimezone(schedule.KYIV).date() if isinstance(value, datetime) else value
+    return value.astimezone(clock.CITY_ZONE).date() if isinstance(value, datetime) else value
 
 
 async def test_ambiguous_street_house_needed_location_and_dropoff(svoi: Svoi, db: Database) -> None:

@@ -11,7 +11,6 @@ import recurring_ical_events
 from icalendar import Calendar, Event
 
 from dialogs.waste.schedule import (
-    KYIV,
     ExceptionSpec,
     RuleSpec,
     collections,
@@ -19,6 +18,7 @@ from dialogs.waste.schedule import (
     next_per_type,
     normalize_rrule,
 )
+from storage.clock import CITY_ZONE as KYIV
 
 YEAR_START = date(2026, 1, 1)
 YEAR_END = date(2026, 12, 31)

@@ -24,8 +24,8 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager, suppress
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager, suppress
 from dataclasses import replace
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -63,6 +63,7 @@ from bot.channels.telegram.outbound import (
 from bot.channels.telegram.session import Session
 from bot.config import TelegramSettings
 from bot.core.capabilities import TELEGRAM
+from bot.core.locks import KeyedLock
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
 from storage import clock
@@ -94,35 +95,6 @@ def webhook_secret(settings: TelegramSettings) -> str:
     token = settings.bot_token.get_secret_value() if settings.bot_token else ""
     digest = hmac.new(token.encode(), b"svoi telegram webhook", hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).decode().rstrip("=")
-
-
-class _ChatQueue:
-    """Updates of one chat run one after another, in the order they arrived: asyncio locks
-    are fair, and a task takes its chat's lock before its first await."""
-
-    def __init__(self) -> None:
-        self._locks: dict[int, tuple[asyncio.Lock, int]] = {}
-
-    @contextmanager
-    def _ref(self, chat_id: int) -> Iterator[asyncio.Lock]:
-        lock, count = self._locks.get(chat_id, (asyncio.Lock(), 0))
-        self._locks[chat_id] = (lock, count + 1)
-        try:
-            yield lock
-        finally:
-            lock, count = self._locks[chat_id]
-            if count <= 1:
-                del self._locks[chat_id]
-            else:
-                self._locks[chat_id] = (lock, count - 1)
-
-    async def run(self, chat_id: int | None, fn: Callable[[], Awaitable[None]]) -> None:
-        if chat_id is None:
-            await fn()
-            return
-        with self._ref(chat_id) as lock:
-            async with lock:
-                await fn()
 
 
 class TelegramChannel:
@@ -171,7 +143,8 @@ class TelegramChannel:
         sqlite = svoi.db.is_sqlite
         self._turns = asyncio.Semaphore(max_concurrent_turns or (1 if sqlite else 8))
         self._writer: asyncio.Lock | None = asyncio.Lock() if sqlite else None
-        self._chats = _ChatQueue()
+        # Updates of one chat run one after another, in the order they arrived.
+        self._chats: KeyedLock[int] = KeyedLock()
         self._tasks: set[asyncio.Task[None]] = set()
         self._loops: list[asyncio.Task[None]] = []
         self._in_flight: set[int] = set()
@@ -245,7 +218,11 @@ class TelegramChannel:
                     await self._attempt_failed(update_id, f"{type(exc).__name__}: {exc}")
 
         try:
-            await self._chats.run(inbound.chat_id if inbound is not None else None, go)
+            chat_id = inbound.chat_id if inbound is not None else None
+            if chat_id is None:
+                await go()
+            else:
+                await self._chats.run(chat_id, go)
         finally:
             self._in_flight.discard(update_id)
 
