@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
+from typing import Any
 
+import pytest
 from aiohttp import ClientSession, web
 from aiohttp.test_utils import TestClient, TestServer
 from sqlalchemy.engine import make_url
@@ -32,7 +35,11 @@ async def test_metrics_count_turns_and_outbox_depth(svoi: Svoi, db: Database) ->
     assert "svoi_turn_seconds_bucket" in body
 
 
-async def test_readiness_follows_the_database(postgres_database: PostgresTestDatabase) -> None:
+@pytest.fixture
+async def behind_proxy(
+    postgres_database: PostgresTestDatabase,
+) -> AsyncIterator[tuple[TestClient[Any, Any], TcpProxy]]:
+    """The service's HTTP app on PostgreSQL reached through a proxy the test can cut."""
     db_url = postgres_database.url
     settings = Settings(database_url=db_url, _env_file=None)  # type: ignore[call-arg]
     url = make_url(db_url)
@@ -42,18 +49,25 @@ async def test_readiness_follows_the_database(postgres_database: PostgresTestDat
     svoi = Svoi.create(settings, database)
     try:
         async with TestClient(TestServer(build_web_app(svoi))) as client:
-            assert (await client.get("/readyz")).status == 200
-            proxy.cut()
-            response = await client.get("/readyz")
-            assert response.status == 503
-            assert (await response.json())["checks"]["database"] == "unreachable"
-            assert (await client.get("/healthz")).status == 200
-            proxy.restore()
-            response = await client.get("/readyz")
-            assert response.status == 200, await response.text()
+            yield client, proxy
     finally:
         await database.dispose()
         await proxy.stop()
+
+
+async def test_readiness_follows_the_database(
+    behind_proxy: tuple[TestClient[Any, Any], TcpProxy],
+) -> None:
+    client, proxy = behind_proxy
+    assert (await client.get("/readyz")).status == 200
+    proxy.cut()
+    response = await client.get("/readyz")
+    assert response.status == 503
+    assert (await response.json())["checks"]["database"] == "unreachable"
+    assert (await client.get("/healthz")).status == 200
+    proxy.restore()
+    response = await client.get("/readyz")
+    assert response.status == 200, await response.text()
 
 
 async def test_readiness_parses_the_migration_scripts_once(svoi: Svoi) -> None:
@@ -96,26 +110,15 @@ async def test_a_half_sent_request_is_closed_after_the_header_timeout(svoi: Svoi
 
 
 async def test_files_and_calendars_answer_503_while_the_database_is_down(
-    postgres_database: PostgresTestDatabase,
+    behind_proxy: tuple[TestClient[Any, Any], TcpProxy],
 ) -> None:
-    db_url = postgres_database.url
-    settings = Settings(database_url=db_url, _env_file=None)  # type: ignore[call-arg]
-    url = make_url(db_url)
-    proxy = TcpProxy(url.host or "127.0.0.1", url.port or 5432)
-    await proxy.start()
-    database = Database(proxy.url_for(db_url))
-    svoi = Svoi.create(settings, database)
-    try:
-        async with TestClient(TestServer(build_web_app(svoi))) as client:
-            token = "t" * 32
-            assert (await client.get(f"/files/{token}")).status == 404  # database up
-            proxy.cut()
-            for path in (f"/files/{token}", f"/waste/calendar/{token}.ics"):
-                response = await client.get(path)
-                body = await response.text()
-                assert response.status == 503, (path, body)
-                assert response.headers["Retry-After"] == "10"
-                assert body == "«Свої» ненадовго недоступні. Спробуйте ще раз за хвилину."
-    finally:
-        await database.dispose()
-        await proxy.stop()
+    client, proxy = behind_proxy
+    token = "t" * 32
+    assert (await client.get(f"/files/{token}")).status == 404  # database up
+    proxy.cut()
+    for path in (f"/files/{token}", f"/waste/calendar/{token}.ics"):
+        response = await client.get(path)
+        body = await response.text()
+        assert response.status == 503, (path, body)
+        assert response.headers["Retry-After"] == "10"
+        assert body == "«Свої» ненадовго недоступні. Спробуйте ще раз за хвилину."
