@@ -168,16 +168,21 @@ async def prometheus(request: web.Request) -> web.Response:
 # What a handler raises when the database is down or unreachable.
 DATABASE_ERRORS = (SQLAlchemyError, OSError, TimeoutError)
 RETRY_AFTER_SECONDS = 10
+PING_SECONDS = 2.0  # how long the middleware waits for the database to answer a ping
 
 
 @web.middleware
 async def database_unavailable(request: web.Request, handler: Handler) -> web.StreamResponse:
     """Any page or file answers 503 with Retry-After while the database is down, as the
     webhooks and the web chat do: never a 500 with a traceback. (Handlers that must answer
-    otherwise — a webhook's 200 for a repeat — catch the error themselves.)"""
+    otherwise — a webhook's 200 for a repeat — catch the error themselves.) An error that
+    only looks like one — a client gone mid-upload, a missing file, a constraint violated —
+    is not the database being down: the database is asked, and the error goes on as it is."""
     try:
         return await handler(request)
     except DATABASE_ERRORS as exc:
+        if await _database_answers(request.app[SVOI_KEY].db):
+            raise
         log.warning("%s: database unavailable, answered 503: %s", request.path, type(exc).__name__)
         svoi = request.app[SVOI_KEY]
         return web.Response(
@@ -185,6 +190,14 @@ async def database_unavailable(request: web.Request, handler: Handler) -> web.St
             status=503,
             headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
         )
+
+
+async def _database_answers(db: Database) -> bool:
+    try:
+        await asyncio.wait_for(db.ping(), PING_SECONDS)
+    except DATABASE_ERRORS:
+        return False
+    return True
 
 
 def build_web_app(svoi: Svoi) -> web.Application:
@@ -228,7 +241,9 @@ def make_runner(app: web.Application, settings: Settings) -> web.AppRunner:
     return web.AppRunner(
         app,
         handle_signals=False,
-        shutdown_timeout=SHUTDOWN_SECONDS / 2,
+        # Handlers still running when the server closes get what the shutdown keeps for
+        # closing (see `shutdown`), not more: the whole shutdown must fit SHUTDOWN_SECONDS.
+        shutdown_timeout=CLOSING_SECONDS * 0.75,
         keepalive_timeout=settings.http_header_timeout,
     )
 

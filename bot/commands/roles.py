@@ -53,14 +53,18 @@ def _roles(args: argparse.Namespace, settings: Settings) -> int:
                 else:
                     # Tab-separated, so pasted into a spreadsheet it splits into cells: the
                     # same rule as the CSV exports (storage/csvsafe.py).
+                    # Through the csv writer, so a tab or line break inside a field is
+                    # quoted instead of starting a new cell or row.
+                    table = csvsafe.Writer(sys.stdout, delimiter="\t", lineterminator="\n")
                     for row in await roles.all():
-                        fields = (
-                            f"{row.channel}:{row.user_id}",
-                            row.role,
-                            f"{row.granted_at:%Y-%m-%d %H:%M}",
-                            row.granted_by,
+                        table.writerow(
+                            (
+                                f"{row.channel}:{row.user_id}",
+                                row.role,
+                                f"{row.granted_at:%Y-%m-%d %H:%M}",
+                                row.granted_by,
+                            )
                         )
-                        print("\t".join(str(csvsafe.cell(field)) for field in fields))
             return 0
 
     return asyncio.run(main())
