@@ -20,6 +20,7 @@ from tests.support.databases import (
     pg_unavailable_reason,
     truncate_all,
 )
+from tests.support.outage import DatabaseOutage
 
 OPERATOR = ("test", "operator-1")
 
@@ -97,3 +98,13 @@ def resident(svoi: Svoi) -> Resident:
 @pytest.fixture
 def operator(svoi: Svoi) -> Resident:
     return Resident.on(svoi.engine, user_id=OPERATOR[1])
+
+
+@pytest.fixture
+async def outage(db_url: str) -> AsyncIterator[DatabaseOutage]:
+    """The test's database behind a proxy (PostgreSQL) or a movable file (SQLite), so the
+    test can take it away and bring it back."""
+    handle = DatabaseOutage(db_url)
+    await handle.prepare()
+    yield handle
+    await handle.close()

@@ -8,6 +8,7 @@ import asyncio
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aiohttp.test_utils import TestServer
 from multidict import CIMultiDict
 
 
@@ -66,6 +67,23 @@ async def raw_request(
     if parsed.get("Transfer-Encoding", "").lower() == "chunked":
         raw_body = _unchunk(raw_body)
     return RawAnswer(int(status_line.split(" ", 2)[1]), parsed, raw_body)
+
+
+async def post_webhook(
+    server: TestServer, path: str, header: str, value: bytes, body: bytes
+) -> int:
+    """POST a JSON body with one header given as raw bytes; the status, after checking that
+    no traceback leaked into the answer."""
+    answer = await raw_request(
+        str(server.host),
+        int(server.port or 0),
+        "POST",
+        path,
+        [("Content-Type", b"application/json"), (header, value)],
+        body,
+    )
+    assert b"Traceback" not in answer.body
+    return answer.status
 
 
 def deeply_nested(depth: int = 100_000) -> bytes:

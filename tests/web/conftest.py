@@ -18,6 +18,7 @@ from aiohttp.web import Application
 from bot.app import Svoi, build_web_app
 from bot.channels.web import WebChannel
 from bot.channels.web.admin.auth import set_password
+from bot.channels.web.session import COOKIE, CookieSigner
 from bot.config import Settings
 from storage.db import Database
 from storage.plan_content import ensure_default_content
@@ -95,6 +96,15 @@ async def add_account(svoi: Svoi, account: str, role: str, password: str = PASSW
         await RoleRepo(session).grant(channel, user_id, role, granted_by="test")
         await session.flush()
         await set_password(session, svoi.settings, channel, user_id, password)
+
+
+def web_user(client: TestClient[Any, Any]) -> str:
+    """The web-chat resident id in the client's signed cookie."""
+    cookie = client.session.cookie_jar.filter_cookies(client.make_url("/")).get(COOKIE)
+    assert cookie is not None
+    user = CookieSigner(SECRET).verify(cookie.value)
+    assert user is not None
+    return user
 
 
 async def text(response: ClientResponse) -> str:

@@ -16,15 +16,7 @@ from bot.channels.web.session import COOKIE, CookieSigner
 from bot.core.messages import Document, LinkButton, Reply
 from bot.core.ports import DeliveryStatus
 from storage.models.web import WebPendingMessage
-from tests.web.conftest import SECRET, WebService, text
-
-
-def _user(client: TestClient[Any, Any]) -> str:
-    cookie = client.session.cookie_jar.filter_cookies(client.make_url("/")).get(COOKIE)
-    assert cookie is not None
-    user = CookieSigner(SECRET).verify(cookie.value)
-    assert user is not None
-    return user
+from tests.web.conftest import SECRET, WebService, text, web_user
 
 
 async def _send(client: TestClient[Any, Any], action: dict[str, Any], **headers: str) -> Any:
@@ -81,7 +73,7 @@ async def test_the_page_is_accessible_and_gives_a_signed_identity(web: WebServic
     assert "script-src 'self'" in response.headers["Content-Security-Policy"]
     cookie = response.cookies[COOKIE]
     assert cookie["httponly"] and cookie["samesite"] == "Lax" and not cookie["secure"]
-    assert _user(client).startswith("w")
+    assert web_user(client).startswith("w")
 
     uk = await text(await client.get("/", headers={"Accept-Language": "uk"}))
     assert '<html lang="uk">' in uk and "Ваше повідомлення" in uk
@@ -152,13 +144,13 @@ async def test_bad_and_cross_site_requests_are_refused(web: WebService) -> None:
 async def test_a_forged_cookie_gets_a_new_identity(web: WebService) -> None:
     client = web.client
     await text(await client.get("/"))
-    mine = _user(client)
+    mine = web_user(client)
     forged = CookieSigner("another-secret").sign(mine)
     client.session.cookie_jar.update_cookies({COOKIE: forged}, client.make_url("/"))
     response = await client.get("/web/api/events")
     assert response.status == 401
     await text(await client.get("/"))
-    assert _user(client) != mine
+    assert web_user(client) != mine
 
 
 async def test_location_and_contact_reach_the_engine(web: WebService) -> None:
@@ -175,7 +167,7 @@ async def test_location_and_contact_reach_the_engine(web: WebService) -> None:
 async def test_proactive_messages_reach_open_and_closed_pages(web: WebService) -> None:
     client = web.client
     await text(await client.get("/"))
-    user = _user(client)
+    user = web_user(client)
 
     # Closed page: the message waits in the table.
     result = await web.channel.deliver(user, Reply("While you were away"))
@@ -211,7 +203,7 @@ async def test_proactive_messages_reach_open_and_closed_pages(web: WebService) -
 async def test_unsafe_links_and_foreign_acks_are_dropped(web: WebService) -> None:
     client = web.client
     await text(await client.get("/"))
-    user = _user(client)
+    user = web_user(client)
     other = CookieSigner(SECRET).new_user_id()
     result = await web.channel.deliver(
         other, Reply("Not yours", buttons=[[LinkButton("x", "javascript:alert(1)")]])
@@ -230,7 +222,7 @@ async def test_unsafe_links_and_foreign_acks_are_dropped(web: WebService) -> Non
 async def test_documents_become_downloads(web: WebService) -> None:
     client = web.client
     await text(await client.get("/"))
-    user = _user(client)
+    user = web_user(client)
     content = b"BEGIN:VCALENDAR\r\nEND:VCALENDAR\r\n"
     await web.channel.deliver(
         user, Reply("Your calendar", document=Document("svoi.ics", content, "text/calendar"))

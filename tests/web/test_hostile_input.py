@@ -15,12 +15,11 @@ from aiohttp import ClientResponse
 from aiohttp.test_utils import TestClient
 
 from bot.app import Svoi
-from bot.channels.web.session import COOKIE, CookieSigner
 from bot.core.messages import Reply
 from storage.db import Database
 from tests.channels.raw_http import deeply_nested
-from tests.channels.telegram.outage import DatabaseOutage
-from tests.web.conftest import SECRET, WebService, start_web, stop_web, text, web_settings
+from tests.support.outage import DatabaseOutage
+from tests.web.conftest import WebService, start_web, stop_web, text, web_settings, web_user
 
 BAD_REQUEST = {
     "uk": "Сторінка надіслала запит, який «Свої» не змогли прочитати",
@@ -30,14 +29,6 @@ UNAVAILABLE = {
     "uk": "«Свої» ненадовго недоступні",
     "en": "Svoi is unavailable for a moment",
 }
-
-
-def _user(client: TestClient[Any, Any]) -> str:
-    cookie = client.session.cookie_jar.filter_cookies(client.make_url("/")).get(COOKIE)
-    assert cookie is not None
-    user = CookieSigner(SECRET).verify(cookie.value)
-    assert user is not None
-    return user
 
 
 async def _post_raw(
@@ -121,7 +112,7 @@ async def test_a_last_event_id_that_is_not_a_plain_number_reads_from_the_start(
 ) -> None:
     client = web.client
     await text(await client.get("/"))
-    await web.channel.deliver(_user(client), Reply("Waiting for you"))
+    await web.channel.deliver(web_user(client), Reply("Waiting for you"))
     stream = await client.get("/web/api/events", headers={"Last-Event-ID": after})
     assert stream.status == 200
     async with asyncio.timeout(10):
@@ -132,14 +123,6 @@ async def test_a_last_event_id_that_is_not_a_plain_number_reads_from_the_start(
 
 
 # --- the database goes away ------------------------------------------------------------------
-
-
-@pytest.fixture
-async def outage(db_url: str) -> AsyncIterator[DatabaseOutage]:
-    handle = DatabaseOutage(db_url)
-    await handle.prepare()
-    yield handle
-    await handle.close()
 
 
 @pytest.fixture
@@ -200,7 +183,7 @@ async def test_an_event_stream_opened_during_an_outage_waits_for_the_database(
     service, database = fragile
     client = service.client
     await text(await client.get("/"))
-    user = _user(client)
+    user = web_user(client)
 
     await outage.stop(database)
     stream = await client.get("/web/api/events")

@@ -15,8 +15,8 @@ from bot.app import Svoi
 from storage.db import Database
 from storage.models import InboundEvent
 from tests.channels.telegram.conftest import Chat, Service, start_service, stop_service
-from tests.channels.telegram.outage import DatabaseOutage
 from tests.fakes.telegram_api import FakeTelegramAPI, TelegramUser
+from tests.support.outage import DatabaseOutage
 from tests.support.telegram import telegram_settings
 
 
@@ -81,14 +81,6 @@ async def test_group_messages_are_acknowledged_and_ignored(service: Service, db:
     await service.channel.drain()
     assert service.api.sent() == []
     assert [e.status for e in await inbox(db)] == ["done"]
-
-
-@pytest.fixture
-async def outage(db_url: str) -> AsyncIterator[DatabaseOutage]:
-    handle = DatabaseOutage(db_url)
-    await handle.prepare()
-    yield handle
-    await handle.close()
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from storage.db import Database
 from storage.models import InboundEvent, Resident
-from tests.channels.raw_http import deeply_nested, raw_request
+from tests.channels.raw_http import deeply_nested, post_webhook
 from tests.channels.telegram.conftest import Chat, Service
 from tests.fakes.telegram_api import TelegramUser
 from tests.support.telegram import SECRET
@@ -21,17 +21,7 @@ HEADER = "X-Telegram-Bot-Api-Secret-Token"
 
 
 async def _raw_post(service: Service, body: bytes, secret: bytes) -> int:
-    server = service.client.server
-    answer = await raw_request(
-        str(server.host),
-        int(server.port or 0),
-        "POST",
-        "/webhook/telegram",
-        [("Content-Type", b"application/json"), (HEADER, secret)],
-        body,
-    )
-    assert b"Traceback" not in answer.body
-    return answer.status
+    return await post_webhook(service.client.server, "/webhook/telegram", HEADER, secret, body)
 
 
 async def _inbox(db: Database) -> list[InboundEvent]:

@@ -15,7 +15,7 @@ from sqlalchemy import select
 
 from storage.models import InboundEvent, Resident
 from storage.models.viber import ViberMessageStatus
-from tests.channels.raw_http import deeply_nested, raw_request
+from tests.channels.raw_http import deeply_nested, post_webhook
 from tests.channels.viber.client import Posted, ViberResident, ViberService
 from tests.fakes.viber_api import Callbacks, encode, sign
 
@@ -28,17 +28,7 @@ async def _rows(service: ViberService, model: type[Any]) -> list[Any]:
 
 
 async def _raw_post(service: ViberService, body: bytes, signature: bytes) -> int:
-    server = service.server
-    answer = await raw_request(
-        str(server.host),
-        int(server.port or 0),
-        "POST",
-        "/webhook/viber",
-        [("Content-Type", b"application/json"), (HEADER, signature)],
-        body,
-    )
-    assert b"Traceback" not in answer.body
-    return answer.status
+    return await post_webhook(service.server, "/webhook/viber", HEADER, signature, body)
 
 
 async def _post_ascii(service: ViberService, callback: dict[str, Any]) -> Posted:
