@@ -12,11 +12,12 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 
 import dialogs
 import handlers
 from bot import metrics
+from bot.channels.web.pages import BASE_HEADERS, ui_locale
 from bot.config import Settings
 from bot.core.capabilities import CONSOLE
 from bot.core.engine import Engine, Registry
@@ -24,7 +25,7 @@ from bot.core.i18n import I18n
 from bot.core.ports import ChannelAdapter
 from dialogs.waste import add_routes as add_waste_routes
 from storage import migrate
-from storage.db import Database
+from storage.db import DATABASE_ERRORS, Database
 from storage.repos.access import DownloadRepo
 
 if TYPE_CHECKING:
@@ -165,39 +166,51 @@ async def prometheus(request: web.Request) -> web.Response:
     )
 
 
-# What a handler raises when the database is down or unreachable.
-DATABASE_ERRORS = (SQLAlchemyError, OSError, TimeoutError)
 RETRY_AFTER_SECONDS = 10
 PING_SECONDS = 2.0  # how long the middleware waits for the database to answer a ping
 
 
 @web.middleware
 async def database_unavailable(request: web.Request, handler: Handler) -> web.StreamResponse:
-    """Any page or file answers 503 with Retry-After while the database is down, as the
-    webhooks and the web chat do: never a 500 with a traceback. (Handlers that must answer
-    otherwise — a webhook's 200 for a repeat — catch the error themselves.) An error that
+    """Every page, file and web-chat call answers 503 with Retry-After while the database is
+    down, in the visitor's language (JSON to a client that speaks JSON): never a 500 with a
+    traceback. (The webhooks, whose platforms read only the status, and the web chat's event
+    stream, which must stay open, catch the error themselves.) An error that
     only looks like one — a client gone mid-upload, a missing file, a constraint violated —
     is not the database being down: the database is asked, and the error goes on as it is."""
     try:
         return await handler(request)
     except DATABASE_ERRORS as exc:
-        if await _database_answers(request.app[SVOI_KEY].db):
+        if not await _database_down(exc, request.app[SVOI_KEY].db):
             raise
         log.warning("%s: database unavailable, answered 503: %s", request.path, type(exc).__name__)
         svoi = request.app[SVOI_KEY]
-        return web.Response(
-            text=svoi.i18n.t(svoi.settings.default_locale, "web-unavailable"),
-            status=503,
-            headers={"Retry-After": str(RETRY_AFTER_SECONDS), "Cache-Control": "no-store"},
-        )
+        message = svoi.i18n.t(ui_locale(request, svoi.i18n), "web-unavailable")
+        headers = {
+            **BASE_HEADERS,
+            "Retry-After": str(RETRY_AFTER_SECONDS),
+            "Cache-Control": "no-store",
+        }
+        if request.content_type == "application/json" or "application/json" in request.headers.get(
+            "Accept", ""
+        ):
+            return web.json_response({"error": message}, status=503, headers=headers)
+        return web.Response(text=message, status=503, headers=headers)
 
 
-async def _database_answers(db: Database) -> bool:
+async def _database_down(exc: BaseException, db: Database) -> bool:
+    """Whether `exc` means the database cannot serve: the driver's operational and interface
+    errors say so themselves; a socket error or a timeout may come from elsewhere (a client,
+    a file), so the database is asked; any other SQLAlchemy error is a bug, not an outage."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    if isinstance(exc, SQLAlchemyError):
+        return False
     try:
         await asyncio.wait_for(db.ping(), PING_SECONDS)
     except DATABASE_ERRORS:
-        return False
-    return True
+        return True
+    return False
 
 
 def build_web_app(svoi: Svoi) -> web.Application:

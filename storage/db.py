@@ -12,6 +12,7 @@ from typing import Any
 
 from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
     AsyncSession,
@@ -19,6 +20,9 @@ from sqlalchemy.ext.asyncio import (
     create_async_engine,
 )
 
+# What database code raises when the database is down or unreachable: SQLAlchemy's errors,
+# and the driver's socket errors and timeouts that reach us unwrapped while connecting.
+DATABASE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, OSError, TimeoutError)
 
 class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:

@@ -47,7 +47,6 @@ from aiogram.utils.token import TokenValidationError
 from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.telegram.inbound import ALLOWED_UPDATES, CHANNEL, Inbound, read_update
 from bot.channels.telegram.outbound import (
@@ -67,6 +66,7 @@ from bot.core.locks import KeyedLock
 from bot.core.messages import Incoming, Kind, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
 from storage import clock
+from storage.db import DATABASE_ERRORS
 from storage.models.telegram import TelegramCallback
 from storage.repos.common import dialect_insert
 from storage.repos.inbox import InboxRepo
@@ -82,7 +82,6 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 COMMANDS = ("start", "menu", "help", "settings", "language")
 # What a failing database looks like from here: SQLAlchemy's errors, and the driver's
 # connection errors that reach us unwrapped (asyncpg's refused connection is an OSError).
-DATABASE_ERRORS = (SQLAlchemyError, OSError, TimeoutError)
 MAX_ATTEMPTS = 5  # a failure outside the engine is retried by the sweeper this many times
 REPLY_RETRIES = 3
 MAX_REPLY_WAIT = 30.0  # a reply waits out a 429 up to this long; the outbox waits longer

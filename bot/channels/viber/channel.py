@@ -32,7 +32,6 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 from sqlalchemy import select
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.viber.api import (
     BROADCAST_BATCH,
@@ -65,6 +64,7 @@ from bot.core.messages import Lifecycle, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
 from bot.core.render import split_text
 from storage import clock
+from storage.db import DATABASE_ERRORS
 from storage.models.viber import RANK, ViberMessageStatus
 from storage.repos.common import insert_ignoring_conflicts
 from storage.repos.residents import ResidentRepo
@@ -82,7 +82,6 @@ WEBHOOK_EVENTS = (
     "unsubscribed",
     "conversation_started",
 )
-DATABASE_ERRORS = (SQLAlchemyError, OSError)
 SIGNATURE_HEADER = "X-Viber-Content-Signature"
 # The columns a callback's ids go into: residents.user_id and inbound_events.event_id.
 USER_ID_LENGTH = 128

@@ -6,7 +6,8 @@ One action's path:
     inbox under the page's action id (a retried request has no effect) → engine turn →
     the replies come back in the response body. A body that is not JSON in UTF-8 text
     (nested too deeply, lone surrogates) → 400 with a sentence in the visitor's language;
-    the database down → 503 with Retry-After, and the page may send the action again.
+    the database down → 503 with Retry-After (bot.app.database_unavailable), and the page
+    may send the action again.
 
 Proactive messages (`deliver`, called by the outbox sender): the message is stored in
 `web_pending` and every open page of that resident is woken; a page reads its messages over
@@ -29,7 +30,6 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from aiohttp import web
-from sqlalchemy.exc import SQLAlchemyError
 
 from bot.channels.web import wire
 from bot.channels.web.clients import NewIdentityLimit, client_address
@@ -51,6 +51,7 @@ from bot.core.capabilities import WEB
 from bot.core.messages import Address, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
 from storage import clock
+from storage.db import DATABASE_ERRORS
 from storage.repos.access import DownloadRepo
 from storage.repos.residents import ResidentRepo
 from storage.repos.web import WebPendingRepo
@@ -62,8 +63,6 @@ log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
 # What a failing database looks like from here (as in the Telegram channel): SQLAlchemy's
 # errors, and the driver's connection errors that reach us unwrapped.
-DATABASE_ERRORS = (SQLAlchemyError, OSError, TimeoutError)
-RETRY_AFTER = 10  # seconds; what a 503 asks the page to wait
 PENDING_KEPT = timedelta(days=30)  # a resident who never comes back: drop after a month
 # Strings the page's script needs (labels it adds itself); the rest is in the HTML.
 SCRIPT_STRINGS = (
@@ -188,11 +187,8 @@ class WebChannel:
         fresh = user_id is None
         resident_locale: str | None = None
         if user_id is not None:
-            try:
-                async with self.svoi.db.transaction() as session:
-                    resident = await ResidentRepo(session).get(CHANNEL, user_id)
-            except DATABASE_ERRORS as exc:
-                return self._unavailable(request, exc)
+            async with self.svoi.db.transaction() as session:
+                resident = await ResidentRepo(session).get(CHANNEL, user_id)
             if resident is None:
                 fresh = True
             elif resident.locale_chosen:
@@ -280,22 +276,6 @@ class WebChannel:
             headers=BASE_HEADERS,
         )
 
-    def _unavailable(self, request: web.Request, exc: BaseException) -> web.Response:
-        """503 with Retry-After while the database is down, as the webhooks answer; the
-        page may send the same action again (its id makes a repeat harmless)."""
-        log.warning(
-            "web chat: database unavailable, answered 503: %s",
-            type(exc).__name__,
-            extra={"channel": CHANNEL},
-        )
-        t = translator(self.svoi.i18n, ui_locale(request, self.svoi.i18n))
-        headers = {**BASE_HEADERS, "Retry-After": str(RETRY_AFTER)}
-        if request.path.startswith("/web/api/"):
-            return web.json_response({"error": t("web-unavailable")}, status=503, headers=headers)
-        return web.Response(
-            text=t("web-unavailable"), status=503, headers=headers | {"Cache-Control": "no-store"}
-        )
-
     async def send(self, request: web.Request) -> web.Response:
         refused = self._refuse_cross_site(request)
         if refused is not None:
@@ -304,10 +284,7 @@ class WebChannel:
             body, raw = await self._json(request)
         except BadRequest as exc:
             return self._bad_request(request, exc)
-        try:
-            return await self._act(request, body, raw)
-        except DATABASE_ERRORS as exc:
-            return self._unavailable(request, exc)
+        return await self._act(request, body, raw)
 
     async def _act(self, request: web.Request, body: Any, raw: str) -> web.Response:
         user_id = self._user(request)
@@ -465,11 +442,8 @@ class WebChannel:
                 raise BadRequest("ids must be a list of message ids")
         except BadRequest as exc:
             return self._bad_request(request, exc)
-        try:
-            async with self.svoi.db.transaction() as session:
-                count = await WebPendingRepo(session).acknowledge(user_id, [int(i) for i in ids])
-        except DATABASE_ERRORS as exc:
-            return self._unavailable(request, exc)
+        async with self.svoi.db.transaction() as session:
+            count = await WebPendingRepo(session).acknowledge(user_id, [int(i) for i in ids])
         return web.json_response({"acknowledged": count}, headers=BASE_HEADERS)
 
 
