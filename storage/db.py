@@ -24,6 +24,7 @@ from sqlalchemy.ext.asyncio import (
 # and the driver's socket errors and timeouts that reach us unwrapped while connecting.
 DATABASE_ERRORS: tuple[type[Exception], ...] = (SQLAlchemyError, OSError, TimeoutError)
 
+
 class Database:
     def __init__(self, url: str, *, echo: bool = False) -> None:
         self.url = url
