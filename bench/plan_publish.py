@@ -20,11 +20,11 @@ from sqlalchemy import func, insert, select
 
 from bot.app import Svoi
 from bot.config import Settings
+from dialogs.plan.content import ensure_default_content
 from storage import clock, migrate
 from storage.db import Database
 from storage.models import OutboxMessage, Resident
 from storage.models.plan import Commitment, Follow
-from storage.plan_content import ensure_default_content
 from tests.support.conversation import Resident as Chat
 
 

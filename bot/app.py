@@ -91,9 +91,9 @@ class Svoi:
 async def load_default_content(db: Database) -> None:
     """The shipped plan, services catalogue and waste schedules, into an empty database only:
     what the city's staff imported or edited is never overwritten."""
+    from dialogs.plan.content import ensure_default_content
     from dialogs.services import ensure_default_catalogue
     from dialogs.waste import ensure_default_waste
-    from storage.plan_content import ensure_default_content
 
     for name, ensure in (
         ("plan", ensure_default_content),

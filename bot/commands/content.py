@@ -15,8 +15,7 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.commands import opened
 from bot.config import Settings
-from storage.db import Database
-from storage.plan_content import (
+from dialogs.plan.content import (
     DEFAULT_FILE,
     ContentInvalid,
     dump,
@@ -24,6 +23,7 @@ from storage.plan_content import (
     import_plan,
     read_file_in_thread,
 )
+from storage.db import Database
 
 if TYPE_CHECKING:
     from bot.commands import SubParsers

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
+from bot.core.actions import Actor
 from bot.core.i18n import Translator
 from bot.core.messages import (
     AnyButton,
@@ -114,6 +115,11 @@ class Turn:
     @property
     def actor(self) -> str:
         return f"{self.resident.channel}:{self.resident.user_id}"
+
+    @property
+    def acting(self) -> Actor:
+        """This operator as a feature service's actor (audit entries, reports to this chat)."""
+        return Actor(self.actor, self.role, author=(self.resident.channel, self.resident.user_id))
 
     def audit(self, action: str, target: str = "", outcome: str = "done", **details: Any) -> None:
         """Write an audit entry in the turn's transaction (who, what, on what, outcome)."""

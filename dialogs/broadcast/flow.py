@@ -44,12 +44,6 @@ def deliverable_channels(turn: Turn) -> list[str]:
     return service.deliverable(turn.engine.capabilities)
 
 
-def actor(turn: Turn) -> service.Actor:
-    return service.Actor(
-        turn.actor, turn.role, author=(turn.resident.channel, turn.resident.user_id)
-    )
-
-
 def draft_from(turn: Turn) -> Draft:
     """The draft the steps collected; each step has already checked its part."""
     return Draft(
@@ -304,7 +298,7 @@ async def _create(turn: Turn, when: datetime | None) -> None:
         sent = await service.send(
             turn.session,
             draft_from(turn),
-            actor=actor(turn),
+            actor=turn.acting,
             channels=deliverable_channels(turn),
             when=when,
             now=turn.now,
@@ -399,7 +393,7 @@ async def broadcast_action(turn: Turn, arg: str) -> None:
         return
     broadcast_id = int(value)
     if what == "x":
-        cancelled = await service.cancel(turn.session, broadcast_id, actor=actor(turn))
+        cancelled = await service.cancel(turn.session, broadcast_id, actor=turn.acting)
         turn.say(turn.t("broadcast-cancelled" if cancelled else "broadcast-cancel-late"))
     broadcast = await describe(turn, broadcast_id)
     if broadcast is not None:

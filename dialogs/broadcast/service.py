@@ -18,7 +18,6 @@ end says it in its own words. The messages themselves are built and sent by
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -27,6 +26,8 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core import dates
+from bot.core.actions import Actor
 from bot.core.capabilities import ChannelCapabilities
 from bot.core.i18n import I18n
 from bot.core.messages import Reply
@@ -49,7 +50,6 @@ from bot.delivery.broadcasts import (
 )
 from bot.delivery.content import compose, for_channel
 from storage.models.delivery import DeliveryBroadcast
-from storage.repos.access import AuditRepo
 
 __all__ = [
     "AUDIENCES",
@@ -90,10 +90,7 @@ __all__ = [
 ]
 
 MAX_AHEAD = timedelta(days=60)  # the furthest a broadcast may be scheduled
-WHEN_FORMATS = ("DD.MM.YYYY HH:MM", "DD.MM HH:MM", "HH:MM", "YYYY-MM-DD HH:MM")
-_DAY_FIRST = re.compile(r"^(?:(\d{1,2})\.(\d{1,2})(?:\.(\d{4}))?\s+)?(\d{1,2}):(\d{2})$")
-# The console's datetime-local field sends "YYYY-MM-DDTHH:MM" (seconds only if typed).
-_YEAR_FIRST = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:\s+|T)(\d{1,2}):(\d{2})(?::\d{2})?$")
+WHEN_FORMATS = dates.MOMENT_FORMATS
 
 
 class Refused(ValueError):
@@ -107,24 +104,6 @@ class Refused(ValueError):
         super().__init__(code)
         self.code = code
         self.args_ = args
-
-
-@dataclass(frozen=True, slots=True)
-class Actor:
-    """Who acts: the audit entry's actor and role, and the author who gets the delivery
-    report (None from the CLI, which has no chat)."""
-
-    name: str
-    role: str | None
-    author: tuple[str, str] | None = None
-    via: str | None = None  # "web" on the console; recorded with the audit entry
-
-    def audit(
-        self, session: AsyncSession, action: str, target: str, outcome: str, **details: Any
-    ) -> None:
-        if self.via is not None:
-            details = {"via": self.via, **details}
-        AuditRepo(session).write(self.name, self.role, action, target, outcome, **details)
 
 
 # --- validate ------------------------------------------------------------------------------
@@ -157,32 +136,9 @@ def audience(kind: str, value: str | None) -> Audience:
 
 
 def parse_when(text: str, now: datetime, zone: ZoneInfo) -> datetime | None:
-    """The date/time phrase an operator types or picks, in city time, or None:
-    `DD.MM.YYYY HH:MM`, `DD.MM HH:MM` (this year), `HH:MM` (today, or tomorrow if past),
-    `YYYY-MM-DD HH:MM` or `YYYY-MM-DDTHH:MM`."""
-    text = text.strip()
-    local_now = now.astimezone(zone)
-    if match := _YEAR_FIRST.match(text):
-        year, month, day, hour, minute = match.groups()
-    elif match := _DAY_FIRST.match(text):
-        day, month, year, hour, minute = match.groups()
-    else:
-        return None
-    try:
-        when = local_now.replace(
-            year=int(year) if year else local_now.year,
-            month=int(month) if month else local_now.month,
-            day=int(day) if day else local_now.day,
-            hour=int(hour),
-            minute=int(minute),
-            second=0,
-            microsecond=0,
-        )
-    except ValueError:
-        return None
-    if day is None and when <= local_now:
-        when += timedelta(days=1)  # wall-clock arithmetic: zoneinfo re-computes the offset
-    return when
+    """The date/time phrase an operator types or picks, in city time, or None
+    (`bot.core.dates.parse_moment`, the one reader every feature uses)."""
+    return dates.parse_moment(text, now, zone)
 
 
 def check_when(when: datetime | None, now: datetime) -> None:

@@ -10,6 +10,7 @@ from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.core.actions import Actor, Refused
 from bot.core.i18n import I18n
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
 from dialogs.waste import schedule
@@ -251,3 +252,47 @@ async def notify_change(
                 )
             )
         total += await enqueue(session, batch)
+
+
+async def change_collection(
+    session: AsyncSession,
+    i18n: I18n,
+    *,
+    zone_code: str,
+    waste_type: str,
+    original: date,
+    moved_to: date | None,
+    reason_uk: str,
+    reason_en: str,
+    actor: Actor,
+    now: datetime,
+) -> int:
+    """Move or cancel one collection day of a zone named by its code, with a reason (the
+    console's form); returns how many change notices were queued."""
+    if not reason_uk.strip():
+        raise Refused("web-admin-error-reason")
+    zone = await WasteRepo(session).zone_by_code(zone_code)
+    if zone is None:
+        raise Refused("web-admin-error-not-found")
+    try:
+        _exception, notices = await add_exception(
+            session,
+            i18n,
+            zone=zone,
+            waste_type=waste_type,
+            original=original,
+            moved_to=moved_to,
+            reason_uk=reason_uk,
+            reason_en=reason_en,
+            now=now,
+        )
+    except ScheduleError as exc:
+        raise Refused("web-admin-error-schedule-day", detail=str(exc)) from None
+    actor.audit(
+        session,
+        "waste-exception",
+        f"{zone_code}:{waste_type}:{original.isoformat()}",
+        moved_to=moved_to.isoformat() if moved_to else None,
+        notices=notices,
+    )
+    return notices

@@ -10,8 +10,8 @@ import pytest
 
 from bot.app import Svoi
 from bot.config import Settings
+from dialogs.plan.content import ensure_default_content
 from storage.db import Database
-from storage.plan_content import ensure_default_content
 from tests.channels.telegram.conftest import Chat, start_service, stop_service
 from tests.channels.viber.client import ViberResident
 from tests.channels.viber.client import start_service as start_viber

@@ -222,8 +222,8 @@ async def test_logs_of_a_conversation_hold_no_personal_data(
 
 
 async def test_deleteme_keeps_ratings_and_votes_anonymously(svoi: Svoi, db: Database) -> None:
+    from dialogs.plan.content import ensure_default_content
     from storage.models.plan import Feedback
-    from storage.plan_content import ensure_default_content
 
     await ensure_default_content(db)
     resident = Resident.on(svoi.engine)

@@ -21,11 +21,11 @@ from aiohttp import FormData
 from bot.app import Svoi
 from bot.cli import main
 from bot.commands.feedback import as_csv, feedback_report
+from dialogs.plan.content import ensure_default_content
 from dialogs.services.catalogue import export_catalogue, import_catalogue
 from dialogs.waste import ensure_default_waste
 from storage import csvsafe
 from storage.db import Database
-from storage.plan_content import ensure_default_content
 from storage.repos.services import ServiceRepo
 from tests.support.conversation import Resident
 from tests.web.conftest import (

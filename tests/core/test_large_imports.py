@@ -15,15 +15,15 @@ import pytest
 import yaml
 
 from bot.commands.content import import_file
-from dialogs.operations import import_services
+from dialogs.plan.content import DEFAULT_FILE as PLAN_FILE
+from dialogs.plan.content import ensure_default_content
 from dialogs.services import ensure_default_catalogue
 from dialogs.services.catalogue import import_catalogue
+from dialogs.services.service import import_services
 from dialogs.waste import ensure_default_waste
 from storage.db import Database
-from storage.plan_content import DEFAULT_FILE as PLAN_FILE
-from storage.plan_content import ensure_default_content
 
-PARSERS = ("dialogs.services.catalogue", "dialogs.waste.content", "storage.plan_content")
+PARSERS = ("dialogs.services.catalogue", "dialogs.waste.content", "dialogs.plan.content")
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from bot.app import Svoi
 from bot.config import Settings
 from bot.core.capabilities import TELEGRAM, VIBER
 from bot.core.i18n import I18n
+from dialogs.plan.content import ensure_default_content
 from storage.db import Database
 from storage.models import OutboxMessage
-from storage.plan_content import ensure_default_content
 from tests.support.conversation import Resident
 
 CHANNELS = {"telegram": TELEGRAM, "viber": VIBER}

@@ -12,15 +12,15 @@ from sqlalchemy import func, select
 
 from bot.cli import main
 from bot.commands.content import export_text, import_file
-from storage.db import Database
-from storage.models.plan import Commitment, Milestone, Poll, PollOption, ProgressUpdate
-from storage.plan_content import (
+from dialogs.plan.content import (
     DEFAULT_FILE,
     ContentInvalid,
     ensure_default_content,
     import_plan,
     parse,
 )
+from storage.db import Database
+from storage.models.plan import Commitment, Milestone, Poll, PollOption, ProgressUpdate
 
 BROKEN = """\
 kind: plan

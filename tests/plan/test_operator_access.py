@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from bot.app import Svoi
 from bot.core.dialog import Turn
 from bot.core.messages import Address, Incoming
-from dialogs.plan_operator import OPERATOR_FLOW
+from dialogs.plan.operator import OPERATOR_FLOW
 from storage import clock
 from storage.db import Database
 from storage.models.access import AuditEntry

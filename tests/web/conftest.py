@@ -20,8 +20,8 @@ from bot.channels.web import WebChannel
 from bot.channels.web.admin.auth import set_password
 from bot.channels.web.session import COOKIE, CookieSigner
 from bot.config import Settings
+from dialogs.plan.content import ensure_default_content
 from storage.db import Database
-from storage.plan_content import ensure_default_content
 from storage.repos.access import RoleRepo
 
 SECRET = "test-web-secret-0123456789abcdef"

@@ -34,8 +34,8 @@ from bot.config import TelegramSettings
 from bot.core.capabilities import TELEGRAM
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
 from bot.delivery.service import DeliveryService
+from dialogs.plan.content import ensure_default_content
 from storage.db import Database
-from storage.plan_content import ensure_default_content
 from tests.delivery.conftest import fast_config
 from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI
 from tests.support.conversation import Resident

@@ -1,6 +1,7 @@
 """The working group's console under `/admin`: server-rendered pages over the same
-operations the chat and the CLI use (dialogs/operations.py; broadcasts:
-dialogs/broadcast/service.py), behind the checks in auth.py.
+actions the chat and the CLI use (each feature's service: dialogs/plan/service.py,
+dialogs/broadcast/service.py, dialogs/waste/service.py, dialogs/services/service.py), behind
+the checks in auth.py.
 
 Pages (operators and admins; every other role and anyone logged out is refused on every
 page and every action, and every action is written to the audit log):
@@ -34,6 +35,7 @@ import jinja2
 from aiohttp import web
 
 from bot.channels.web.admin import auth, charts
+from bot.channels.web.admin.dashboard import dashboard
 from bot.channels.web.clients import client_address
 from bot.channels.web.pages import (
     ADMIN_CSP,
@@ -45,10 +47,12 @@ from bot.channels.web.pages import (
     ui_locale,
 )
 from bot.config import Network
-from dialogs import operations
+from bot.core.actions import Actor, Refused
 from dialogs.broadcast import service as broadcasting
-from dialogs.operations import Refused
-from dialogs.plan_views import COMMENT_LIMIT, localized
+from dialogs.plan import service as plan
+from dialogs.plan.views import COMMENT_LIMIT, localized
+from dialogs.services.service import import_services
+from dialogs.waste.service import change_collection
 from storage import clock
 from storage.models.delivery import CANCELLED, DONE, SCHEDULED, SENDING
 from storage.models.plan import OGP_STATUSES, POLL_OPEN
@@ -94,6 +98,11 @@ class Operator:
     def address(self) -> tuple[str, str]:
         channel, _, user_id = self.account.partition(":")
         return channel, user_id
+
+    @property
+    def actor(self) -> Actor:
+        """This operator as a feature service's actor: audited "via web", reports to their chat."""
+        return Actor(self.account, self.role, self.address, via="web")
 
 
 Handler = Callable[[web.Request, Operator], Awaitable[web.StreamResponse]]
@@ -373,7 +382,7 @@ class Console:
     # --- dashboard --------------------------------------------------------------------
     async def dashboard(self, request: web.Request, op: Operator) -> web.Response:
         async with self.svoi.db.transaction() as session:
-            board = await operations.dashboard(session, clock.now())
+            board = await dashboard(session, clock.now())
         t = op.t
         channels = charts.bar_chart(
             t("web-admin-chart-channels"),
@@ -418,7 +427,7 @@ class Console:
             commitments = await PlanRepo(session).commitments()
             if code not in {c.code for c in commitments}:
                 code = None
-            items = await operations.inbox(session, code, waiting)
+            items = await plan.inbox(session, code, waiting)
         return self._render(
             request,
             "admin/feedback_list.html",
@@ -464,10 +473,13 @@ class Console:
         form = await request.post()
         try:
             async with self.svoi.db.transaction() as session:
-                feedback = await operations.answer_feedback(
-                    session, feedback_id, str(form.get("answer", "")), op.account, clock.now()
+                await plan.answer_feedback(
+                    session,
+                    feedback_id,
+                    str(form.get("answer", "")),
+                    actor=op.actor,
+                    now=clock.now(),
                 )
-                self._audit(session, op, "plan-answer", feedback.reference or str(feedback.id))
         except Refused as refused:
             return await self._feedback_page(
                 request, op, feedback_id, status=400, error=self._error(op, refused)
@@ -478,8 +490,7 @@ class Console:
         feedback_id = int(request.match_info["id"])
         try:
             async with self.svoi.db.transaction() as session:
-                feedback = await operations.mark_reviewed(session, feedback_id, clock.now())
-                self._audit(session, op, "plan-reviewed", feedback.reference or str(feedback.id))
+                await plan.mark_reviewed(session, feedback_id, actor=op.actor, now=clock.now())
         except Refused:
             raise web.HTTPNotFound() from None
         raise self._redirect(f"/admin/feedback/{feedback_id}", "reviewed")
@@ -538,24 +549,16 @@ class Console:
                     raise Refused("web-admin-error-progress")
                 progress = int(progress_text)
             async with self.svoi.db.transaction() as session:
-                published = await operations.publish_update(
+                await plan.publish_update(
                     session,
                     code,
                     text=str(form.get("text", "")),
                     status=None if status == "keep" else status,
                     progress=progress,
-                    author=op.account,
+                    actor=op.actor,
                     now=clock.now(),
                     zone=self.svoi.settings.zone,
                     notify=form.get("notify") == "1",
-                )
-                self._audit(
-                    session,
-                    op,
-                    "plan-publish",
-                    code,
-                    update=published.update.key,
-                    followers=published.notified,
                 )
         except Refused as refused:
             return await self._commitment_page(
@@ -589,16 +592,15 @@ class Console:
             if closes and closes_on is None:
                 raise Refused("web-admin-error-date")
             async with self.svoi.db.transaction() as session:
-                poll = await operations.create_poll(
+                poll = await plan.create_poll(
                     session,
                     str(form.get("question", "")),
                     str(form.get("options", "")),
                     closes_on,
-                    author=op.account,
+                    actor=op.actor,
                     now=clock.now(),
                     zone=self.svoi.settings.zone,
                 )
-                self._audit(session, op, "plan-poll-create", poll.code)
                 poll_id = poll.id
         except Refused as refused:
             return await self.polls(
@@ -641,8 +643,7 @@ class Console:
         action = request.match_info["action"]
         try:
             async with self.svoi.db.transaction() as session:
-                poll = await operations.set_poll_state(session, poll_id, action, clock.now())
-                self._audit(session, op, f"plan-poll-{action}", poll.code)
+                await plan.set_poll_state(session, poll_id, action, actor=op.actor, now=clock.now())
         except Refused:
             raise web.HTTPNotFound() from None
         raise self._redirect(f"/admin/polls/{poll_id}", f"poll-{action}ed")
@@ -731,7 +732,7 @@ class Console:
                 sent = await broadcasting.send(
                     session,
                     draft,
-                    actor=broadcasting.Actor(op.account, op.role, op.address, via="web"),
+                    actor=op.actor,
                     channels=channels,
                     when=when,
                     now=now,
@@ -823,7 +824,7 @@ class Console:
 
     async def broadcast_cancel(self, request: web.Request, op: Operator) -> web.Response:
         broadcast_id = int(request.match_info["id"])
-        actor = broadcasting.Actor(op.account, op.role, op.address, via="web")
+        actor = op.actor
         try:
             async with self.svoi.db.transaction() as session:
                 if not await broadcasting.cancel(session, broadcast_id, actor=actor):
@@ -884,7 +885,7 @@ class Console:
             zone_code = str(form.get("zone", ""))
             waste_type = str(form.get("type", ""))
             async with self.svoi.db.transaction() as session:
-                notices = await operations.waste_exception(
+                await change_collection(
                     session,
                     self.svoi.i18n,
                     zone_code=zone_code,
@@ -893,15 +894,8 @@ class Console:
                     moved_to=moved_to,
                     reason_uk=str(form.get("reason_uk", ""))[:500],
                     reason_en=str(form.get("reason_en", ""))[:500],
+                    actor=op.actor,
                     now=clock.now(),
-                )
-                self._audit(
-                    session,
-                    op,
-                    "waste-exception",
-                    f"{zone_code}:{waste_type}:{original.isoformat()}",
-                    moved_to=moved_to.isoformat() if moved_to else None,
-                    notices=notices,
                 )
         except Refused as refused:
             return await self.waste(
@@ -942,9 +936,7 @@ class Console:
             return await self.services(request, op, status=400, error=op.t("web-admin-error-file"))
         content = upload.file.read(900_000)
         dry_run = form.get("dry_run") == "1"
-        report = await operations.import_services(
-            self.svoi.db, upload.filename, content, dry_run=dry_run
-        )
+        report = await import_services(self.svoi.db, upload.filename, content, dry_run=dry_run)
         async with self.svoi.db.transaction() as session:
             AuditRepo(session).write(
                 op.account,

@@ -18,15 +18,14 @@ refuses politely, with a warning in the log.
 
 from __future__ import annotations
 
-import re
-from datetime import datetime, time, timedelta
+from datetime import date
 
-from bot.core import dialog
+from bot.core import dates, dialog
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
-from dialogs import operations
-from dialogs.plan_views import (
+from dialogs.plan import service
+from dialogs.plan.views import (
     COMMENT_LIMIT,
     COMMITMENT_CODE,
     OPTION_LIMIT,
@@ -45,7 +44,6 @@ from storage.repos.residents import ResidentRepo
 
 FLOW = "plan_operator"
 INBOX_SIZE = 8
-DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
 
 async def refuse(turn: Turn, what: str) -> None:
@@ -184,8 +182,7 @@ async def on_item(turn: Turn, payload: str) -> None:
     if payload == "answer" and feedback.comment is not None and feedback.answer is None:
         await turn.goto("answer")
     elif payload == "reviewed":
-        await PlanRepo(turn.session).mark_reviewed(feedback, turn.now)
-        turn.audit("plan-reviewed", feedback.reference or str(feedback.id))
+        await service.mark_reviewed(turn.session, feedback.id, actor=turn.acting, now=turn.now)
         turn.say(turn.t("plan-op-marked-reviewed"))
         await turn.goto("item")
 
@@ -203,11 +200,12 @@ async def on_answer_text(turn: Turn, text: str) -> None:
         return
     feedback, _commitment = found
     try:
-        await operations.answer_feedback(turn.session, feedback.id, text, turn.actor, turn.now)
-    except operations.Refused:
+        await service.answer_feedback(
+            turn.session, feedback.id, text, actor=turn.acting, now=turn.now
+        )
+    except service.Refused:
         await turn.goto("item")  # answered meanwhile (e.g. on the console): show that answer
         return
-    turn.audit("plan-answer", feedback.reference or str(feedback.id))
     turn.say(turn.t("plan-op-answered"))
     await turn.goto("item")
 
@@ -344,21 +342,20 @@ async def on_publish_confirm(turn: Turn, payload: str) -> None:
         return
     status = turn.get("status")
     try:
-        published = await operations.publish_update(
+        published = await service.publish_update(
             turn.session,
             commitment.code,
             text=text,
             status=status if status in OGP_STATUSES else None,
             progress=_int(turn.get("progress")),
-            author=turn.actor,
+            actor=turn.acting,
             now=turn.now,
             zone=turn.engine.i18n.zone,
         )
-    except operations.Refused:
+    except service.Refused:
         await turn.goto("publish")
         return
-    update, followers = published.update, published.notified
-    turn.audit("plan-publish", commitment.code, update=update.key, followers=followers)
+    followers = published.notified
     turn.set(code=None, status=None, progress=None, text=None)
     turn.say(turn.t("plan-op-published", count=followers))
     await turn.goto("start")
@@ -428,15 +425,14 @@ async def on_poll(turn: Turn, payload: str) -> None:
     if poll is None:
         await turn.goto("polls")
         return
-    repo = PlanRepo(turn.session)
-    if payload == "open":
-        await repo.open_poll(poll, turn.now)
-        turn.audit("plan-poll-open", poll.code)
-        turn.say(turn.t("plan-op-poll-opened", link=f"p{poll.id}"))
-    elif payload == "close":
-        await repo.close_poll(poll, turn.now)
-        turn.audit("plan-poll-close", poll.code)
-        turn.say(turn.t("plan-op-poll-closed"))
+    if payload in ("open", "close"):
+        await service.set_poll_state(
+            turn.session, poll.id, payload, actor=turn.acting, now=turn.now
+        )
+        if payload == "open":
+            turn.say(turn.t("plan-op-poll-opened", link=f"p{poll.id}"))
+        else:
+            turn.say(turn.t("plan-op-poll-closed"))
     await turn.goto("poll")
 
 
@@ -458,9 +454,10 @@ async def render_new_options(turn: Turn) -> None:
 
 @operator_only
 async def on_new_options(turn: Turn, text: str) -> None:
-    options = [line.strip() for line in text.splitlines() if line.strip()]
-    if not 2 <= len(options) <= 10 or any(len(o) > OPTION_LIMIT for o in options):
-        turn.say(turn.t("plan-op-bad-options", count=len(options), limit=OPTION_LIMIT))
+    try:
+        options = service.poll_options(text)
+    except service.Refused as refused:
+        turn.say(turn.t("plan-op-bad-options", **refused.args_))
         await turn.goto("new_options")
         return
     turn.set(options=options)
@@ -475,34 +472,29 @@ async def render_new_closes(turn: Turn) -> None:
     )
 
 
-def _parse_day_end(turn: Turn, text: str) -> datetime | None:
-    """`31.12.2026` → the end of that day in Kyiv; None when not a future date."""
-    match = DATE.match(text)
-    if match is None:
-        return None
-    day, month, year = (int(g) for g in match.groups())
-    try:
-        start = datetime(year, month, day, tzinfo=turn.engine.i18n.zone)
-    except ValueError:
-        return None
-    end = datetime.combine(start.date() + timedelta(days=1), time(0), turn.engine.i18n.zone)
-    return end if end > turn.now else None
-
-
-async def _create_poll(turn: Turn, closes_at: datetime | None) -> None:
+async def _create_poll(turn: Turn, closes_on: date | None) -> None:
     question = turn.get("question")
     options = turn.get("options")
     if not isinstance(question, str) or not isinstance(options, list):
         await turn.goto("new_question")
         return
-    poll = await PlanRepo(turn.session).create_poll(
-        {"uk": question, "en": question},
-        [{"uk": str(o), "en": str(o)} for o in options],
-        closes_at=closes_at,
-        author=turn.actor,
-        now=turn.now,
-    )
-    turn.audit("plan-poll-create", poll.code)
+    try:
+        poll = await service.create_poll(
+            turn.session,
+            question,
+            "\n".join(str(o) for o in options),
+            closes_on,
+            actor=turn.acting,
+            now=turn.now,
+            zone=turn.engine.i18n.zone,
+        )
+    except service.Refused as refused:
+        if refused.key == "web-admin-error-past":
+            turn.say(turn.t("plan-op-bad-date"))
+            await turn.goto("new_closes")
+        else:  # the steps checked each part; a state row from an older release may not have
+            await turn.goto("new_question")
+        return
     turn.set(poll_id=poll.id, question=None, options=None)
     turn.say(turn.t("plan-op-poll-created"))
     await turn.goto("poll")
@@ -510,12 +502,12 @@ async def _create_poll(turn: Turn, closes_at: datetime | None) -> None:
 
 @operator_only
 async def on_new_closes_text(turn: Turn, text: str) -> None:
-    closes_at = _parse_day_end(turn, text)
-    if closes_at is None:
+    closes_on = dates.parse_day(text, turn.now.astimezone(turn.engine.i18n.zone).date())
+    if closes_on is None:
         turn.say(turn.t("plan-op-bad-date"))
         await turn.goto("new_closes")
         return
-    await _create_poll(turn, closes_at)
+    await _create_poll(turn, closes_on)
 
 
 @operator_only

@@ -21,7 +21,7 @@ import logging
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
-from dialogs.plan_views import (
+from dialogs.plan.views import (
     COMMENT_LIMIT,
     COMMITMENT_CODE,
     RATINGS,

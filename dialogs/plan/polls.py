@@ -17,7 +17,7 @@ import re
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
-from dialogs.plan_views import localized, poll_period, results_text
+from dialogs.plan.views import localized, poll_period, results_text
 from storage.models.plan import POLL_DRAFT, Poll
 from storage.repos.plan import PlanRepo
 

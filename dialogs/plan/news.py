@@ -12,7 +12,7 @@ from __future__ import annotations
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
-from dialogs.plan_views import COMMITMENT_CODE, commitment_title, progress_bar, update_line
+from dialogs.plan.views import COMMITMENT_CODE, commitment_title, progress_bar, update_line
 from storage.repos.plan import PlanRepo
 
 PAGE = 5
