@@ -42,7 +42,7 @@ from bot.core.messages import (
 from bot.core.render import RenderTexts, render, render_texts
 from storage import clock
 from storage.db import Database
-from storage.repos.access import DownloadRepo, FloodRepo, FloodVerdict, RoleRepo, stronger
+from storage.repos.access import DownloadRepo, FloodRepo, FloodVerdict, RoleResolver
 from storage.repos.inbox import InboxRepo
 from storage.repos.residents import ResidentRepo
 
@@ -128,16 +128,15 @@ class Engine:
         """From settings alone; inside a turn use `turn.is_operator` (settings + roles)."""
         return (channel, user_id) in self.settings.operator_addresses
 
+    @property
+    def roles(self) -> RoleResolver:
+        return RoleResolver(self.settings.admin_addresses, self.settings.operator_addresses)
+
     def settings_role(self, channel: str, user_id: str) -> str | None:
-        if (channel, user_id) in self.settings.admin_addresses:
-            return "admin"
-        if (channel, user_id) in self.settings.operator_addresses:
-            return "operator"
-        return None
+        return self.roles.configured(channel, user_id)
 
     async def _role(self, turn: Turn) -> str | None:
-        stored = await RoleRepo(turn.session).get(turn.resident.channel, turn.resident.user_id)
-        return stronger(stored, self.settings_role(turn.resident.channel, turn.resident.user_id))
+        return await self.roles.role(turn.session, turn.resident.channel, turn.resident.user_id)
 
     def public_url(self, path: str) -> str:
         base = self.settings.public_base_url.rstrip("/") or (

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
@@ -36,6 +37,27 @@ def may_read_audit(role: str | None) -> bool:
 
 def stronger(a: str | None, b: str | None) -> str | None:
     return a if _RANK.get(a, 0) >= _RANK.get(b, 0) else b
+
+
+@dataclass(frozen=True, slots=True)
+class RoleResolver:
+    """The one answer to "what may this person do", for the chat, the console and the sender:
+    the stronger of the role an admin stored (`roles`) and the one the settings give
+    (ADMINS, OPERATORS: `(channel, user_id)` pairs)."""
+
+    admins: frozenset[tuple[str, str]]
+    operators: frozenset[tuple[str, str]]
+
+    def configured(self, channel: str, user_id: str) -> str | None:
+        if (channel, user_id) in self.admins:
+            return ADMIN
+        if (channel, user_id) in self.operators:
+            return OPERATOR
+        return None
+
+    async def role(self, session: AsyncSession, channel: str, user_id: str) -> str | None:
+        stored = await RoleRepo(session).get(channel, user_id)
+        return stronger(stored, self.configured(channel, user_id))
 
 
 class RoleRepo:

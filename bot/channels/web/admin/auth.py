@@ -32,7 +32,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.config import Settings
 from storage.db import Database
 from storage.models.access import Role
-from storage.repos.access import LOGIN_ACTION, AuditRepo, RoleRepo, stronger
+from storage.repos.access import LOGIN_ACTION, AuditRepo, RoleRepo, RoleResolver
 from storage.repos.web import FAILURE_WINDOW as FAILURE_WINDOW
 from storage.repos.web import LOCK_FOR as LOCK_FOR
 from storage.repos.web import MAX_FAILURES as MAX_FAILURES
@@ -80,20 +80,15 @@ def parse_account(value: str) -> tuple[str, str] | None:
     return channel, user_id
 
 
-def settings_role(settings: Settings, channel: str, user_id: str) -> str | None:
-    if (channel, user_id) in settings.admin_addresses:
-        return "admin"
-    if (channel, user_id) in settings.operator_addresses:
-        return "operator"
-    return None
+def resolver(settings: Settings) -> RoleResolver:
+    return RoleResolver(settings.admin_addresses, settings.operator_addresses)
 
 
 async def role_of(session: AsyncSession, settings: Settings, account: str) -> str | None:
     parsed = parse_account(account)
     if parsed is None:
         return None
-    stored = await RoleRepo(session).get(*parsed)
-    return stronger(stored, settings_role(settings, *parsed))
+    return await resolver(settings).role(session, *parsed)
 
 
 async def set_password(
@@ -107,7 +102,7 @@ async def set_password(
         await session.execute(select(Role).where(Role.channel == channel, Role.user_id == user_id))
     ).scalar_one_or_none()
     if row is None:
-        role = settings_role(settings, channel, user_id)
+        role = resolver(settings).configured(channel, user_id)
         if role is None:
             raise LookupError(f"{channel}:{user_id} has no role; grant one first")
         await RoleRepo(session).grant(channel, user_id, role, granted_by="cli:set-password")
