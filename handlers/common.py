@@ -8,7 +8,12 @@ from bot.core.engine import Registry
 
 async def help_command(turn: Turn, _args: str) -> None:
     """Help keeps the resident where they were: the current screen is shown again after it."""
-    turn.say(turn.t("help-text"))
+    parts = [turn.t("help-text")]
+    if turn.is_operator:  # operators find their tools where residents find theirs
+        parts.append(turn.t("help-operator"))
+    if turn.is_admin:
+        parts.append(turn.t("help-admin"))
+    turn.say("\n\n".join(parts))
     await turn.engine.render_current(turn)
 
 

@@ -1,41 +1,39 @@
-"""The main menu and the placeholder for sections that are not built yet.
+"""The main menu: every installed feature's entry (`Registry.add_menu_entry`), in order;
+entries for the working group only to operators.
 
-Steps: menu.start (five sections) → a section's flow, or soon.start ("coming soon").
+Steps: menu.start → the chosen entry's flow.
 """
 
 from __future__ import annotations
 
 from bot.core.dialog import MENU, Flow, Screen, Turn
-from bot.core.engine import Registry
+from bot.core.engine import MenuEntry, Registry
 from bot.core.messages import AnyButton, Button
 
-# (menu label key, flow name) in the order residents see them.
-SECTIONS: tuple[tuple[str, str], ...] = (
-    ("menu-plan", "plan"),
-    ("menu-services", "services"),
-    ("menu-waste", "waste"),
-    ("menu-news", "news"),
-    ("menu-settings", "settings"),
-)
+OPEN = "open:"
+
+
+def entries(turn: Turn) -> list[MenuEntry]:
+    """What this person's menu lists: installed flows, operators' entries to operators only."""
+    flows = turn.engine.registry.flows
+    return [
+        entry
+        for entry in turn.engine.registry.menu
+        if entry.flow in flows and (turn.is_operator or not entry.operators_only)
+    ]
 
 
 async def render_menu(turn: Turn) -> None:
-    rows: list[list[AnyButton]] = [[Button(turn.t(key), f"open:{flow}")] for key, flow in SECTIONS]
+    rows: list[list[AnyButton]] = [
+        [Button(turn.t(entry.label_key), f"{OPEN}{entry.flow}")] for entry in entries(turn)
+    ]
     turn.say(turn.t("menu-title"), rows)
 
 
 async def on_menu_button(turn: Turn, payload: str) -> None:
-    flow = payload.removeprefix("open:")
-    if flow in turn.engine.registry.flows:
+    flow = payload.removeprefix(OPEN)
+    if any(entry.flow == flow for entry in entries(turn)):
         await turn.start(flow)
-    else:
-        await turn.start("soon", section=flow)
-
-
-async def render_soon(turn: Turn) -> None:
-    section = str(turn.get("section", ""))
-    key = next((k for k, f in SECTIONS if f == section), "menu-title")
-    turn.say(turn.t("soon-text", section=turn.t(key)), [turn.nav_row(back=False)])
 
 
 async def go_menu(turn: Turn, _arg: str) -> None:
@@ -43,10 +41,8 @@ async def go_menu(turn: Turn, _arg: str) -> None:
 
 
 MENU_FLOW = Flow("menu", {"start": Screen(render_menu, on_button=on_menu_button)})
-SOON_FLOW = Flow("soon", {"start": Screen(render_soon)})
 
 
 def register(registry: Registry) -> None:
     registry.add_flow(MENU_FLOW)
-    registry.add_flow(SOON_FLOW)
     registry.add_global_action(MENU.removeprefix("g:"), go_menu)

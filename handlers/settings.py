@@ -6,7 +6,7 @@ Steps: settings.start → settings.language | settings.privacy → back to setti
 from __future__ import annotations
 
 from bot.core.dialog import Flow, Screen, Turn
-from bot.core.engine import Registry
+from bot.core.engine import MenuEntry, Registry
 from bot.core.messages import Button
 from handlers.onboarding import LANGUAGES
 from handlers.privacy import deleteme_command, mydata_command
@@ -75,5 +75,6 @@ async def language_command(turn: Turn, _args: str) -> None:
 
 def register(registry: Registry) -> None:
     registry.add_flow(SETTINGS)
+    registry.add_menu_entry(MenuEntry("menu-settings", SETTINGS.name, 90))
     registry.add_interrupt("settings", settings_command)
     registry.add_interrupt("language", language_command)

@@ -83,6 +83,17 @@ def storable(incoming: Incoming) -> Incoming:
     )
 
 
+@dataclass(frozen=True, slots=True)
+class MenuEntry:
+    """A line of the main menu: its label (a Fluent key), the flow it starts, its place, and
+    whether only operators see it (the flow itself still refuses everyone else)."""
+
+    label_key: str
+    flow: str
+    order: int
+    operators_only: bool = False
+
+
 @dataclass
 class Registry:
     """What the bot can do: flows, interrupts (commands), deep links, global actions."""
@@ -92,6 +103,7 @@ class Registry:
     deep_links: list[tuple[str, DeepLinkFn]] = field(default_factory=list)
     global_actions: dict[str, GlobalActionFn] = field(default_factory=dict)
     text_fallbacks: list[TextFallbackFn] = field(default_factory=list)
+    menu: list[MenuEntry] = field(default_factory=list)
 
     def add_flow(self, flow: Flow) -> None:
         self.flows[flow.name] = flow
@@ -104,6 +116,11 @@ class Registry:
 
     def add_global_action(self, name: str, handler: GlobalActionFn) -> None:
         self.global_actions[name] = handler
+
+    def add_menu_entry(self, entry: MenuEntry) -> None:
+        """A feature's line in the main menu; the menu lists what is installed, in order."""
+        self.menu = sorted((*(e for e in self.menu if e.flow != entry.flow), entry),
+                           key=lambda e: (e.order, e.flow))  # fmt: skip
 
 
 class Engine:

@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 
 from bot.core.dialog import Flow, Screen, Turn
-from bot.core.engine import Registry
+from bot.core.engine import MenuEntry, Registry
 from bot.core.messages import AnyButton, Button
 from dialogs.plan.views import (
     COMMENT_LIMIT,
@@ -343,5 +343,6 @@ PLAN_FLOW = Flow(
 
 def register(registry: Registry) -> None:
     registry.add_flow(PLAN_FLOW)
+    registry.add_menu_entry(MenuEntry("menu-plan", PLAN_FLOW.name, 10))
     registry.add_deep_link("c", open_commitment_link)
     registry.add_global_action("unfollow", unfollow_action)

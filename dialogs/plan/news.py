@@ -10,7 +10,7 @@ Steps:
 from __future__ import annotations
 
 from bot.core.dialog import Flow, Screen, Turn
-from bot.core.engine import Registry
+from bot.core.engine import MenuEntry, Registry
 from bot.core.messages import AnyButton, Button
 from dialogs.plan.views import COMMITMENT_CODE, commitment_title, progress_bar, update_line
 from storage.repos.plan import PlanRepo
@@ -74,3 +74,4 @@ NEWS_FLOW = Flow("news", {"start": Screen(render_start, on_button=on_start)})
 
 def register(registry: Registry) -> None:
     registry.add_flow(NEWS_FLOW)
+    registry.add_menu_entry(MenuEntry("menu-news", NEWS_FLOW.name, 40))

@@ -22,7 +22,7 @@ from datetime import date
 
 from bot.core import dates, dialog
 from bot.core.dialog import Flow, Screen, Turn
-from bot.core.engine import Registry
+from bot.core.engine import MenuEntry, Registry
 from bot.core.messages import AnyButton, Button
 from dialogs.plan import service
 from dialogs.plan.views import (
@@ -576,4 +576,5 @@ OPERATOR_FLOW = Flow(
 
 def register(registry: Registry) -> None:
     registry.add_flow(OPERATOR_FLOW)
+    registry.add_menu_entry(MenuEntry("menu-operator", FLOW, 95, operators_only=True))
     registry.add_interrupt("operator", operator_command)

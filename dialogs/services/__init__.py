@@ -9,7 +9,7 @@ The catalogue comes from content/services.yaml (`ensure_default_catalogue` at st
 is maintained with `python -m bot services import|export` (dialogs/services/catalogue.py).
 """
 
-from bot.core.engine import Registry
+from bot.core.engine import MenuEntry, Registry
 from dialogs.services.catalogue import ensure_default_catalogue
 from dialogs.services.flow import SERVICES, search_from_menu
 
@@ -18,4 +18,5 @@ __all__ = ["ensure_default_catalogue", "register"]
 
 def register(registry: Registry) -> None:
     registry.add_flow(SERVICES)
+    registry.add_menu_entry(MenuEntry("menu-services", SERVICES.name, 20))
     registry.text_fallbacks.append(search_from_menu)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from bot.core.engine import Registry
+from bot.core.engine import MenuEntry, Registry
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -27,6 +27,7 @@ def register(registry: Registry) -> None:
     from dialogs.waste import flow, service
 
     registry.add_flow(flow.WASTE_FLOW)
+    registry.add_menu_entry(MenuEntry("menu-waste", flow.WASTE_FLOW.name, 30))
     registry.add_global_action(service.STOP_ACTION, flow.stop_action)
     registry.add_global_action(service.EDIT_ACTION, flow.edit_action)
     registry.add_interrupt("waste", flow.waste_command)

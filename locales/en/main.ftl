@@ -21,7 +21,7 @@ menu-services = 🏛 City services
 menu-waste = ♻️ Waste collection
 menu-news = 📰 News & progress
 menu-settings = ⚙️ Settings
-soon-text = The "{ $section }" section is being prepared and will open soon.
+menu-operator = 🛠 Working group
 
 btn-back = ◀️ Back
 btn-menu = 🏠 Menu
@@ -40,6 +40,18 @@ help-text =
     /language — change language
     /cancel — cancel the current action
     /help — this help
+
+help-operator =
+    For the working group:
+    /operator — feedback, residents' questions, progress updates, polls
+    /broadcast — a message to residents
+
+help-admin =
+    For admins:
+    /roles — who has a role
+    /grant channel:id role — give a role
+    /revoke channel:id — take a role away
+    /audit — the latest audit entries
 
 settings-title = Settings. Language: { $language }.
 settings-language = 🌐 Language

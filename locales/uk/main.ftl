@@ -21,7 +21,7 @@ menu-services = 🏛 Міські послуги
 menu-waste = ♻️ Вивезення сміття
 menu-news = 📰 Новини і прогрес
 menu-settings = ⚙️ Налаштування
-soon-text = Розділ «{ $section }» ще готується — незабаром він запрацює.
+menu-operator = 🛠 Робоча група
 
 btn-back = ◀️ Назад
 btn-menu = 🏠 Меню
@@ -40,6 +40,18 @@ help-text =
     /language — змінити мову
     /cancel — скасувати поточну дію
     /help — ця довідка
+
+help-operator =
+    Для робочої групи:
+    /operator — відгуки, запитання мешканців, оновлення прогресу, опитування
+    /broadcast — повідомлення мешканцям
+
+help-admin =
+    Для адміністраторів:
+    /roles — у кого яка роль
+    /grant канал:id роль — надати роль
+    /revoke канал:id — забрати роль
+    /audit — останні записи журналу дій
 
 settings-title = Налаштування. Мова: { $language }.
 settings-language = 🌐 Мова

@@ -77,13 +77,36 @@ async def test_language_switch_changes_every_following_answer(resident: Resident
     assert "Main menu" in resident.text
 
 
-async def test_menu_sections_without_a_flow_say_coming_soon(svoi: Svoi, resident: Resident) -> None:
+async def test_a_feature_that_is_not_installed_has_no_menu_entry(
+    svoi: Svoi, resident: Resident
+) -> None:
     svoi.engine.registry.flows.pop("news", None)  # as if the News feature were not installed
     await resident.onboard("en")
-    await resident.press("News & progress")
-    assert 'The "📰 News & progress" section is being prepared' in resident.text
-    await resident.press("Menu")
-    assert "Main menu" in resident.text
+    assert "📰 News & progress" not in resident.labels
+    assert "📋 Plan & feedback" in resident.labels
+
+
+async def test_operators_find_their_tools_in_help_and_the_menu(
+    resident: Resident, operator: Resident
+) -> None:
+    await operator.onboard("uk")
+    assert operator.labels[-1] == "🛠 Робоча група"
+    await operator.send("/help")
+    assert "/operator — відгуки, запитання мешканців" in operator.text
+    assert "/broadcast — повідомлення мешканцям" in operator.text
+    assert "/grant" not in operator.text  # admins' commands only for admins
+    await operator.send("/menu")
+    await operator.press("🛠 Робоча група")
+    assert "Робоча група плану дій" in operator.text
+    assert operator.labels[0] == "📥 Відгуки"
+
+    await resident.onboard("uk")
+    assert "🛠 Робоча група" not in resident.labels
+    await resident.send("/help")
+    assert "/operator" not in resident.text and "/broadcast" not in resident.text
+    await resident.send("/menu")
+    await resident.press_payload("open:plan_operator")  # a forged menu button opens nothing
+    assert "Робоча група плану дій" not in resident.text
 
 
 @pytest.mark.parametrize(
