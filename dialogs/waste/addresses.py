@@ -1,11 +1,28 @@
-"""Matching what a resident types ("Трудова 5", "вул. Трудова, 5", "trudova 5", typos) to
-a street of the waste zones, and the house number to the segment (range, odd/even side)
-that gives the zone. Pure functions over plain records; no database.
+"""Matching what a resident types to a street of Khmelnytskyi and, with the house number, to
+the segment (range, odd/even side) that gives the waste zone. Pure functions over plain
+records; no database.
 
-Everything is compared twice: in Cyrillic (lower case, apostrophes and street-type words
-removed) and as a Latin "skeleton" (transliterated, then spellings that differ between
-transliteration systems folded together: kh/h, ya/ia, y/i …), so Latin, Russian-style and
-misspelt input all land near the right street.
+What residents type, and what is done with it (docs/waste.md, "How addresses are matched"):
+
+* forms and abbreviations: «вул. Трудова, 5», «Трудова 5а», «5 Трудова», «trudova 5»;
+  street-type words and their abbreviations, Ukrainian, Russian and Latin (вул./ул./улица,
+  просп./пр-т, пров./пер., бульв./б-р, пл./площадь, майдан, шосе/шоссе, проїзд/проезд,
+  тупик, узвіз …) are not part of the name, but a given type breaks ties;
+* whole sentences: conversational words («я живу на», «наша адреса», «подскажите»), flat,
+  entrance and floor numbers («кв. 5», «під'їзд 2») are dropped, and when the rest still
+  does not match, the best run of one to three words is tried;
+* case endings: the locative after «на»/«по» and the genitive, Ukrainian and Russian
+  («на Трудовій», «по улице Каменецкой», «вулиці Свободи») are compared on stems;
+* old names: a street renamed in 2016 or 2022 is found by its old name, and the match says
+  so (`AddressMatch.old`);
+* the city's street register (content/streets.yaml): a real street whose schedule is not
+  loaded is `Outcome.NO_SCHEDULE`, not `UNKNOWN`.
+
+Every name is compared as a Latin "skeleton" (transliterated, then spellings that differ
+between transliteration systems folded together: kh/h, ya/ia, y/i …), whole and reduced to
+word stems, so Cyrillic, Latin, Russian-style and misspelt input all land near the right
+street. `build_streets` prepares the keys once into a `StreetIndex`; matching a query is a
+few vectorised rapidfuzz calls over it (bench/address_match.py).
 """
 
 from __future__ import annotations
@@ -15,56 +32,47 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from rapidfuzz import fuzz
+from rapidfuzz import fuzz, process
 
 ACCEPT_SCORE = 78.0
 TIE_MARGIN = 4.0
 KIND_BONUS = 3.0
+SPAN_PENALTY = 3.0  # per word of a sentence left out when a run of words is matched
+MAX_SPAN_WORDS = 3
+MAX_SENTENCE_WORDS = 10
+_CUTOFF = 50.0
+_WORD_CUTOFF = 60.0
 
 _APOSTROPHES = "'’ʼ`´‘\""
-# Street-type words, Ukrainian, Russian and Latin spellings, mapped to a kind class.
-_KIND_WORDS: dict[str, set[str]] = {
-    "вул": {"street"},
-    "вулиця": {"street"},
-    "ул": {"street"},
-    "улица": {"street"},
-    "vul": {"street"},
-    "vulytsia": {"street"},
-    "vulitsa": {"street"},
-    "ul": {"street"},
-    "st": {"street"},
-    "str": {"street"},
-    "street": {"street"},
-    "пр": {"avenue", "lane"},
-    "pr": {"avenue", "lane"},
-    "просп": {"avenue"},
-    "проспект": {"avenue"},
-    "prosp": {"avenue"},
-    "prospekt": {"avenue"},
-    "avenue": {"avenue"},
-    "ave": {"avenue"},
-    "av": {"avenue"},
-    "пров": {"lane"},
-    "провулок": {"lane"},
-    "пер": {"lane"},
-    "переулок": {"lane"},
-    "prov": {"lane"},
-    "provulok": {"lane"},
-    "lane": {"lane"},
-    "ln": {"lane"},
-    "бульв": {"boulevard"},
-    "бульвар": {"boulevard"},
-    "б-р": {"boulevard"},
-    "blvd": {"boulevard"},
-    "bulvar": {"boulevard"},
-    "пл": {"square"},
-    "площа": {"square"},
-    "майдан": {"square"},
-    "pl": {"square"},
-    "square": {"square"},
-    "туп": {"deadend"},
-    "тупик": {"deadend"},
-}
+
+# Street-type words (exact forms, after lower-casing and removing dots), mapped to a kind class.
+_KIND_WORDS: dict[str, set[str]] = {}
+for _spellings, _classes in (
+    (
+        "вул вулиця вулиці вулицю вулицею ул улица улице улицу улицы vul vulytsia vulitsa "
+        "vulytsi ul st str street",
+        {"street"},
+    ),
+    ("пр pr", {"avenue", "lane", "passage"}),
+    (
+        "просп проспект проспекті проспекту проспекте пр-т пр-кт prosp prospekt avenue ave av",
+        {"avenue"},
+    ),
+    (
+        "пров провулок провулку провулка пер переулок переулке переулку prov provulok "
+        "pereulok lane ln",
+        {"lane"},
+    ),
+    ("бульв бульвар бульварі бульвару бульваре бул б-р blvd bulvar boulevard", {"boulevard"}),
+    ("пл площа площі площу площадь площади майдан pl ploshcha square sq", {"square"}),
+    ("туп тупик тупику тупике tupyk", {"deadend"}),
+    ("шосе шоссе ш shose shosse highway hwy", {"highway"}),
+    ("проїзд проїзді проезд проезде пр-д пр-зд proizd proezd passage", {"passage"}),
+    ("узвіз узвозі узв спуск uzviz descent", {"descent"}),
+):
+    for _spelling in _spellings.split():
+        _KIND_WORDS[_spelling] = _classes
+# The kind class of each kind stored with a street (content STREET_KINDS and the register).
 _STREET_KINDS: dict[str, str] = {
     "вул.": "street",
     "просп.": "avenue",
@@ -72,16 +80,89 @@ _STREET_KINDS: dict[str, str] = {
     "пров.": "lane",
     "бульв.": "boulevard",
     "пл.": "square",
+    "майдан": "square",
     "туп.": "deadend",
     "шосе": "highway",
+    "проїзд": "passage",
+    "узвіз": "descent",
 }
-_HOUSE_WORDS = {"буд", "будинок", "б", "д", "дом", "house", "bud", "no", "№"}
-_FLAT = re.compile(r"[,\s]+(кв|квартира|apt|flat|kv)\.?\s*\d+\s*$", re.IGNORECASE)
-_HOUSE_END = re.compile(
-    r"(?:^|[\s,.№])(\d{1,4})(?:\s*-?\s*([а-яіїєґa-z])(?![а-яіїєґa-z]))?(?:\s*/\s*(\d{1,4}))?\s*$",
+KIND_EN: dict[str, str] = {
+    "вул.": "Street",
+    "просп.": "Avenue",
+    "пр.": "Avenue",
+    "пров.": "Lane",
+    "бульв.": "Boulevard",
+    "пл.": "Square",
+    "майдан": "Square",
+    "туп.": "Dead End",
+    "шосе": "Highway",
+    "проїзд": "Passage",
+    "узвіз": "Descent",
+}
+_ENGLISH_TYPES = re.compile(
+    r"\b(street|st|avenue|ave|lane|square|boulevard|highway|passage|descent|dead end)\b"
+)
+_HOUSE_WORDS = {"буд", "будинок", "б", "д", "дом", "house", "bud", "no", "н"}
+# Words of a sentence around an address: greetings, "I live", "our address", "when is the
+# collection", in Ukrainian, Russian and English (apostrophes removed, as `_clean` does).
+_FILLER_WORDS = """
+я ми мы ja i we живу живемо живем живём живут проживаю проживаємо проживаем мешкаю
+    мешкаємо прописаний прописана прописані прописан прописана прописаны зареєстрований
+    зареєстрована зарегистрирован зарегистрирована наша наш наше моя мій мой мое моє мене
+    меня нас нам мені мне адреса адресa адрес адресу адресою адреси address my our is its
+    live living at on in the of please це це є это вот ось ну то так тут там на по в у во
+    біля возле около коло поруч рядом до від от із из з с а і и й та також also будь ласка
+    пожалуйста підкажіть подскажите скажіть скажите допоможіть помогите хочу хотів хотіла
+    хотел хотела дізнатися узнать знати знать коли когда який яка какой какая графік графіка
+    график графика вивіз вивозу вивезення вывоз вывоза сміття мусор мусора відходів відходи
+    приїжджає приезжает забирають забирают вивозять вывозят машина привіт привет вітаю
+    здрастуйте здравствуйте добрий доброго добрый день вечір вечора ранку утро дякую спасибо
+    hello hi місто міста город м г хмельницький хмельницкий хмельницькому хмельницком
+    khmelnytskyi khmelnytskyy khmelnitsky khmelnitskiy ukraine україна украина приватний
+    приватному частный частном сектор будинку квартира квартири
+    """
+_FILLER = frozenset(_FILLER_WORDS.split())
+_ABBREVIATIONS = (
+    (re.compile(r"\bб-р\b"), " бульвар "),
+    (re.compile(r"\bпр-к?т\b"), " проспект "),
+    (re.compile(r"\bпр-з?д\b"), " проїзд "),
+    (re.compile(r"\bкв-ра\b"), " квартира "),
+)
+_FLAT = re.compile(
+    r"(?:^|(?<=[\s,]))(?:кв|квартира|кварт|apt|flat|kv|підїзд|підізд|подъезд|подьезд|поверх|"
+    r"этаж|эт|floor|entrance)\s*\.?\s*(?:№\s*)?\d{1,4}\s*[а-яіїєґa-z]?(?=$|[\s,.;])",
     re.IGNORECASE,
 )
-_HOUSE_START = re.compile(r"^\s*(\d{1,4})([а-яіїєґ])?\s*[,\s]\s*(?=\D)", re.IGNORECASE)
+_HOUSE = re.compile(
+    r"(?<![\w/])(\d{1,4})(?:\s*-?\s*([а-яіїєґa-z]))?(?:\s*/\s*\d{1,4}[а-яіїєґa-z]?)?(?![\w/])",
+    re.IGNORECASE,
+)
+_NAME_AFTER_NUMBER = re.compile(
+    r"^\s*-?\s*(?:го|ого|ий|а|я)?\s*(?:січня|лютого|березня|квітня|травня|червня|липня|"
+    r"серпня|вересня|жовтня|листопада|грудня|января|февраля|марта|апреля|мая|июня|июля|"
+    r"августа|сентября|октября|ноября|декабря|лінія|линия)\b"
+)
+_SPLIT = re.compile(r"[\s.,;:()«»„“”!?№#/\\]+|\s-\s|\s-|-\s")
+# Endings removed from the Latin skeleton of a word to compare stems: Ukrainian and Russian
+# adjective and noun case endings (трудовій/трудової/трудовой/трудовая → trudov).
+_STEM_ENDINGS = (
+    "omu",
+    "oho",
+    "aa",
+    "ii",
+    "oi",
+    "ou",
+    "iv",
+    "ev",
+    "ih",
+    "om",
+    "em",
+    "a",
+    "i",
+    "u",
+    "e",
+    "o",
+)
 
 _TRANSLIT = {
     "а": "a",
@@ -148,11 +229,50 @@ _SKELETON_STEPS = (
 )
 
 
+_NATIONAL = {
+    "а": "a",
+    "б": "b",
+    "в": "v",
+    "г": "h",
+    "ґ": "g",
+    "д": "d",
+    "е": "e",
+    "є": "ie",
+    "ж": "zh",
+    "з": "z",
+    "и": "y",
+    "і": "i",
+    "ї": "i",
+    "й": "i",
+    "к": "k",
+    "л": "l",
+    "м": "m",
+    "н": "n",
+    "о": "o",
+    "п": "p",
+    "р": "r",
+    "с": "s",
+    "т": "t",
+    "у": "u",
+    "ф": "f",
+    "х": "kh",
+    "ц": "ts",
+    "ч": "ch",
+    "ш": "sh",
+    "щ": "shch",
+    "ь": "",
+    "ю": "iu",
+    "я": "ia",
+}
+_NATIONAL_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
+
+
 class Outcome(StrEnum):
     FOUND = "found"
     AMBIGUOUS = "ambiguous"
     NEED_HOUSE = "need_house"
     HOUSE_NOT_FOUND = "house_not_found"
+    NO_SCHEDULE = "no_schedule"  # a street of the city whose schedule is not loaded
     UNKNOWN = "unknown"
 
 
@@ -180,9 +300,39 @@ class StreetSegment:
         return self.house_to is None or number <= self.house_to
 
 
+@dataclass(frozen=True, slots=True)
+class OldName:
+    """A name a street had before a renaming (kind, name, year, where it is documented)."""
+
+    kind: str
+    name_uk: str
+    year: int | None = None
+    sources: tuple[str, ...] = ()
+
+    @property
+    def name_en(self) -> str:
+        return english_name(self.kind, self.name_uk)
+
+    def label(self, locale: str = "uk") -> str:
+        return f"{self.kind} {self.name_uk}" if locale == "uk" else self.name_en
+
+
+@dataclass(frozen=True, slots=True)
+class RegisterStreet:
+    """A street of the city register (content/streets.yaml): current name, old names."""
+
+    kind: str
+    name_uk: str
+    name_en: str = ""
+    aliases: tuple[str, ...] = ()
+    old: tuple[OldName, ...] = ()
+    sources: tuple[str, ...] = ()
+
+
 @dataclass
 class Street:
-    """All segments of one street (same kind and name), with the keys it is matched by."""
+    """All segments of one street (same kind and name), with the keys it is matched by. A
+    street of the register without segments has no schedule yet."""
 
     kind: str
     name_uk: str
@@ -190,10 +340,16 @@ class Street:
     segments: list[StreetSegment] = field(default_factory=list)
     keys_cyr: set[str] = field(default_factory=set)
     keys_lat: set[str] = field(default_factory=set)
+    old_names: list[OldName] = field(default_factory=list)
+    ref: int = 0  # the first segment's id, or -(position in the register + 1)
 
     @property
     def key(self) -> str:
         return f"{self.kind} {self.name_uk}"
+
+    @property
+    def has_schedule(self) -> bool:
+        return bool(self.segments)
 
     def zone_ids(self) -> set[int]:
         return {s.zone_id for s in self.segments}
@@ -222,6 +378,7 @@ class AddressMatch:
     house: House | None = None
     zone_id: int | None = None
     segment: StreetSegment | None = None
+    old: OldName | None = None  # the old name the resident typed, when it matched
 
     @property
     def street(self) -> Street | None:
@@ -243,6 +400,28 @@ def transliterate(text: str) -> str:
     return "".join(_TRANSLIT.get(ch, ch) for ch in text.lower())
 
 
+def national_transliteration(text: str) -> str:
+    """Ukrainian national transliteration (Cabinet of Ministers resolution 55 of 2010):
+    «Героїв Маріуполя» → «Heroiv Mariupolia», «Юності» → «Yunosti»."""
+    out = []
+    previous = ""
+    for ch in text:
+        low = ch.lower()
+        if low in _APOSTROPHES:
+            continue
+        initial = not previous.isalpha()
+        latin = (_NATIONAL_INITIAL if initial else {}).get(low) or _NATIONAL.get(low, ch)
+        if low == "г" and previous.lower() == "з":
+            latin = "gh"
+        out.append(latin.capitalize() if ch.isupper() else latin)
+        previous = ch
+    return "".join(out)
+
+
+def english_name(kind: str, name_uk: str) -> str:
+    return f"{national_transliteration(name_uk)} {KIND_EN.get(kind, 'Street')}"
+
+
 def skeleton(text: str) -> str:
     """Latin spelling with transliteration differences folded away."""
     out = transliterate(text)
@@ -250,6 +429,20 @@ def skeleton(text: str) -> str:
     for old, new in _SKELETON_STEPS:
         out = out.replace(old, new)
     return re.sub(r"\s+", " ", out).strip()
+
+
+def stem(word: str) -> str:
+    """A skeleton word without its case ending (at least three letters are kept)."""
+    for ending in _STEM_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
+
+
+def _forms(text: str) -> tuple[str, str]:
+    """The whole and the stemmed skeleton of a name, words sorted."""
+    words = sorted(skeleton(text).split())
+    return " ".join(words), " ".join(sorted(stem(w) for w in words))
 
 
 def _clean(text: str) -> str:
@@ -260,83 +453,234 @@ def _clean(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _has_cyrillic(text: str) -> bool:
-    return any("а" <= ch <= "я" or ch in "іїєґё" for ch in text.lower())
+def _prepare(text: str) -> str:
+    text = text.lower().replace("ё", "е")
+    for ch in _APOSTROPHES:
+        text = text.replace(ch, "")
+    for pattern, replacement in _ABBREVIATIONS:
+        text = pattern.sub(replacement, text)
+    return re.sub(r"[,;:()«»!?\"№#]", " ", text)
 
 
-def parse(text: str) -> ParsedAddress:
-    """Split "вул. Трудова, 5а" into street words, house and the street-type words given."""
-    raw = _FLAT.sub("", text.strip())
-    house: House | None = None
-    match = _HOUSE_END.search(raw)
-    if match is not None:
-        house = House(int(match.group(1)), (match.group(2) or "").lower())
-        raw = raw[: match.start(1)]
-    else:
-        start = _HOUSE_START.match(raw)
-        if start is not None:
-            house = House(int(start.group(1)), (start.group(2) or "").lower())
-            raw = raw[start.end() :]
-    words = []
+def _take_house(text: str) -> tuple[House | None, str]:
+    """The house number (the last number that is not part of a name like «8 Березня»)."""
+    chosen = None
+    for found in _HOUSE.finditer(text):
+        if _NAME_AFTER_NUMBER.match(text[found.end() :]):
+            continue
+        chosen = found
+    if chosen is None:
+        return None, text
+    house = House(int(chosen.group(1)), (chosen.group(2) or "").lower())
+    return house, f"{text[: chosen.start()]} {text[chosen.end() :]}"
+
+
+def _words(text: str) -> tuple[list[str], set[str]]:
+    words: list[str] = []
     kinds: set[str] = set()
-    for word in _clean(raw.replace("-", " - ")).split(" "):
-        if word in ("", "-"):
+    for word in _SPLIT.split(text):
+        word = word.strip("-")
+        if not word or word.isdigit():
             continue
         if word in _KIND_WORDS:
             kinds |= _KIND_WORDS[word]
-            continue
-        if word in _HOUSE_WORDS:
-            continue
-        words.append(word)
-    if not words and house is None:
-        return ParsedAddress("", None, frozenset(kinds))
+        elif word not in _HOUSE_WORDS and word not in _FILLER:
+            words.append(word)
+    return words, kinds
+
+
+def parse(text: str) -> ParsedAddress:
+    """Split «я живу на вул. Трудовій, 5а, кв. 7» into street words («трудовій»), house
+    (5а) and the street-type words given ({"street"})."""
+    prepared = _FLAT.sub(" ", _prepare(text.strip()))
+    house, rest = _take_house(prepared)
+    words, kinds = _words(rest)
     return ParsedAddress(" ".join(words), house, frozenset(kinds))
 
 
-def build_streets(segments: Iterable[StreetSegment]) -> list[Street]:
-    """Group segments into streets and prepare their matching keys."""
+def parse_house(text: str) -> House | None:
+    """A house number typed alone ("5", "5а", "буд. 12/1")."""
+    parsed = parse(text)
+    if parsed.street:
+        return None
+    return parsed.house
+
+
+class StreetIndex(list[Street]):
+    """The streets with their matching keys laid out flat for vectorised scoring."""
+
+    def __init__(self, streets: Iterable[Street] = ()) -> None:
+        super().__init__(streets)
+        self.whole: list[str] = []
+        self.stems: list[str] = []
+        self.owner: list[int] = []
+        self.old: list[OldName | None] = []
+        self.names: list[str] = []  # the cleaned current name of each street
+        for position, street in enumerate(self):
+            self.names.append(_clean(street.name_uk))
+            for key in street.keys_lat:
+                self._add(position, key, None)
+            for old in street.old_names:
+                for key in _name_keys(old.name_uk):
+                    self._add(position, key, old)
+        # Stemmed words of the keys, to find the few keys a word of a sentence may belong to.
+        self.vocabulary: dict[str, list[int]] = {}
+        for i, stems in enumerate(self.stems):
+            for word in set(stems.split()):
+                self.vocabulary.setdefault(word, []).append(i)
+        self.words = list(self.vocabulary)
+
+    def keys_near(self, words: Iterable[str]) -> set[int]:
+        """The keys that have a word close to one of `words`."""
+        found: set[int] = set()
+        for word in words:
+            stemmed = stem(skeleton(word))
+            for _, _, j in process.extract(
+                stemmed, self.words, scorer=fuzz.ratio, limit=None, score_cutoff=_WORD_CUTOFF
+            ):
+                found.update(self.vocabulary[self.words[j]])
+        return found
+
+    def _add(self, position: int, key: str, old: OldName | None) -> None:
+        whole, stems = _forms(key)
+        if not whole:
+            return
+        self.whole.append(whole)
+        self.stems.append(stems)
+        self.owner.append(position)
+        self.old.append(old)
+
+
+def _name_keys(name: str) -> set[str]:
+    cleaned = _clean(name)
+    keys = {cleaned}
+    words = [w for w in cleaned.split() if len(w) > 1]
+    if len(words) > 1 and len(words[-1]) >= 4:
+        keys.add(words[-1])  # "Петлюри" for "Симона Петлюри"
+    return keys
+
+
+def _street_keys(street: Street, names: Iterable[str]) -> None:
+    for name in names:
+        for key in _name_keys(name):
+            street.keys_cyr.add(key)
+            street.keys_lat.add(skeleton(key))
+    english = _ENGLISH_TYPES.sub("", _clean(street.name_en))
+    if english.strip():
+        street.keys_lat.add(skeleton(english))
+
+
+def _identity(kind: str, name: str) -> tuple[str, str]:
+    return kind, _clean(name)
+
+
+def build_streets(
+    segments: Iterable[StreetSegment], register: Iterable[RegisterStreet] = ()
+) -> StreetIndex:
+    """Group segments into streets, add the register's streets (a street already in a zone
+    gets its old names and aliases; the others are known streets without a schedule) and
+    prepare the matching keys."""
     streets: dict[tuple[str, str], Street] = {}
     for seg in segments:
-        street = streets.get((seg.kind, seg.name_uk))
+        identity = _identity(seg.kind, seg.name_uk)
+        street = streets.get(identity)
         if street is None:
-            street = Street(seg.kind, seg.name_uk, seg.name_en)
-            streets[(seg.kind, seg.name_uk)] = street
-            names = [seg.name_uk, *seg.aliases]
-            words = seg.name_uk.split()
-            if len(words) > 1:
-                names.append(words[-1])  # "Петлюри" for "Симона Петлюри"
-            for name in names:
-                cleaned = _clean(name)
-                street.keys_cyr.add(cleaned)
-                street.keys_lat.add(skeleton(cleaned))
-            english = _clean(seg.name_en)
-            for word in ("street", "avenue", "lane", "square", "boulevard", "st"):
-                english = re.sub(rf"\b{word}\b", "", english)
-            street.keys_lat.add(skeleton(english))
+            street = Street(seg.kind, seg.name_uk, seg.name_en, ref=seg.id)
+            streets[identity] = street
+            _street_keys(street, [seg.name_uk, *seg.aliases])
         street.segments.append(seg)
-    return list(streets.values())
+    for position, entry in enumerate(register):
+        identity = _identity(entry.kind, entry.name_uk)
+        street = streets.get(identity)
+        if street is None:
+            name_en = entry.name_en or english_name(entry.kind, entry.name_uk)
+            street = Street(entry.kind, entry.name_uk, name_en, ref=-(position + 1))
+            streets[identity] = street
+            _street_keys(street, [entry.name_uk, *entry.aliases])
+        else:
+            _street_keys(street, entry.aliases)
+        street.old_names.extend(o for o in entry.old if o not in street.old_names)
+    return StreetIndex(streets.values())
 
 
-def _score(query_cyr: str | None, query_lat: str, street: Street) -> float:
-    best = 0.0
-    if query_cyr:
-        for key in street.keys_cyr:
-            best = max(best, fuzz.ratio(query_cyr, key), fuzz.token_sort_ratio(query_cyr, key))
-    for key in street.keys_lat:
-        best = max(best, fuzz.ratio(query_lat, key), fuzz.token_sort_ratio(query_lat, key))
-    return float(best)
+def _index(streets: Sequence[Street]) -> StreetIndex:
+    return streets if isinstance(streets, StreetIndex) else StreetIndex(streets)
+
+
+@dataclass
+class _Scored:
+    score: float
+    street: Street
+    old: OldName | None
+    position: int
+
+
+def _score_words(
+    words: list[str], index: StreetIndex, keys: set[int] | None = None
+) -> dict[int, tuple[float, OldName | None]]:
+    """Best score per street position for one run of words (over all keys, or over `keys`);
+    the old name when an old key scored strictly better than every current key."""
+    whole, stems = _forms(" ".join(words))
+    if not whole:
+        return {}
+    raw: dict[int, float] = {}
+    stemmed: dict[int, float] = {}
+    if keys is None:
+        for _, score, i in process.extract(
+            whole, index.whole, scorer=fuzz.ratio, limit=None, score_cutoff=_CUTOFF
+        ):
+            raw[i] = score
+        for _, score, i in process.extract(
+            stems, index.stems, scorer=fuzz.ratio, limit=None, score_cutoff=_CUTOFF
+        ):
+            stemmed[i] = score
+    else:
+        for i in keys:
+            raw[i] = fuzz.ratio(whole, index.whole[i], score_cutoff=_CUTOFF)
+            stemmed[i] = fuzz.ratio(stems, index.stems[i], score_cutoff=_CUTOFF)
+    current: dict[int, float] = {}
+    old: dict[int, tuple[float, OldName]] = {}
+    for i in raw.keys() | stemmed.keys():
+        r = raw.get(i, 0.0)
+        score = max(r, (r + stemmed.get(i, 0.0)) / 2)
+        position = index.owner[i]
+        name = index.old[i]
+        if name is None:
+            current[position] = max(current.get(position, 0.0), score)
+        elif score > old.get(position, (0.0, name))[0]:
+            old[position] = (score, name)
+    best: dict[int, tuple[float, OldName | None]] = {p: (s, None) for p, s in current.items()}
+    for position, (score, name) in old.items():
+        if score > best.get(position, (0.0, None))[0]:
+            best[position] = (score, name)
+    return best
 
 
 def rank(parsed: ParsedAddress, streets: Sequence[Street]) -> list[tuple[float, Street]]:
-    query_cyr = _clean(parsed.street) if _has_cyrillic(parsed.street) else None
-    query_lat = skeleton(_clean(parsed.street))
+    return [(s.score, s.street) for s in _rank(parsed, _index(streets))]
+
+
+def _rank(parsed: ParsedAddress, index: StreetIndex) -> list[_Scored]:
+    words = parsed.street.split()[:MAX_SENTENCE_WORDS]
+    best = _score_words(words, index)
+    if len(words) > 1 and max((s for s, _ in best.values()), default=0.0) < ACCEPT_SCORE:
+        # A sentence: the street is a run of one to three of its words, scored against the
+        # keys that share a word with the sentence.
+        near = index.keys_near(words)
+        for size in range(1, min(MAX_SPAN_WORDS, len(words) - 1) + 1 if near else 0):
+            penalty = SPAN_PENALTY * (len(words) - size)
+            for start in range(len(words) - size + 1):
+                run = words[start : start + size]
+                for position, (score, old) in _score_words(run, index, near).items():
+                    if score - penalty > best.get(position, (0.0, None))[0]:
+                        best[position] = (score - penalty, old)
     scored = []
-    for street in streets:
-        score = _score(query_cyr, query_lat, street)
+    for position, (score, old) in best.items():
+        street = index[position]
         if parsed.kinds and _STREET_KINDS.get(street.kind) in parsed.kinds:
             score += KIND_BONUS
-        scored.append((score, street))
-    scored.sort(key=lambda pair: (-pair[0], pair[1].name_uk))
+        scored.append(_Scored(score, street, old, position))
+    scored.sort(key=lambda s: (-s.score, s.street.name_uk, s.street.kind))
     return scored
 
 
@@ -345,18 +689,32 @@ def match(text: str, streets: Sequence[Street]) -> AddressMatch:
     parsed = parse(text)
     if not parsed.street:
         return AddressMatch(Outcome.UNKNOWN, house=parsed.house)
-    ranked = [pair for pair in rank(parsed, streets) if pair[0] >= ACCEPT_SCORE]
+    index = _index(streets)
+    ranked = [s for s in _rank(parsed, index) if s.score >= ACCEPT_SCORE]
     if not ranked:
         return AddressMatch(Outcome.UNKNOWN, house=parsed.house)
-    best = ranked[0][0]
-    close = [street for score, street in ranked if score >= best - TIE_MARGIN]
+    close = [s for s in ranked if s.score >= ranked[0].score - TIE_MARGIN]
+    if len(close) > 1 and len({index.names[s.position] for s in close}) == 1:
+        # One name, several types («Гагаріна 5»: вул. and пров.): the type given decides;
+        # a resident who names no type means the street.
+        typed = [s for s in close if _STREET_KINDS.get(s.street.kind) in parsed.kinds]
+        plain = [s for s in close if s.street.kind == "вул."]
+        chosen = typed if parsed.kinds else plain
+        if len(chosen) == 1:
+            close = chosen
     if len(close) > 1:
-        return AddressMatch(Outcome.AMBIGUOUS, candidates=close[:6], house=parsed.house)
-    return resolve_house(close[0], parsed.house)
+        return AddressMatch(
+            Outcome.AMBIGUOUS, candidates=[s.street for s in close[:6]], house=parsed.house
+        )
+    result = resolve_house(close[0].street, parsed.house)
+    result.old = close[0].old
+    return result
 
 
 def resolve_house(street: Street, house: House | None) -> AddressMatch:
     """The zone of a house on a chosen street (or of the street, when it has one zone)."""
+    if not street.segments:
+        return AddressMatch(Outcome.NO_SCHEDULE, [street], house)
     zones = street.zone_ids()
     if house is None:
         if len(zones) == 1:
@@ -368,11 +726,3 @@ def resolve_house(street: Street, house: House | None) -> AddressMatch:
         if segment.covers(house.number):
             return AddressMatch(Outcome.FOUND, [street], house, segment.zone_id, segment)
     return AddressMatch(Outcome.HOUSE_NOT_FOUND, [street], house)
-
-
-def parse_house(text: str) -> House | None:
-    """A house number typed alone ("5", "5а", "буд. 12/1")."""
-    parsed = parse(text)
-    if parsed.street:
-        return None
-    return parsed.house

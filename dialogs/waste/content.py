@@ -29,6 +29,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PROJECT_ROOT
 from dialogs.waste import schedule
+from dialogs.waste.addresses import OldName, RegisterStreet
 from dialogs.waste.service import rule_spec
 from storage import clock, csvsafe
 from storage.clock import CITY_ZONE
@@ -45,10 +46,23 @@ from storage.repos.waste import WasteRepo
 log = logging.getLogger(__name__)
 
 DEFAULT_CONTENT = PROJECT_ROOT / "content" / "waste.yaml"
+DEFAULT_REGISTER = PROJECT_ROOT / "content" / "streets.yaml"
+SOURCE_KINDS = ("decision", "official", "news", "draft", "example", "unverified")
 SIDES = ("all", "odd", "even")
 ZONE_KINDS = ("microdistrict", "village", "street")
 POINT_KINDS = ("centre", "office")
-STREET_KINDS = ("вул.", "просп.", "пров.", "бульв.", "пл.", "туп.", "шосе", "майдан")
+STREET_KINDS = (
+    "вул.",
+    "просп.",
+    "пров.",
+    "бульв.",
+    "пл.",
+    "туп.",
+    "шосе",
+    "майдан",
+    "проїзд",
+    "узвіз",
+)
 CSV_KINDS = ("streets", "rules", "exceptions", "ecobus")
 
 
@@ -915,6 +929,108 @@ async def ensure_default_waste(db: Database, path: Path = DEFAULT_CONTENT) -> bo
         report = await apply(session, await read_file_in_thread(path))
     log.info("waste content imported from %s: %s", path.name, report)
     return True
+
+
+# --- the street register -------------------------------------------------------------
+def _old_name(
+    checker: _Checker, value: Any, kind: str, year: int | None, sources: tuple[str, ...], place: str
+) -> OldName | None:
+    if not isinstance(value, str) or not value.strip():
+        checker.fail(place, "must be a street name")
+        return None
+    text = value.strip()
+    for prefix in STREET_KINDS:
+        if text.startswith(prefix + " "):
+            return OldName(prefix, text[len(prefix) + 1 :].strip(), year, sources)
+    return OldName(kind, text, year, sources)
+
+
+def parse_register(text: str, source: str) -> list[RegisterStreet]:
+    """The street register (content/streets.yaml): every street names its sources, and
+    every source is listed with its address. Raises ContentError with every problem."""
+    checker = _Checker()
+    try:
+        data = yaml.load(text, Loader=_Loader)
+    except yaml.YAMLError as exc:
+        raise ContentError([Problem(source, f"not valid YAML: {exc}")]) from exc
+    if not isinstance(data, dict):
+        raise ContentError([Problem(source, "must be a mapping with `sources` and `streets`")])
+    sources = data.get("sources")
+    if not isinstance(sources, dict) or not sources:
+        checker.fail(f"{source}: sources", "must map source ids to {url, title, kind}")
+        sources = {}
+    for key, info in sources.items():
+        place = f"{source}: sources.{key}"
+        if not isinstance(info, dict):
+            checker.fail(place, "must be a mapping")
+            continue
+        checker.text(info, "title", place, limit=500)
+        kind = info.get("kind")
+        if kind not in SOURCE_KINDS:
+            checker.fail(checker.at(place, "kind"), f"must be one of {', '.join(SOURCE_KINDS)}")
+        if kind != "unverified" and not str(info.get("url") or "").strip():
+            checker.fail(checker.at(place, "url"), "is required (where the names were read)")
+    rows = data.get("streets")
+    if not isinstance(rows, list):
+        checker.fail(f"{source}: streets", "must be a list")
+        rows = []
+    streets: list[RegisterStreet] = []
+    seen: set[tuple[str, str]] = set()
+    for position, row in enumerate(rows):
+        place = f"{source}: streets[{position}]"
+        if not isinstance(row, dict):
+            checker.fail(place, "must be a mapping")
+            continue
+        kind = checker.text(row, "kind", place, required=False, limit=16) or "вул."
+        if kind not in STREET_KINDS:
+            checker.fail(checker.at(place, "kind"), f"must be one of {', '.join(STREET_KINDS)}")
+        name = checker.text(row, "name_uk", place, limit=120)
+        ids = tuple(str(s) for s in checker.listing(row, "source", place))
+        if not ids:
+            checker.fail(checker.at(place, "source"), "is required: where the name was read")
+        for unknown in [i for i in ids if i not in sources]:
+            checker.fail(checker.at(place, "source"), f"unknown source {unknown!r}")
+        year = checker.number(row, "renamed", place)
+        old = [
+            _old_name(checker, value, kind, year, ids, f"{checker.at(place, 'old')}[{i}]")
+            for i, value in enumerate(checker.listing(row, "old", place))
+        ]
+        identity = (kind, name.lower())
+        if identity in seen:
+            checker.fail(place, f"{kind} {name} is listed twice")
+        seen.add(identity)
+        streets.append(
+            RegisterStreet(
+                kind=kind,
+                name_uk=name,
+                name_en=checker.text(row, "name_en", place, required=False, limit=120) or "",
+                aliases=tuple(str(a).strip()[:120] for a in checker.listing(row, "aliases", place)),
+                old=tuple(o for o in old if o is not None),
+                sources=ids,
+            )
+        )
+    if checker.problems:
+        raise ContentError(checker.problems)
+    return streets
+
+
+_REGISTERS: dict[tuple[str, int], list[RegisterStreet]] = {}
+
+
+def read_register(path: Path = DEFAULT_REGISTER) -> list[RegisterStreet]:
+    """The register in `path`, parsed once per version of the file (per process); an absent
+    file is an empty register."""
+    try:
+        stamp = path.stat().st_mtime_ns
+    except FileNotFoundError:
+        return []
+    key = (str(path), stamp)
+    register = _REGISTERS.get(key)
+    if register is None:
+        register = parse_register(path.read_text(encoding="utf-8"), path.name)
+        _REGISTERS.clear()
+        _REGISTERS[key] = register
+    return register
 
 
 # --- exporting -------------------------------------------------------------------------

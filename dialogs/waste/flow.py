@@ -22,11 +22,15 @@ import re
 from datetime import date, timedelta
 from typing import Any
 
+from sqlalchemy import func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.messages import AnyButton, Button, Document, Location, Request, RequestButton
 from dialogs.waste import addresses, schedule
 from dialogs.waste.calendar import MIME, build_calendar, calendar_url
 from dialogs.waste.config import WasteSettings
+from dialogs.waste.content import read_register
 from dialogs.waste.service import (
     ScheduleError,
     TypeNames,
@@ -37,7 +41,7 @@ from dialogs.waste.service import (
     window_part,
 )
 from storage.clock import CITY_ZONE
-from storage.models.waste import WasteSubscription, WasteZone
+from storage.models.waste import WasteStreet, WasteSubscription, WasteZone
 from storage.repos.waste import WasteRepo
 
 FLOW = "waste"
@@ -69,22 +73,60 @@ def _km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
     return 6371.0 * 2 * math.asin(math.sqrt(a))
 
 
-async def _streets(turn: Turn) -> list[addresses.Street]:
-    segments = [
-        addresses.StreetSegment(
-            s.id,
-            s.zone_id,
-            s.kind,
-            s.name_uk,
-            s.name_en,
-            tuple(s.aliases),
-            s.house_from,
-            s.house_to,
-            s.side,
+# The street index (zone streets from the database and the register from
+# content/streets.yaml) is built once per version of both, not per message: the key is a
+# fingerprint of the waste_streets rows (an import replaces a zone's rows, which changes their
+# count, ids or names, in whatever process it ran) and the register file's version.
+_INDEXES: dict[tuple[Any, ...], tuple[object, addresses.StreetIndex]] = {}
+
+
+async def _streets_stamp(session: AsyncSession) -> tuple[Any, ...]:
+    row = (
+        await session.execute(
+            select(
+                func.count(WasteStreet.id),
+                func.max(WasteStreet.id),
+                func.sum(WasteStreet.id),
+                func.sum(WasteStreet.zone_id),
+                func.sum(func.length(WasteStreet.name_uk)),
+                func.sum(func.coalesce(WasteStreet.house_from, 0)),
+                func.sum(func.coalesce(WasteStreet.house_to, 0)),
+            )
         )
-        for s in await _repo(turn).streets()
-    ]
-    return addresses.build_streets(segments)
+    ).one()
+    return tuple(row)
+
+
+async def _streets(turn: Turn) -> addresses.StreetIndex:
+    return await street_index(turn.session)
+
+
+async def street_index(session: AsyncSession) -> addresses.StreetIndex:
+    """The matching index of the zone streets and the register, as they are now."""
+    register = read_register()
+    key = (await _streets_stamp(session), id(register))
+    cached = _INDEXES.get(key)
+    if cached is None:
+        segments = [
+            addresses.StreetSegment(
+                s.id,
+                s.zone_id,
+                s.kind,
+                s.name_uk,
+                s.name_en,
+                tuple(s.aliases),
+                s.house_from,
+                s.house_to,
+                s.side,
+            )
+            for s in await WasteRepo(session).streets()
+        ]
+        index = addresses.build_streets(segments, register)
+        if len(_INDEXES) >= 8:  # several test databases or a few rolling imports, no more
+            _INDEXES.pop(next(iter(_INDEXES)))
+        cached = (register, index)  # the register stays alive, so its id stays unique
+        _INDEXES[key] = cached
+    return cached[1]
 
 
 # --- start: an address or a location -----------------------------------------------------
@@ -119,7 +161,7 @@ async def on_address(turn: Turn, text: str) -> None:
     result = addresses.match(text, await _streets(turn))
     house = str(result.house) if result.house is not None else None
     if result.outcome is addresses.Outcome.AMBIGUOUS:
-        turn.set(candidates=[s.segments[0].id for s in result.candidates], house=house)
+        turn.set(candidates=[s.ref for s in result.candidates], house=house)
         await turn.goto("pick_street")
     else:
         await _resolved(turn, result)
@@ -127,11 +169,19 @@ async def on_address(turn: Turn, text: str) -> None:
 
 async def _resolved(turn: Turn, result: addresses.AddressMatch) -> None:
     street = result.street
+    if result.old is not None and street is not None:
+        turn.say(
+            turn.t(
+                "waste-street-renamed",
+                old=result.old.label(turn.locale),
+                street=addresses.street_label(street, None, turn.locale),
+            )
+        )
     if result.outcome is addresses.Outcome.FOUND and result.zone_id is not None:
         turn.set(zone_id=result.zone_id, address=result.label(turn.locale))
         await turn.goto("schedule")
     elif result.outcome is addresses.Outcome.NEED_HOUSE and street is not None:
-        turn.set(street=street.segments[0].id)
+        turn.set(street=street.ref)
         await turn.goto("house")
     elif result.outcome is addresses.Outcome.HOUSE_NOT_FOUND and street is not None:
         turn.say(
@@ -141,18 +191,33 @@ async def _resolved(turn: Turn, result: addresses.AddressMatch) -> None:
                 house=str(result.house),
             )
         )
-        turn.set(street=street.segments[0].id)
+        turn.set(street=street.ref)
         await turn.goto("house")
+    elif result.outcome is addresses.Outcome.NO_SCHEDULE and street is not None:
+        text = turn.t("waste-street-no-schedule", street=result.label(turn.locale))
+        office = next(
+            (p for p in await _repo(turn).dropoff_points() if p.kind == "office" and p.phone),
+            None,
+        )
+        if office is not None:
+            text += "\n" + turn.t(
+                "waste-office",
+                name=localized(office, "name", turn.locale),
+                address=localized(office, "address", turn.locale),
+                phone=office.phone,
+            )
+        turn.say(text)
+        await turn.goto("start")
     else:
         turn.say(turn.t("waste-address-unknown"))
         await turn.goto("start")
 
 
-async def _street_of(turn: Turn, segment_id: Any) -> addresses.Street | None:
-    if not isinstance(segment_id, int):
+async def _street_of(turn: Turn, ref: Any) -> addresses.Street | None:
+    if not isinstance(ref, int):
         return None
     for street in await _streets(turn):
-        if any(s.id == segment_id for s in street.segments):
+        if street.ref == ref or any(s.id == ref for s in street.segments):
             return street
     return None
 
@@ -162,17 +227,18 @@ async def render_pick_street(turn: Turn) -> None:
     wanted = [i for i in turn.get("candidates", []) if isinstance(i, int)]
     rows: list[list[AnyButton]] = []
     for street in streets:
-        first = street.segments[0].id
-        if first in wanted:
-            rows.append([Button(addresses.street_label(street, None, turn.locale), f"st:{first}")])
+        if street.ref in wanted:
+            label = addresses.street_label(street, None, turn.locale)
+            rows.append([Button(label, f"st:{street.ref}")])
     rows.append(turn.nav_row())
     turn.say(turn.t("waste-pick-street"), rows)
 
 
 async def on_pick_street(turn: Turn, payload: str) -> None:
-    if not payload.startswith("st:") or not payload[3:].isdigit():
+    ref = payload[3:]
+    if not payload.startswith("st:") or not ref.lstrip("-").isdigit():
         return
-    street = await _street_of(turn, int(payload[3:]))
+    street = await _street_of(turn, int(ref))
     if street is None:
         await turn.goto("start")
         return

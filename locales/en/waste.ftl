@@ -7,11 +7,15 @@ waste-btn-location = 📍 Share location
 waste-btn-subscriptions = 🔔 My reminders ({ $count })
 waste-btn-dropoff = 🗺 Where to take other waste
 waste-btn-operator = 🛠 Change the schedule (operators)
-waste-address-unknown = I couldn't find that address among the known streets. Check the name and try again, e.g. "Trudova St, 5".
-waste-pick-street = I found several similar streets. Which one do you mean?
+waste-address-unknown = We couldn't find that address among the streets of Khmelnytskyi. Check the name and try again, e.g. "Trudova St, 5".
+waste-pick-street = We found several similar streets. Which one do you mean?
 waste-ask-house = Type the house number on { $street } — the schedule depends on the side of the street.
 waste-house-invalid = That doesn't look like a house number. Type, for example, "5" or "12a".
 waste-house-not-found = House { $house } on { $street } is not in our data. Please check the number.
+waste-street-renamed = “{ $old }” is the old name. It is now { $street }.
+waste-street-no-schedule =
+    📍 { $street }: this street is in the city's street list, but its collection schedule is not published yet.
+    The city's waste company can tell you the schedule.
 waste-location-outside = That point is far from Khmelnytskyi. Please type an address.
 waste-address-location = 📍 by location
 waste-pick-zone = You are on the border of collection areas. Choose yours:

@@ -239,7 +239,7 @@ async def test_ambiguous_street_house_needed_location_and_dropoff(svoi: Svoi, db
 
     await person.press("Інша адреса")
     await person.send("Хрещатик 22")
-    assert "Не знайшов такої адреси" in person.text
+    assert "Не знайшли такої адреси" in person.text
     await person.send("Кам'янецька 400")
     assert "будинку 400 немає" in person.text
 
@@ -297,3 +297,62 @@ async def test_operator_screens_are_for_operators_only(svoi: Svoi, db: Database)
     assert not any("Змінити графік" in label for label in person.labels)
     await person.press_payload("ops")  # not offered to a resident: refused by the engine
     assert "Це меню вже застаріло" in person.text
+
+
+async def test_old_name_unscheduled_street_and_sentence_with_a_flat(
+    svoi: Svoi, db: Database
+) -> None:
+    await load_content(db)
+    person = Resident.on(svoi.engine)
+    await _open_waste(person)
+    # An old name: the schedule of the current street, and the answer names it.
+    await person.send("вул. Гагаріна, 3")
+    assert "«вул. Гагаріна» — стара назва. Тепер це вул. Героїв Маріуполя." in person.text
+    assert "📍 вул. Героїв Маріуполя, 3 — Центр" in person.text
+
+    # A real street whose schedule is not loaded: known, with the city contact.
+    await person.press("Інша адреса")
+    await person.send("Інститутська 11")
+    assert "📍 вул. Інститутська, 11: ця вулиця є в переліку вулиць міста" in person.text
+    assert "вул. Князя Святослава Хороброго, 1, тел. 067-314-06-07" in person.text
+    assert "Не знайшли" not in person.text
+    # An old name of such a street says both.
+    await person.send("Маршала Гречка 15")
+    assert "«вул. Маршала Гречка» — стара назва. Тепер це вул. Миколи Міхновського." in person.text
+    assert "графік вивезення ще не оприлюднено" in person.text
+
+    # A whole sentence with a flat number, in Russian.
+    await person.send("я живу на улице Трудовой 5, кв. 12")
+    assert "📍 вул. Трудова, 5 — Південно-Західний, вул. Трудова" in person.text
+
+    # And in English: the old name and the street in the resident's language.
+    other = Resident.on(svoi.engine)
+    await _open_waste(other, "en")
+    await other.send("my address is Kuprina 21, apt 4")
+    assert "“Kuprina Street” is the old name. It is now Symona Petliury Street." in other.text
+    assert "Symona Petliury Street, 21" in other.text
+
+
+async def test_street_index_is_built_once_and_rebuilt_after_an_import(
+    svoi: Svoi, db: Database
+) -> None:
+    from dialogs.waste import content, flow
+
+    await load_content(db)
+    person = Resident.on(svoi.engine)
+    await _open_waste(person)
+    await person.send("Трудова 5")
+    async with db.transaction() as session:
+        first = await flow.street_index(session)
+        assert await flow.street_index(session) is first
+    trudova = "{name_uk: Трудова, name_en: Trudova Street}"
+    added = "\n      - {name_uk: Нова Садиба, name_en: Nova Sadyba Street}"
+    text = content.DEFAULT_CONTENT.read_text(encoding="utf-8")
+    doc = content.parse_yaml(text.replace(trudova, trudova + added), "waste.yaml")
+    async with db.transaction() as session:
+        await content.apply(session, doc)
+    async with db.transaction() as session:
+        assert await flow.street_index(session) is not first
+    await person.press("Інша адреса")
+    await person.send("Нова Садиба 3")
+    assert "📍 вул. Нова Садиба, 3 — Південно-Західний" in person.text
