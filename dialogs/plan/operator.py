@@ -38,6 +38,7 @@ from dialogs.plan.views import (
     stars,
     status_name,
 )
+from dialogs.questions import service as questions
 from storage.models.plan import OGP_STATUSES, POLL_OPEN, Commitment, Feedback, Poll
 from storage.repos.plan import PlanRepo
 from storage.repos.residents import ResidentRepo
@@ -60,10 +61,12 @@ def _int(value: object) -> int | None:
 # --- start -----------------------------------------------------------------------------
 @operator_only
 async def render_start(turn: Turn) -> None:
+    waiting = await questions.waiting(turn.session)
     turn.say(
         turn.t("plan-op-title"),
         [
             [Button(turn.t("plan-op-btn-inbox"), "inbox")],
+            [Button(turn.t("plan-op-btn-questions", count=waiting), "questions")],
             [Button(turn.t("plan-op-btn-publish"), "publish")],
             [Button(turn.t("plan-op-btn-polls"), "polls")],
             turn.nav_row(back=False),
@@ -75,6 +78,8 @@ async def render_start(turn: Turn) -> None:
 async def on_start(turn: Turn, payload: str) -> None:
     if payload in ("inbox", "publish", "polls"):
         await turn.goto(payload)
+    elif payload == "questions":  # residents' questions have their own feature package
+        await turn.start("questions_operator")
 
 
 # --- inbox → item → answer -------------------------------------------------------------

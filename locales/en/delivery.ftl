@@ -9,6 +9,7 @@ delivery-category-waste = waste collection
 delivery-category-broadcast = city council announcements
 delivery-category-plan = action plan news
 delivery-category-plan-answers = answers to your feedback
+delivery-category-question-answers = answers to your questions
 delivery-category-other = { $category }
 delivery-report =
     Broadcast #{ $id } has finished.

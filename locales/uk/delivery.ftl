@@ -9,6 +9,7 @@ delivery-category-waste = вивезення відходів
 delivery-category-broadcast = розсилки міської ради
 delivery-category-plan = новини плану дій
 delivery-category-plan-answers = відповіді на ваші відгуки
+delivery-category-question-answers = відповіді на ваші запитання
 delivery-category-other = { $category }
 delivery-report =
     Розсилку №{ $id } завершено.

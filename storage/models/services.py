@@ -116,8 +116,15 @@ class ServiceCatalogue(Base):
     imported_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
+QUESTION_NEW = "new"  # waiting for the working group
+QUESTION_ANSWERED = "answered"  # answered; the answer went to the resident's channel
+QUESTION_REDIRECTED = "redirected"  # not the council's: the resident was told who handles it
+QUESTION_STATES = (QUESTION_NEW, QUESTION_ANSWERED, QUESTION_REDIRECTED)
+
+
 class ServiceQuestion(Base):
-    """A question a resident sent to the council when the catalogue had no answer."""
+    """A question a resident sent to the council, its answer (or where to turn instead) and
+    who gave it; the reference a resident sees is the id."""
 
     __tablename__ = "services_questions"
 
@@ -128,5 +135,8 @@ class ServiceQuestion(Base):
     service_code: Mapped[str | None] = mapped_column(String(48), default=None)
     search_query: Mapped[str] = mapped_column(String(300), default="")
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="new")
+    status: Mapped[str] = mapped_column(String(16), default=QUESTION_NEW, index=True)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
+    answer: Mapped[str | None] = mapped_column(Text, default=None)
+    answered_at: Mapped[datetime | None] = mapped_column(default=None)
+    answered_by: Mapped[str | None] = mapped_column(String(80), default=None)
