@@ -1,19 +1,77 @@
-"""The console's dashboard figures: residents by channel and language, subscriptions,
-the outbox of the last 24 hours, what waits to be sent, and the plan's ratings."""
+"""`/admin/`: residents by channel and language, subscriptions, the outbox of the last
+24 hours, what waits to be sent, and the plan's ratings, as charts and tables."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from aiohttp import web
 from sqlalchemy import Table, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from bot.channels.web.admin import charts
+from bot.channels.web.admin.operator import Operator, Route
+from dialogs.plan.views import localized
+from storage import clock
 from storage.models import Base, OutboxMessage, Resident
 from storage.repos.plan import PlanRepo
 
+if TYPE_CHECKING:
+    from bot.channels.web.admin.shell import Console
 
+
+def routes(console: Console) -> list[Route]:
+    page = DashboardPage(console)
+    return [("GET", "/admin", page.dashboard), ("GET", "/admin/", page.dashboard)]
+
+
+class DashboardPage:
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    async def dashboard(self, request: web.Request, op: Operator) -> web.Response:
+        async with self.console.svoi.db.transaction() as session:
+            board = await figures(session, clock.now())
+        t = op.t
+        channels = charts.bar_chart(
+            t("web-admin-chart-channels"),
+            [(c, n, str(n)) for c, n in sorted(board.by_channel.items())],
+        )
+        languages = charts.bar_chart(
+            t("web-admin-chart-languages"),
+            [
+                (t("web-admin-language", code=c), n, str(n))
+                for c, n in sorted(board.by_language.items())
+            ],
+        )
+        ratings = charts.bar_chart(
+            t("web-admin-chart-ratings"),
+            [
+                (
+                    f"{s.commitment.number}. {localized(s.commitment.title, op.locale)}",
+                    s.average or 0.0,
+                    t(
+                        "web-admin-rating-shown",
+                        average=f"{s.average:.2f}" if s.average else "—",
+                        count=s.count,
+                    ),
+                )
+                for s in board.ratings
+            ],
+            maximum=5.0,
+        )
+        return self.console.render(
+            request,
+            "admin/dashboard.html",
+            operator=op,
+            board=board,
+            charts=[channels, languages, ratings],
+        )
+
+
+# --- the figures ----------------------------------------------------------------------
 @dataclass
 class Dashboard:
     by_channel: dict[str, int]
@@ -30,7 +88,7 @@ def _table(name: str) -> Table | None:
     return Base.metadata.tables.get(name)
 
 
-async def dashboard(session: AsyncSession, now: datetime) -> Dashboard:
+async def figures(session: AsyncSession, now: datetime) -> Dashboard:
     by_channel: dict[str, int] = {}
     by_language: dict[str, int] = {}
     inactive = 0

@@ -1,0 +1,23 @@
+"""The console's pages, one module per feature. Each module's `routes(console)` returns its
+`(method, path, handler)` triples; the shell guards every handler (session, role, CSRF) and
+calls it as `handler(request, operator)`. A feature's console page is its module plus one
+line in PAGES."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from bot.channels.web.admin.operator import Route
+from bot.channels.web.admin.pages import broadcasts, dashboard, plan, services, waste
+
+if TYPE_CHECKING:
+    from bot.channels.web.admin.shell import Console
+
+PAGES: tuple[Callable[[Console], list[Route]], ...] = (
+    dashboard.routes,
+    plan.routes,
+    broadcasts.routes,
+    waste.routes,
+    services.routes,
+)
