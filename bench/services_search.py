@@ -3,7 +3,9 @@
 The shipped catalogue (29 services) is repeated with generated variations — new names made
 of real administrative words, new keywords, both languages — up to 2,000 services, so the
 vocabulary grows as a real city catalogue's would. Every query of the list runs many times;
-p50 and p99 per query are printed (target: under 50 ms), with the index build time.
+p50 and p99 per query are printed (target: p99 under 5 ms), with the index build time.
+The list mixes Ukrainian, Russian, surzhyk, English, typos, whole sentences and needs the
+centre does not handle (which must find nothing, the slowest path).
 
     .venv/bin/python bench/services_search.py [--services 2000] [--repeat 200]
 """
@@ -40,6 +42,15 @@ QUERIES = [
     "реєстрація народження дитини",
     "як отримати довідку про несудимість для роботи за кордоном",
     "космодром",
+    "как получить справку о составе семьи",
+    "свидетельство о рождении ребёнка",
+    "открыть ЧП",
+    "мені потрібна довідка про склад сім'ї для субсидії",
+    "підкажіть будь ласка де оформити субсидію на зиму",
+    "реєстрація квартири",
+    "довідка з лікарні",
+    "больничный лист",
+    "загубився собака, куди дзвонити?",
 ]
 
 _WORDS_UK = (
@@ -106,23 +117,29 @@ def main() -> int:
     gc.freeze()
     worst = 0.0
     everything: list[float] = []
+    cpu: list[float] = []
     for query in QUERIES:
         samples = []
         hits = 0
         for _ in range(args.repeat):
+            c0 = time.thread_time()
             t0 = time.perf_counter()
             hits = len(index.search(query))
             samples.append((time.perf_counter() - t0) * 1000)
+            cpu.append((time.thread_time() - c0) * 1000)
         everything.extend(samples)
         p99 = percentile(samples, 0.99)
         worst = max(worst, p99)
         print(f"{query[:60]:<60} {statistics.median(samples):8.2f} {p99:8.2f} {hits:5d}")
+    # On a shared machine the wall time includes waiting for a core; the thread's CPU time
+    # is what the search itself costs.
     print(
         f"all queries: p50 {statistics.median(everything):.2f} ms, "
-        f"p99 {percentile(everything, 0.99):.2f} ms, worst per-query p99 {worst:.2f} ms "
-        f"(target < 50 ms)"
+        f"p99 {percentile(everything, 0.99):.2f} ms, worst per-query p99 {worst:.2f} ms; "
+        f"CPU time p50 {statistics.median(cpu):.2f} ms, p99 {percentile(cpu, 0.99):.2f} ms "
+        f"(target: p99 < 5 ms)"
     )
-    return 0 if worst < 50 else 1
+    return 0 if percentile(everything, 0.99) < 5 else 1
 
 
 if __name__ == "__main__":

@@ -13,6 +13,8 @@ index the bot answers from.
 * `current_index` returns the in-memory search index for the catalogue's current stamp,
   rebuilt when an import (in any process) changed it.
 * `ensure_default_catalogue` loads the shipped `content/services.yaml` into an empty database.
+* `find_elsewhere` answers needs that are not the centre's services from the sourced
+  directory of other institutions, `content/elsewhere.yaml` (read once per process).
 
 The format is documented for staff in docs/services.md.
 """
@@ -46,6 +48,7 @@ log = logging.getLogger(__name__)
 
 LOCALES = ("uk", "en")
 DEFAULT_CATALOGUE = PROJECT_ROOT / "content" / "services.yaml"
+DEFAULT_ELSEWHERE = PROJECT_ROOT / "content" / "elsewhere.yaml"
 FORMAT_VERSION = 1
 
 Kind = Literal[
@@ -859,6 +862,7 @@ def search_doc(
         keywords=list(service.keywords),
         category=[category.title_uk, category.title_en] if category is not None else [],
         description=[service.description_uk, service.description_en],
+        code=service.code,
     )
 
 
@@ -878,6 +882,7 @@ def docs_from_catalogue(catalogue: Catalogue) -> tuple[list[SearchDoc], list[str
                 keywords=c["keywords"],
                 category=[category.get("title_uk", ""), category.get("title_en", "")],
                 description=[c["description_uk"], c["description_en"]],
+                code=record.code,
             )
         )
         codes.append(record.code)
@@ -903,3 +908,82 @@ async def current_index(session: AsyncSession) -> ServiceIndex:
             _INDEXES.pop(next(iter(_INDEXES)))
         _INDEXES[stamp] = index
     return index
+
+
+# --- other institutions ----------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Elsewhere:
+    """A need the centre does not handle, and who does (content/elsewhere.yaml)."""
+
+    code: str
+    name: dict[str, str]
+    answer: dict[str, str]
+    keywords: tuple[str, ...]
+    sources: tuple[str, ...]
+    website: str | None = None
+    example: bool = False
+
+    def local(self, field_name: str, locale: str) -> str:
+        texts: dict[str, str] = getattr(self, field_name)
+        return texts.get(locale) or texts.get("uk", "")
+
+
+def _http(url: Any) -> bool:
+    return isinstance(url, str) and urlparse(url).scheme in ("http", "https")
+
+
+def read_elsewhere(path: Path = DEFAULT_ELSEWHERE) -> list[Elsewhere]:
+    """The directory of other institutions; every entry needs both names, a Ukrainian
+    answer and at least one http(s) source."""
+    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    entries = []
+    for raw in document.get("places") or []:
+        name = raw.get("name") or {}
+        answer = raw.get("answer") or {}
+        sources = raw.get("source") or []
+        code = str(raw.get("code", ""))
+        if not CODE.match(code) or not name.get("uk") or not name.get("en"):
+            raise CatalogueInvalid([Problem(str(path), f"{code!r}: a code and both names")])
+        if not answer.get("uk") or not sources or not all(_http(u) for u in sources):
+            raise CatalogueInvalid([Problem(str(path), f"{code}: an answer and http sources")])
+        website = raw.get("website")
+        if website is not None and not _http(website):
+            raise CatalogueInvalid([Problem(str(path), f"{code}: website must be http(s)")])
+        entries.append(
+            Elsewhere(
+                code=code,
+                name={k: str(v) for k, v in name.items()},
+                answer={k: " ".join(str(v).split()) for k, v in answer.items()},
+                keywords=tuple(str(k) for k in raw.get("keywords") or []),
+                sources=tuple(sources),
+                website=website,
+                example=bool(raw.get("example", False)),
+            )
+        )
+    return entries
+
+
+_ELSEWHERE: tuple[ServiceIndex, list[Elsewhere]] | None = None
+
+
+def _elsewhere() -> tuple[ServiceIndex, list[Elsewhere]]:
+    global _ELSEWHERE
+    if _ELSEWHERE is None:
+        entries = read_elsewhere()
+        index = ServiceIndex(
+            SearchDoc(
+                service_id=n,
+                names=[entry.name.get("uk", ""), entry.name.get("en", "")],
+                keywords=entry.keywords,
+                code=entry.code,
+            )
+            for n, entry in enumerate(entries)
+        )
+        _ELSEWHERE = (index, entries)
+    return _ELSEWHERE
+
+
+def find_elsewhere(query: str, limit: int = 2) -> list[Elsewhere]:
+    """Other institutions that handle what `query` asks for, best first (may be empty)."""
+    index, entries = _elsewhere()
+    return [entries[hit.service_id] for hit in index.search(query, limit=limit)]

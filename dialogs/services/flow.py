@@ -4,13 +4,16 @@ Steps:
     services.start      categories; typing anything searches
     services.category   one category's services, a page at a time (◀️ / ▶️)
     services.results    the best matches for what was typed, or "nothing found" with the
-                        categories and "ask the council"
+                        categories and "ask the council" — and, when the need is one other
+                        institutions handle (sick leave, water, a lost dog), who does
+                        (content/elsewhere.yaml)
     services.card       the information card, with the office on the map, the online link
                         and the office's site (phones are in the text)
     services.ask        the resident's question to the council, stored with a reference
 
-Free text typed at the main menu also searches (a text fallback): when something matches,
-the resident lands on services.results; otherwise the core's "use the buttons" answers.
+Free text typed at the main menu also searches (a text fallback): when a service or another
+institution matches, the resident lands on services.results; otherwise the core's "use the
+buttons" answers.
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from __future__ import annotations
 from bot.core.dialog import MENU, Flow, Screen, Turn
 from bot.core.messages import AnyButton, Button, LinkButton, Location
 from dialogs.services.cards import card_text, local
-from dialogs.services.catalogue import current_index
+from dialogs.services.catalogue import Elsewhere, current_index, find_elsewhere
 from storage.models.services import Service
 from storage.repos.services import ServiceRepo
 
@@ -56,7 +59,7 @@ async def search_from_menu(turn: Turn, text: str) -> bool:
         return False
     query = " ".join(text.split())[:QUERY_LIMIT]
     results = await find(turn, query)
-    if not results:
+    if not results and not find_elsewhere(query):
         return False
     await turn.start("services", "results", query=query, results=results)
     return True
@@ -144,6 +147,17 @@ async def render_results(turn: Turn) -> None:
         rows = await category_rows(turn)
         rows.append([Button(turn.t("services-btn-ask"), "ask")])
         rows.append(turn.nav_row(back=False))
+        elsewhere = find_elsewhere(query) if query else []
+        if elsewhere:
+            links: list[AnyButton] = [
+                LinkButton(turn.t("services-btn-elsewhere-site"), place.website)
+                for place in elsewhere[:1]
+                if place.website
+            ]
+            if links:
+                rows.insert(0, links)
+            turn.say(elsewhere_text(turn, query, elsewhere), rows)
+            return
         turn.say(turn.t("services-nothing-found", query=query), rows)
         return
     lines = [f"{n}. {local(s, 'name', turn.locale)}" for n, s in enumerate(services, start=1)]
@@ -157,6 +171,18 @@ async def render_results(turn: Turn) -> None:
     rows.append(turn.nav_row(back=False))
     text = turn.t("services-results-title", query=query) + "\n\n" + "\n".join(lines)
     turn.say(text + "\n\n" + turn.t("services-search-hint"), rows)
+
+
+def elsewhere_text(turn: Turn, query: str, places: list[Elsewhere]) -> str:
+    """ "Not the centre's service — here is who handles it", for one or two institutions."""
+    blocks = [turn.t("services-elsewhere-title", query=query)]
+    for place in places:
+        block = f"{place.local('name', turn.locale)}\n{place.local('answer', turn.locale)}"
+        if place.example:
+            block += "\n" + turn.t("services-elsewhere-example")
+        blocks.append(block)
+    blocks.append(turn.t("services-elsewhere-hint"))
+    return "\n\n".join(blocks)
 
 
 async def on_results_button(turn: Turn, payload: str) -> None:

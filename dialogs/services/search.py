@@ -5,21 +5,37 @@ NFKC, lower case, the three apostrophes (' ʼ ’ and their look-alikes) dropped
 written in Latin letters by the official Ukrainian national transliteration (Cabinet of
 Ministers resolution No. 55 of 27 January 2010), punctuation turned into spaces. So
 "Сімʼї", "сім'ї", "СІМ’Ї" and "simi" meet as "simi", and "propyska" finds "прописка".
+Russian letters are folded the nearest Ukrainian way (ы → и, э → е, ё → е, ъ dropped).
 
-A query word matches a catalogue word exactly, as a prefix ("пасп" → паспорт), by a shared
-stem ("довідку" → довідка) or, when it is long enough, by edit distance (rapidfuzz) so typos
-still find their service. Words are weighted by where they occur (name and keywords count
-most) and by how rare they are (IDF), so "довідка" alone does not drown "склад сім'ї".
+A query is read word by word; conversational words ("підкажіть", "как получить") are dropped.
+Each remaining word may stand for more words: a Russian word is translated by a small
+lexicon of the catalogue's domain (справка → довідка, пособие → допомога, ЧП → ФОП), and
+slang gets its official words (прописка → реєстрація місця проживання). A query word matches
+a catalogue word exactly, as a prefix ("пасп" → паспорт), by a shared stem ("довідку" →
+довідка) or, when long enough, by edit distance (rapidfuzz) so typos still find their service.
+
+Ranking (docs/services.md, "Search"): a word counts by the field it is found in (name >
+keywords > category > description) times its rarity in the catalogue (BM25 IDF), and a
+service matching more of the query's words ranks higher. Equal scores are broken by more
+query words found in the service's name, then the shorter name, then the code.
+
+A service is shown only when the resident's words are really about it: at least one
+*specific* query word (not a generic one such as "довідка", "заява", "оплата", "дитина") must
+match its name or keywords well; a query made of generic words only must match them all;
+and a word naming a need that other institutions handle (лікарняний, собака, поліція...)
+that the service does not mention rules the service out. Otherwise the search finds
+nothing, and the bot can say so and point elsewhere (content/elsewhere.yaml).
 """
 
 from __future__ import annotations
 
+import heapq
 import math
 import re
 import unicodedata
 from bisect import bisect_left
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process
 
@@ -36,8 +52,9 @@ _TRANSLIT = {
     "м": "m", "н": "n", "о": "o", "п": "p", "р": "r", "с": "s", "т": "t", "у": "u",
     "ф": "f", "х": "kh", "ц": "ts", "ч": "ch", "ш": "sh", "щ": "shch", "ь": "", "ю": "iu",
     "я": "ia",
-    # Letters of Russian keyboards residents sometimes type: spelled the nearest way.
-    "ы": "y", "э": "e", "ё": "io", "ъ": "",
+    # Letters of Russian keyboards residents type: spelled as the nearest Ukrainian letter
+    # (ы as и, э as е, ё as е — as most people type it anyway; ъ is dropped).
+    "ы": "y", "э": "e", "ё": "e", "ъ": "",
 }  # fmt: skip
 # At the start of a word the 2010 rules write these letters differently.
 _TRANSLIT_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
@@ -70,46 +87,258 @@ def normalize(text: str) -> str:
     return " ".join(_NON_WORD.sub(" ", transliterate(folded)).split())
 
 
-# Words that say nothing about which service is meant (in their normalised form).
+def _table(text: str) -> dict[str, tuple[str, ...]]:
+    """Lines "key key2: word word2" → {normalised key: normalised words}."""
+    table: dict[str, tuple[str, ...]] = {}
+    for line in text.strip().splitlines():
+        keys, _, words = line.partition(":")
+        value = tuple(normalize(words).split())
+        for key in keys.split():
+            table[normalize(key)] = value
+    return table
+
+
+# Words that say nothing about which service is meant (in their normalised form): the
+# grammar and the politeness of a whole sentence, in Ukrainian, Russian and English, and the
+# city's own name.
 _STOPWORDS_TEXT = """
-    як де що чи мені мене мій моя моє мої нам ми я ти ви в у на до з із зі за по про для від
-    і й та або а але не це ось хочу треба потрібно потрібна потрібен потрібні можна отримати
-    оформити зробити зробить дізнатися де де саме куди коли скільки який яка яке які свій свою
-    своє їх його її як де нужно получить сделать как где мне
+    як де що чи мені мене мій моя моє мої мого моєї моєму нам нас наш наша наше ми я ти ви він
+    вона вони в у на до з із зі за по про для від і й та або а але не ні це цей ця ці той ось
+    хочу хочемо хотів хотіла хотілося б би треба потрібно потрібна потрібен потрібні необхідно
+    можна можу може отримати оформити зробити зробить подати дізнатися дізнатись саме куди
+    коли скільки який яка яке які якої якого якщо щоб чому навіщо свій свою своє свого їх його
+    її є був була було буде будь ласка підкажіть підскажіть скажіть допоможіть порадьте
+    цікавить питання запитання звернутися звертатися піти йти іти прийти вже ще теж також
+    тут там зараз сьогодні завтра так ок ну добрий доброго день вечір ранок привіт вітаю дякую
+    будь-ласка стати стану поставити встати чим робити де-небудь вам вас ваш ваша нього неї
+    мною собі себе хто хтось щось кто-то что-то кто
+    хмельницький хмельницькому хмельницькій хмельницького хмельницька місто місті міста
+    міська міської міській рада ради раді цнап цнапі цнапу
+    как где что чтобы куда когда сколько какой какая какое какие какую каких каком мне меня
+    мой моя моё мое мои моего моей нам нас наш наша вы он она они это этот эта эти тот
+    для во об обо из от со ко и или но ни же ли бы нужно надо нужна нужен нужны необходимо
+    можно могу хочу хотел хотела хотелось получить сделать оформить подать узнать
+    подскажите скажите пожалуйста помогите посоветуйте интересует вопрос обратиться
+    стать встать поставить обращаться идти пойти прийти есть был была было будет уже еще
+    тоже также тут там сейчас
+    сегодня завтра да нет добрый доброе утро вечер привет здравствуйте спасибо
+    хмельницкий хмельницком хмельницкого городе город горсовет
     how do i a an the to for of my get need where can in on at what is me want make
+    please hello hi thanks thank you could would should there is are it this that with
 """
 STOPWORDS = frozenset(normalize(word) for word in _STOPWORDS_TEXT.split())
+
+# Russian (and surzhyk) words of the catalogue's domain → the Ukrainian words the catalogue
+# uses. "stem*" matches the stem with any ending of up to five letters (справка, справку,
+# справки, справкой); a key without "*" matches that exact word. Keys are compared in the
+# normalised form, so Russian typed in Latin letters ("spravka") is understood too.
+_RUSSIAN_TEXT = """
+справк*: довідка
+свидетельств*: свідоцтво
+удостоверени*: посвідчення
+рожден* рождени* новорожден*: народження
+брак брака браке браку браком браки: шлюб
+женитьб* женить* пожениться замуж замужество: шлюб одруження
+расписаться расписались: розписатися
+развод* расторжени*: розлучення
+смерти смерть умер умерла умершего скончал*: смерть помер
+похорон*: поховання
+прописат* прописк*: прописка
+выписат*: виписатися
+регистрац* регистрир*: реєстрація
+зарегистр*: зареєструвати
+перерегистрац*: перереєстрація
+жительств* проживани*: проживання
+место места месту месте: місце
+пособи*: допомога
+помощь помощи материальн*: допомога
+выплат*: виплати
+декрет*: декретні
+многодетн*: багатодітна
+семья семьи семье семью семьей семей семейн*: сімʼї
+состав*: склад
+лиценз*: ліцензія
+разрешени*: дозвіл
+чп флп фл-п спд спд-фл частник: фоп
+предпринимател*: підприємець
+ип: фоп
+открыт*: відкрити
+закрыт*: закрити
+ликвидац*: ліквідація
+прекращени*: припинення
+земл*: земля
+земельн*: земельна
+участок участка участке участку участком: ділянка
+приватиз*: приватизація
+кадастров*: кадастровий
+квартир*: квартира
+дом дома доме дому домом домик: будинок
+жиль* жилищн*: житло
+недвижимост*: нерухомість
+собственност*: власність
+право права правом: право
+очеред*: черга
+учет учета учете: облік
+загран загранник загранпаспорт* заграничн*: закордонний
+паспорт*: паспорт
+потерял* потеря* утер* утрат*: загубив втрата
+украли кража похитили: вкрали
+замен*: заміна
+обмен*: обмін
+поменя* меня* поміня* міня* обміня*: обмін заміна
+снят* снимат*: зняти зняття
+народил* народив* родил*: народження
+фамили*: прізвище
+идентификацион* идентификационн*: ідентифікаційний
+инн ипн: рнокпп
+налогов*: податковий
+несудимост*: несудимість
+судимост*: судимість
+водительск*: водійські
+водител*: водія
+автомобил*: автомобіль
+машин*: машина
+техпаспорт*: техпаспорт
+присвоени*: присвоєння
+адрес*: адреса
+номер*: номер
+киоск*: кіоск
+ларек ларька ларьк*: ларьок
+торговл*: торгівля
+временн*: тимчасова
+сооружени*: споруда
+субсиди*: субсидія
+коммунал* коммуналк*: комунальні
+льгот*: пільги
+инвалидност* инвалид*: інвалідність
+компенсац*: компенсація
+проезд*: проїзд
+переселен* беженц*: переселенець
+впл: впо
+ребенок ребенка ребенку ребенком ребенке ребёнок детей дети детям детьми: дитина
+детск*: дитячі
+выдач*: видача
+оформлени*: оформлення
+получени*: отримання
+документ*: документ
+заявлени* заявк*: заява
+оплат*: оплата
+юридическ*: юридична
+лицо лица лицу: особа
+ооо: тов
+фирм* компани*: компанія
+гражданин* граждан*: громадянин
+дубликат*: дублікат
+повторн*: повторне
+копи*: копія
+восстановит* восстанавлива*: відновити
+получить: отримати
+больничн*: лікарняний
+собак* пес псина кошк* кот животн*: собака тварина
+полици*: поліція
+пенси*: пенсія
+тариф*: тариф
+свет света электричеств*: світло
+водоканал*: водоканал
+банк*: банк
+консульств* посольств*: консульство
+границ* заграниц*: кордон закордонний
+выезд* выехат*: виїзд
+задеклар* деклар*: декларування
+загс рагс драцс: драцс шлюб народження смерть
+нотариус*: нотаріус
+врач*: лікар
+больниц*: лікарня
+"""
+_RUSSIAN = _table(_RUSSIAN_TEXT.replace("*", ""))
+_RUSSIAN_STEMS = frozenset(
+    normalize(key)
+    for line in _RUSSIAN_TEXT.strip().splitlines()
+    for key in line.partition(":")[0].split()
+    if key.endswith("*")
+)
+RUSSIAN_TAIL = 5  # the longest ending a Russian stem takes ("ениям" → "eniiam" is six: rare)
 
 # Ways of asking that the catalogue's own keywords may not cover: a normalised word → words
 # to look for as well (weaker than the word itself). English needs none: every service has
 # an English name, and English synonyms of Ukrainian words only blur the ranking.
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    normalize(word): tuple(normalize(x) for x in extra.split())
-    for word, extra in {
-        "прописка": "реєстрація місця проживання",
-        "прописатися": "реєстрація місця проживання",
-        "прописать": "реєстрація місця проживання",
-        "виписка": "зняття з реєстрації",
-        "виписатися": "зняття з реєстрації",
-        "айді": "id картка",
-        "ід": "id картка",
-        "закордонний": "закордонний паспорт",
-        "закордонник": "закордонний паспорт",
-        "загран": "закордонний паспорт",
-        "фоп": "фізична особа підприємець",
-        "ипн": "рнокпп",
-        "інн": "рнокпп",
-        "код": "рнокпп",
-    }.items()
-}
+SYNONYMS: dict[str, tuple[str, ...]] = _table(
+    """
+    прописка прописатися прописать: реєстрація місця проживання
+    виписка виписатися: зняття з реєстрації
+    айді ід: id картка
+    закордонний закордонник загран: закордонний паспорт
+    фоп: фізична особа підприємець
+    ипн інн код: рнокпп
+    """
+)
+
+# Words that alone do not say which service is meant: a query sharing only these with a
+# service is not about it ("довідка з лікарні" is not "довідка про несудимість"). Stems in
+# the normalised form; a word is generic when it starts with one of them.
+_GENERIC_TEXT = """
+    довідк витяг свідоцтв посвідчен заяв оплат сплат платит платіж черг реєстрац реєструв
+    зареєстр дозвіл дозвол ліценз оформлен отриман видач зміна змін обмін обмін заміна замін
+    втрат загуб втратив втратил вкрал номер документ послуг допомог пільг компенсац права
+    право прав дитин дитя діти дітей дітям дитяч особ громадян україн картк виплат копі
+    новий нова нове строк термін вартіст ціна адрес заявк запис питанн справ квартир
+    будин місц комунал
+    certificate statement application payment queue register registration permit licence
+    license change replace issue number document service help benefit child children person
+    card copy new address
+"""
+GENERIC = tuple(sorted({normalize(stem) for stem in _GENERIC_TEXT.split()}))
+
+# Needs the city's administrative services centre does not handle; a service that does not
+# mention such a word is not what the resident looks for ("паспорт для собаки"). The bot
+# points these to other institutions (content/elsewhere.yaml).
+_OUTSIDE_TEXT = """
+    лікарнян собак собац тварин кішк котик поліці міліці пенсії тариф водоканал обленерго
+    світло світла електроенерг відключен банк консульств посольств нотаріус розлучен
+    лікар лікарн вакцин щеплен
+    sick dog police tariff bank embassy consulate notary divorce doctor hospital
+"""
+OUTSIDE = tuple(sorted({normalize(stem) for stem in _OUTSIDE_TEXT.split()}))
+
+
+def _generic(word: str) -> bool:
+    return word.startswith(GENERIC)
+
+
+def _outside(word: str) -> bool:
+    return word.startswith(OUTSIDE)
+
+
+def russian(word: str) -> tuple[str, ...]:
+    """The Ukrainian words a normalised Russian (or surzhyk) word stands for, if known."""
+    exact = _RUSSIAN.get(word)
+    if exact is not None:
+        return exact
+    for end in range(len(word) - 1, 1, -1):
+        if len(word) - end > RUSSIAN_TAIL:
+            break
+        stem = word[:end]
+        if stem in _RUSSIAN_STEMS:
+            return _RUSSIAN[stem]
+    if "ie" in word:  # surzhyk spelling Russian "е" as "є" ("рождєнія")
+        return russian(word.replace("ie", "e"))
+    return ()
+
 
 # --- the index -----------------------------------------------------------------------------
 
-# How much a word counts by the field it was found in.
-NAME, KEYWORD, CATEGORY, DESCRIPTION = 3.0, 3.0, 1.0, 0.6
+# How much a word counts by the field it was found in: the name most, then the keywords
+# (synonyms the staff add), the category, the description.
+NAME, KEYWORD, CATEGORY, DESCRIPTION = 3.0, 2.4, 1.0, 0.6
 STRONG_FIELDS = (NAME, KEYWORD)
+# A word found in several fields of a service counts more, but with diminishing returns
+# (BM25F-style saturation): name + keywords > name > keywords > description.
+SATURATION = 2.0
+# A keyword written by the staff that the query contains in full adds this share of its
+# words' rarity ("паспорт" is a keyword of the ID card, not of the kiosk permit).
+PHRASE_BONUS = 0.15
 SYNONYM_WEIGHT = 0.7
-# A result must match at least one query word this well in its name or keywords.
+# A result must match at least one specific query word this well in its name or keywords.
 CONFIDENT = 0.8
 FUZZY_LIMIT = 8
 
@@ -123,6 +352,7 @@ class SearchDoc:
     keywords: Sequence[str] = ()
     category: Sequence[str] = ()
     description: Sequence[str] = ()
+    code: str = ""  # breaks ties last (alphabetically)
 
 
 @dataclass(frozen=True, slots=True)
@@ -131,13 +361,27 @@ class Hit:
     score: float
 
 
-@dataclass
-class _Posting:
-    weights: dict[int, float] = field(default_factory=dict)
+@dataclass(frozen=True, slots=True)
+class Term:
+    """One word of the query, with the words it stands for (a translation, official words)."""
 
-    def add(self, doc: int, weight: float) -> None:
-        if weight > self.weights.get(doc, 0.0):
-            self.weights[doc] = weight
+    word: str
+    alternatives: tuple[tuple[str, float], ...]
+    generic: bool
+    outside: bool
+
+
+@dataclass(frozen=True, slots=True)
+class _Match:
+    """How one query term meets the catalogue: the stems it may stand for, each with its
+    weight × similarity² × rarity; the services that have it, well matched (similarity at
+    least CONFIDENT, full-weight words only), in the name or keywords; those having it in
+    the name; and, for a word of another institution's need, those mentioning it at all."""
+
+    weighted: list[tuple[str, float]]
+    sure: set[int]
+    named: set[int]
+    touched: set[int]
 
 
 def _words(texts: Iterable[str]) -> set[str]:
@@ -145,6 +389,27 @@ def _words(texts: Iterable[str]) -> set[str]:
     for text in texts:
         words.update(w for w in normalize(text).split() if w not in STOPWORDS)
     return words
+
+
+# Ukrainian (and Russian) word endings, in the normalised form, longest first: "паспорта" and
+# "паспорт", "реєстрації" and "реєстрація" meet at one stem.
+_ENDINGS_TEXT = """
+    iieiu iamy amy ovi ovu ykh ymy oho omu iei oiu eiu iia iiu iii ii yi oi om iu ia ie ei
+    ov iv akh iakh am iam a u y i e o
+"""
+_ENDINGS = tuple(sorted(_ENDINGS_TEXT.split(), key=len, reverse=True))
+MIN_STEM = 5
+
+
+def stem_of(word: str) -> str:
+    """A light stem of a normalised word: the longest known ending cut off, if at least
+    five letters remain (digits and short words are kept as they are)."""
+    if len(word) <= MIN_STEM or not word.isalpha():
+        return word
+    for ending in _ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= MIN_STEM:
+            return word[: -len(ending)]
+    return word
 
 
 def _common_prefix(a: str, b: str) -> int:
@@ -156,27 +421,83 @@ def _common_prefix(a: str, b: str) -> int:
     return n
 
 
+def query_terms(query: str) -> list[Term]:
+    """The query's meaningful words, each with its translations and official synonyms."""
+    terms: list[Term] = []
+    seen: set[str] = set()
+    for word in normalize(query).split():
+        if word in STOPWORDS or word in seen:
+            continue
+        seen.add(word)
+        alternatives: dict[str, float] = {word: 1.0}
+        translated = russian(word)
+        for extra in translated:
+            if extra not in STOPWORDS:
+                alternatives.setdefault(extra, 1.0)
+        for source in (word, *translated):
+            for extra in SYNONYMS.get(source, ()):
+                if extra not in STOPWORDS:
+                    alternatives.setdefault(extra, SYNONYM_WEIGHT)
+        if all(w in STOPWORDS for w in translated) and translated:
+            continue  # a Russian filler word ("получить")
+        full = [w for w, weight in alternatives.items() if weight == 1.0]
+        terms.append(
+            Term(
+                word=word,
+                alternatives=tuple(alternatives.items()),
+                generic=_generic(word) or any(_generic(w) for w in translated),
+                outside=any(_outside(w) for w in full),
+            )
+        )
+    return terms
+
+
 class ServiceIndex:
-    """An inverted index over normalised words with typo-tolerant lookup."""
+    """An inverted index over word stems with typo-tolerant lookup."""
 
     def __init__(self, docs: Iterable[SearchDoc]) -> None:
-        self._postings: dict[str, _Posting] = {}
+        # stem → {service: the summed weight of the fields it is in}
+        self._postings: dict[str, dict[int, float]] = {}
+        self._strong: dict[str, set[int]] = {}  # stem → services with it in name or keywords
+        self._names: dict[str, set[int]] = {}  # stem → services with it in the name
+        self._phrases: dict[int, list[frozenset[str]]] = {}  # the keywords, as stems
+        self._tiebreak: dict[int, tuple[int, str]] = {}
+        self._stem_of: dict[str, str] = {}  # every catalogue word → its stem
         self._count = 0
         for doc in docs:
             self._count += 1
+            first_name = doc.names[0] if doc.names else ""
+            self._tiebreak[doc.service_id] = (len(first_name), doc.code)
             for texts, weight in (
                 (doc.names, NAME),
                 (doc.keywords, KEYWORD),
                 (doc.category, CATEGORY),
                 (doc.description, DESCRIPTION),
             ):
-                for word in _words(texts):
-                    self._postings.setdefault(word, _Posting()).add(doc.service_id, weight)
-        self._vocabulary = sorted(self._postings)
+                for stem in {self._add_word(word) for word in _words(texts)}:
+                    posting = self._postings.setdefault(stem, {})
+                    posting[doc.service_id] = posting.get(doc.service_id, 0.0) + weight
+                    if weight in STRONG_FIELDS:
+                        self._strong.setdefault(stem, set()).add(doc.service_id)
+                    if weight == NAME:
+                        self._names.setdefault(stem, set()).add(doc.service_id)
+            phrases = {
+                frozenset(self._stem_of[word] for word in _words([keyword]))
+                for keyword in doc.keywords
+            }
+            self._phrases[doc.service_id] = [phrase for phrase in phrases if phrase]
+        self._vocabulary = sorted(self._stem_of)
+        count = self._count
         self._idf = {
-            word: math.log(1 + self._count / len(posting.weights))
-            for word, posting in self._postings.items()
+            stem: math.log(1 + (count - len(posting) + 0.5) / (len(posting) + 0.5))
+            for stem, posting in self._postings.items()
         }
+
+    def _add_word(self, word: str) -> str:
+        stem = self._stem_of.get(word)
+        if stem is None:
+            stem = self._stem_of[word] = stem_of(word)
+        return stem
 
     def __len__(self) -> int:
         return self._count
@@ -186,34 +507,44 @@ class ServiceIndex:
         return len(self._vocabulary)
 
     def _similar(self, word: str) -> dict[str, float]:
-        """Catalogue words close to `word`, with a similarity in 0..1."""
+        """Catalogue stems close to the query word `word`, with a similarity in 0..1."""
         found: dict[str, float] = {}
 
         def keep(candidate: str, similarity: float) -> None:
-            if similarity > found.get(candidate, 0.0):
-                found[candidate] = similarity
+            stem = self._stem_of[candidate]
+            if similarity > found.get(stem, 0.0):
+                found[stem] = similarity
 
-        if word in self._postings:
+        exact = word in self._stem_of
+        if exact:
             keep(word, 1.0)
+        own_stem = stem_of(word)
+        if own_stem in self._postings:  # another form of the same word ("паспорта")
+            found[own_stem] = max(found.get(own_stem, 0.0), 1.0)
+            exact = True
         if len(word) >= 3:
             # Catalogue words that begin with the query word ("pasp" → pasport), and, for a
-            # longer query, words sharing its stem ("dovidku" ~ "dovidka").
+            # longer query, words sharing its stem ("dovidku" ~ "dovidka"). A three-letter
+            # beginning is too little to be sure of.
             stem = word[: max(3, min(len(word), 5))]
             start = bisect_left(self._vocabulary, stem)
             for candidate in self._vocabulary[start:]:
                 if not candidate.startswith(stem):
                     break
                 if candidate.startswith(word):
-                    keep(candidate, 0.9 if len(word) >= 4 else 0.8)
+                    keep(candidate, 0.9 if len(word) >= 4 else 0.7)
                     continue
-                shared = _common_prefix(word, candidate)
-                if shared >= 5 and shared >= 0.6 * max(len(word), len(candidate)):
+                # Stems, not words: Ukrainian alternates і/о in the last syllable
+                # ("власність" ~ "власності"), and endings differ by part of speech.
+                other = self._stem_of[candidate]
+                shared = _common_prefix(own_stem, other)
+                if shared >= 5 and shared >= 0.6 * max(len(own_stem), len(other)):
                     keep(candidate, 0.85)
             # An inflected query word that begins with a catalogue word ("pasportom").
             for end in range(len(word) - 1, 3, -1):
-                if word[:end] in self._postings and end >= 0.6 * len(word):
+                if word[:end] in self._stem_of and end >= 0.6 * len(word):
                     keep(word[:end], 0.88)
-        if len(word) >= 5:
+        if len(word) >= 5 and not exact:
             cutoff = 80.0 if len(word) <= 6 else 74.0
             for candidate, score, _ in process.extract(
                 word,
@@ -226,29 +557,24 @@ class ServiceIndex:
         return found
 
     def query_words(self, query: str) -> list[tuple[str, float]]:
-        """The query's meaningful words with their weight, synonyms added."""
-        words = [w for w in dict.fromkeys(normalize(query).split()) if w not in STOPWORDS]
-        expanded: dict[str, float] = {word: 1.0 for word in words}
-        for word in words:
-            for extra in SYNONYMS.get(word, ()):
-                if extra not in STOPWORDS and extra not in expanded:
-                    expanded[extra] = SYNONYM_WEIGHT
-        return list(expanded.items())
+        """The query's meaningful words with their weight, translations and synonyms added."""
+        words: dict[str, float] = {}
+        for term in query_terms(query):
+            for word, weight in term.alternatives:
+                words[word] = max(weight, words.get(word, 0.0))
+        return list(words.items())
 
-    def search(self, query: str, limit: int = 5) -> list[Hit]:
-        """The best-matching services, best first; empty when nothing matches confidently."""
-        words = self.query_words(query)
-        if not words:
-            return []
-        scores: dict[int, float] = {}
-        confident: set[int] = set()
-        matched: dict[int, float] = {}
-        total = sum(weight for _, weight in words)
-        for word, query_weight in words:
-            best: dict[int, float] = {}
-            strong: dict[int, float] = {}
+    def _match(self, term: Term, hit_stems: set[str]) -> _Match:
+        """How one query term meets the catalogue; adds the stems it matched well."""
+        weighted: list[tuple[str, float]] = []
+        sure: set[int] = set()
+        named: set[int] = set()
+        touched: set[int] = set()
+        for word, weight in term.alternatives:
             similar = self._similar(word)
-            closest = max(similar, key=lambda c: (similar[c], -len(c)), default="")
+            if not similar:
+                continue
+            closest = max(similar, key=lambda c: (similar[c], -len(c)))
             for candidate, found in similar.items():
                 idf = self._idf[candidate]
                 similarity = found
@@ -258,25 +584,73 @@ class ServiceIndex:
                     # "deregistration").
                     idf = min(idf, self._idf[closest])
                     similarity *= 0.9
-                for doc, field_weight in self._postings[candidate].weights.items():
-                    value = similarity * similarity * field_weight * idf
-                    if value > best.get(doc, 0.0):
-                        best[doc] = value
-                    # Confidence is about how well the word matched, not its ranking.
-                    if field_weight in STRONG_FIELDS and found > strong.get(doc, 0.0):
-                        strong[doc] = found
-            for doc, value in best.items():
-                scores[doc] = scores.get(doc, 0.0) + value * query_weight
-                matched[doc] = matched.get(doc, 0.0) + query_weight
-            for doc, similarity in strong.items():
-                if similarity >= CONFIDENT and query_weight == 1.0:
-                    confident.add(doc)
-        ranked = sorted(
-            (
-                Hit(doc, score * (0.5 + 0.5 * matched[doc] / total))
-                for doc, score in scores.items()
-                if doc in confident
-            ),
-            key=lambda hit: (-hit.score, hit.service_id),
-        )
-        return ranked[:limit]
+                weighted.append((candidate, weight * similarity * similarity * idf))
+                if found < CONFIDENT:
+                    continue
+                hit_stems.add(candidate)
+                if weight < 1.0:
+                    continue
+                # Confidence is about how well the word matched, not its ranking.
+                sure.update(self._strong.get(candidate, ()))
+                named.update(self._names.get(candidate, ()))
+                if term.outside:
+                    touched.update(self._postings[candidate])
+        return _Match(weighted, sure, named, touched)
+
+    def _value(self, match: _Match, doc: int) -> float:
+        """What one query term adds to a service's score (0 when it is not there)."""
+        best = 0.0
+        for stem, factor in match.weighted:
+            fields = self._postings[stem].get(doc)
+            if fields is not None:
+                value = factor * fields * (SATURATION + 1) / (SATURATION + fields)
+                best = max(best, value)
+        return best
+
+    def search(self, query: str, limit: int = 5) -> list[Hit]:
+        """The best-matching services, best first; empty when nothing matches confidently."""
+        terms = query_terms(query)
+        if not terms:
+            return []
+        hit_stems: set[str] = set()
+        matches = [self._match(term, hit_stems) for term in terms]
+        total = len(terms)
+        if any(not term.generic for term in terms):
+            shown: set[int] = set()
+            for term, match in zip(terms, matches, strict=True):
+                if not term.generic:
+                    shown |= match.sure
+        else:
+            # Only generic words ("права", "реєстрація квартири"): a service is meant when it
+            # matches most of them and one of its keywords is said in full.
+            generic_hits: dict[int, int] = {}
+            for match in matches:
+                for doc in match.sure:
+                    generic_hits[doc] = generic_hits.get(doc, 0) + 1
+            shown = {
+                doc
+                for doc, count in generic_hits.items()
+                if 2 * count > total
+                and any(phrase <= hit_stems for phrase in self._phrases.get(doc, ()))
+            }
+        for term, match in zip(terms, matches, strict=True):
+            if term.outside:
+                # A need other institutions handle, which this service does not mention.
+                shown &= match.touched
+        ranked: list[tuple[tuple[float, int, int, str, int], Hit]] = []
+        for doc in shown:
+            values = [self._value(match, doc) for match in matches]
+            found = sum(1 for value in values if value > 0)
+            score = sum(values) * (0.5 + 0.5 * found / total)
+            # A keyword the staff wrote that the query says in full ("закордонний паспорт").
+            covered = [
+                sum(self._idf[stem] for stem in phrase)
+                for phrase in self._phrases.get(doc, ())
+                if phrase <= hit_stems
+            ]
+            if covered:
+                score += PHRASE_BONUS * max(covered)
+            in_name = sum(1 for match in matches if doc in match.named)
+            length, code = self._tiebreak.get(doc, (0, ""))
+            ranked.append(((-round(score, 9), -in_name, length, code, doc), Hit(doc, score)))
+        return [hit for _, hit in heapq.nsmallest(limit, ranked, key=lambda pair: pair[0])]

@@ -15,6 +15,10 @@ services-nothing-found =
     🔍 Nothing was found for "{ $query }".
 
     Try other words (e.g. "passport" or "subsidy"), choose a category below, or ask the city council.
+services-elsewhere-title = 🔍 "{ $query }" is not a service of the administrative centre. Here is who handles it:
+services-elsewhere-example = ⚠️ The city has not checked this yet: please confirm with the official contacts.
+services-elsewhere-hint = Looking for a service of the centre? Choose a category below or ask the city council.
+services-btn-elsewhere-site = 🌐 Their website
 services-btn-categories = 📂 Categories
 services-btn-ask = ✍️ Ask the city council
 services-btn-ask-about = ✍️ Ask a question

@@ -220,3 +220,25 @@ async def test_a_service_removed_by_an_import_is_answered_politely(
     await person.press_payload(payload)
     assert "Цієї послуги або категорії вже немає" in person.text
     assert person.labels[0] == "Категорія"
+
+
+async def test_a_need_of_another_institution_is_pointed_there(person: Resident) -> None:
+    await person.onboard("uk")
+    await person.send("больничный лист")  # at the main menu, in Russian
+    assert "«больничный лист» — це не послуга ЦНАП" in person.text
+    assert "Лікарняний оформлює ваш лікар" in person.text
+    assert "Пенсійного фонду України" in person.text
+    assert "Паспорти та ID-картки" in person.labels  # the categories are still offered
+    assert "https://www.pfu.gov.ua" in [link.url for link in _links(person)]
+
+    await person.send("загубився собака")  # the directory marks unconfirmed facts
+    assert "«Надія»" in person.text
+    assert "не перевірені містом" in person.text
+
+
+async def test_russian_and_whole_sentences_find_their_service(person: Resident) -> None:
+    await person.onboard("en")
+    await person.send("как получить справку о составе семьи")
+    assert person.labels[0].startswith("Family composition certificate")
+    await person.send("мені потрібна довідка про склад сім'ї для субсидії")
+    assert person.labels[0].startswith("Family composition certificate")
