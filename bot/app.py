@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import errno
 import gc
 import logging
 import signal
@@ -261,6 +262,18 @@ def make_runner(app: web.Application, settings: Settings) -> web.AppRunner:
     )
 
 
+def _port_problem(settings: Settings, exc: OSError) -> str:
+    """One line for a start-up that cannot listen, worded like the configuration errors."""
+    where = f"{settings.http_host}:{settings.http_port}"
+    if exc.errno == errno.EADDRINUSE:
+        return (
+            f"svoi: HTTP_PORT {settings.http_port} is already in use on {settings.http_host} "
+            f"(another Svoi or program listens there); stop it or choose a free port, "
+            f"e.g. HTTP_PORT={settings.http_port + 1}"
+        )
+    return f"svoi: cannot listen on {where} (HTTP_HOST, HTTP_PORT): {exc.strerror or exc}"
+
+
 async def serve(settings: Settings) -> None:
     """Run the service until SIGINT/SIGTERM, then stop within `SHUTDOWN_SECONDS`: stop
     accepting requests and the scheduler, drain the senders, let turns in flight finish,
@@ -276,7 +289,12 @@ async def serve(settings: Settings) -> None:
     runner = make_runner(app, settings)
     await runner.setup()
     site = web.TCPSite(runner, settings.http_host, settings.http_port)
-    await site.start()
+    try:
+        await site.start()
+    except OSError as exc:  # the port is taken, or the address is not this machine's
+        await runner.cleanup()
+        await svoi.db.dispose()
+        raise SystemExit(_port_problem(settings, exc)) from None
     log.info("Svoi listening on http://%s:%s", settings.http_host, settings.http_port)
     if not (settings.telegram.enabled or settings.viber.enabled):
         print(_no_channel_hint(settings), flush=True)

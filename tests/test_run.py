@@ -65,3 +65,36 @@ def test_run_without_tokens_serves_and_explains(tmp_path: Path) -> None:
     assert "make chat" in out and f"http://127.0.0.1:{port}/" in out
     assert "TELEGRAM_BOT_TOKEN" in out and "VIBER_AUTH_TOKEN" in out
     assert (tmp_path / "run.sqlite3").exists()
+
+
+def test_a_busy_port_stops_start_up_with_one_line_naming_http_port(tmp_path: Path) -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = int(taken.getsockname()[1])
+        env = clean_env(
+            DATABASE_URL=f"sqlite+aiosqlite:///{tmp_path / 'run.sqlite3'}", HTTP_PORT=str(port)
+        )
+        done = subprocess.run(
+            [sys.executable, "-m", "bot", "run"],
+            cwd=PROJECT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    bad_setting = subprocess.run(
+        [sys.executable, "-m", "bot", "run"],
+        cwd=PROJECT,
+        env={**env, "HTTP_PORT": "not-a-port"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == bad_setting.returncode == 1  # as any configuration error
+    assert "Traceback" not in done.stderr
+    problem = [line for line in done.stderr.splitlines() if line.startswith("svoi:")]
+    assert problem == [
+        f"svoi: HTTP_PORT {port} is already in use on 127.0.0.1 (another Svoi or program "
+        f"listens there); stop it or choose a free port, e.g. HTTP_PORT={port + 1}"
+    ]

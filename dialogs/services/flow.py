@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from bot.core.dialog import MENU, Flow, Screen, Turn
 from bot.core.messages import AnyButton, Button, LinkButton, Location
+from dialogs.questions import service as questions
 from dialogs.services.cards import card_text, local
 from dialogs.services.catalogue import Elsewhere, current_index, find_elsewhere
 from storage.models.services import Service
@@ -28,8 +29,6 @@ from storage.repos.services import ServiceRepo
 PAGE_SIZE = 6
 RESULTS = 5
 QUERY_LIMIT = 200
-QUESTION_LIMIT = 1000
-QUESTION_MIN = 5
 
 UP = "up"  # back from a card to where the resident came from (a list or the results)
 
@@ -279,7 +278,7 @@ async def send_location(turn: Turn, service: Service) -> None:
 # --- ask the council ------------------------------------------------------------------------
 async def render_ask(turn: Turn) -> None:
     turn.say(
-        turn.t("services-ask-prompt", limit=QUESTION_LIMIT),
+        turn.t("services-ask-prompt", limit=questions.QUESTION_LIMIT),
         [[Button(turn.t("services-btn-cancel-ask"), UP), Button(turn.t("btn-menu"), MENU)]],
     )
 
@@ -290,18 +289,23 @@ async def on_ask_button(turn: Turn, payload: str) -> None:
 
 
 async def on_question(turn: Turn, text: str) -> None:
-    question = text.strip()
-    if len(question) < QUESTION_MIN:
-        turn.say(turn.t("services-ask-too-short"))
+    try:
+        saved = await questions.ask(
+            turn.session,
+            turn.resident.id,
+            text,
+            search_query=str(turn.get("query", "")),
+            service_code=turn.get("ask_service"),
+            now=turn.now,
+        )
+    except questions.Refused as refused:
+        turn.say(turn.t(refused.key, **refused.args_))
         await turn.goto("ask")
         return
-    saved = await ServiceRepo(turn.session).add_question(
-        turn.resident.id,
-        question,
-        search_query=str(turn.get("query", "")),
-        service_code=turn.get("ask_service"),
+    turn.say(
+        turn.t("services-ask-thanks", ref=saved.id),
+        [[Button(turn.t("questions-btn-mine"), f"g:{questions.MINE_ACTION}")]],
     )
-    turn.say(turn.t("services-ask-thanks", ref=saved.id))
     await turn.goto("start")
 
 
@@ -315,7 +319,10 @@ SERVICES = Flow(
         "results": Screen(render_results, on_button=on_results_button, on_text=on_search),
         "card": Screen(render_card, on_button=on_card_button, on_text=on_search),
         "ask": Screen(
-            render_ask, on_button=on_ask_button, on_text=on_question, text_limit=QUESTION_LIMIT
+            render_ask,
+            on_button=on_ask_button,
+            on_text=on_question,
+            text_limit=questions.QUESTION_LIMIT,
         ),
     },
 )

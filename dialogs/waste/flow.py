@@ -367,6 +367,8 @@ async def _zone(turn: Turn, zone_id: Any) -> WasteZone | None:
 
 async def on_schedule(turn: Turn, payload: str) -> None:
     if payload == "subscribe":
+        if await _open_existing(turn):
+            return
         subs = await _repo(turn).subscriptions_of(turn.resident.id)
         if len(subs) >= MAX_SUBSCRIPTIONS:
             turn.say(turn.t("waste-too-many", limit=MAX_SUBSCRIPTIONS))
@@ -380,6 +382,22 @@ async def on_schedule(turn: Turn, payload: str) -> None:
         await turn.goto("start")
     elif payload == "dropoff":
         await turn.goto("dropoff")
+
+
+async def _open_existing(turn: Turn) -> bool:
+    """The same house again (the same words or another spelling of it): open the resident's
+    subscription to it to edit, instead of a second one that would remind twice."""
+    zone_id = turn.get("zone_id")
+    if not isinstance(zone_id, int):
+        return False
+    address = str(turn.get("address", ""))
+    sub = await _repo(turn).subscription_at(turn.resident.id, zone_id, address)
+    if sub is None:
+        return False
+    turn.say(turn.t("waste-already-subscribed", address=sub.address))
+    turn.set(sub_id=sub.id, editing=None)
+    await turn.goto("sub")
+    return True
 
 
 # --- subscribing: types and time -----------------------------------------------------------
@@ -459,6 +477,8 @@ async def on_time(turn: Turn, payload: str) -> None:
     zone_id = turn.get("zone_id")
     if not isinstance(zone_id, int) or await repo.zone(zone_id) is None:
         await turn.goto("start")
+        return
+    if await _open_existing(turn):  # subscribed meanwhile, e.g. from another screen
         return
     sub = await repo.add_subscription(
         turn.resident.id,

@@ -166,6 +166,7 @@ async def _slot(
                 "waste-reminder",
                 composer.args(locale, day, items),
                 REMINDER_BUTTONS,
+                signature="+".join(sorted({i.waste_type for i in items})),
                 kind="waste_reminder",
                 category="waste",
                 # The resident chose this time (06:00 is inside the default quiet hours).

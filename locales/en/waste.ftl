@@ -45,6 +45,7 @@ waste-remind-evening = The evening before at { $hour }
 waste-remind-morning = On the day at { $hour }
 waste-subscribed = Done! I'll remind you: { $when }.
 waste-saved = Saved.
+waste-already-subscribed = “{ $address }” is already among your subscriptions. Here it is — you can change the waste types and the reminder time.
 waste-too-many = You can have up to { $limit } addresses with reminders. Remove one to add another.
 
 waste-subs-title = Your reminders ({ $count ->

@@ -46,6 +46,7 @@ waste-remind-evening = Напередодні о { $hour }
 waste-remind-morning = У день вивезення о { $hour }
 waste-subscribed = Готово! Нагадуватиму: { $when }.
 waste-saved = Збережено.
+waste-already-subscribed = Адреса «{ $address }» вже є у ваших підписках. Ось вона — тут можна змінити типи відходів і час нагадування.
 waste-too-many = Можна мати до { $limit } адрес з нагадуваннями. Видаліть одну, щоб додати нову.
 
 waste-subs-title = Ваші нагадування ({ $count ->

@@ -151,6 +151,8 @@ class WasteSubscription(Base):
         Index("ix_waste_subscriptions_due", "remind_offset", "remind_hour", "id"),
         Index("ix_waste_subscriptions_zone", "zone_id", "id"),
         Index("ix_waste_subscriptions_resident", "resident_id"),
+        # One subscription per address (migration waste_0002 merged earlier duplicates).
+        UniqueConstraint("resident_id", "zone_id", "address"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -115,21 +115,6 @@ class ServiceRepo:
             await self.session.execute(delete(ServiceOffice).where(ServiceOffice.id.in_(list(ids))))
 
     # --- questions to the council --------------------------------------------------------
-    async def add_question(
-        self, resident_id: int, text: str, *, search_query: str = "", service_code: str | None
-    ) -> ServiceQuestion:
-        question = ServiceQuestion(
-            resident_id=resident_id,
-            text=text,
-            search_query=search_query[:300],
-            service_code=service_code,
-            status="new",
-            created_at=clock.now(),
-        )
-        self.session.add(question)
-        await self.session.flush()
-        return question
-
     async def questions(self, limit: int = 1000) -> list[ServiceQuestion]:
         rows = await self.session.execute(
             select(ServiceQuestion).order_by(ServiceQuestion.id.desc()).limit(limit)

@@ -175,6 +175,22 @@ class WasteRepo:
             return None
         return sub
 
+    async def subscription_at(
+        self, resident_id: int, zone_id: int, address: str
+    ) -> WasteSubscription | None:
+        """The resident's subscription to this address, if any (one per address)."""
+        rows = await self.session.execute(
+            select(WasteSubscription)
+            .where(
+                WasteSubscription.resident_id == resident_id,
+                WasteSubscription.zone_id == zone_id,
+                WasteSubscription.address == address[:160],
+            )
+            .order_by(WasteSubscription.id)
+            .limit(1)
+        )
+        return rows.scalar_one_or_none()
+
     async def add_subscription(
         self,
         resident_id: int,
@@ -274,13 +290,17 @@ class WasteRepo:
         template_args: dict[str, str],
         buttons: Sequence[tuple[str, str]],
         *,
+        signature: str,
         kind: str,
         category: str,
         urgent: bool,
         now: datetime,
     ) -> int:
-        """One outbox row per subscription for one collection day, keyed
-        `waste:rem:<subscription>:<day>`, built by the database in one INSERT … SELECT.
+        """One outbox row per resident, zone and collection day for what the reminder says
+        (`signature`: the waste types it names), keyed
+        `waste:rem:<resident>:<zone>:<day>:<signature>`, built by the database in one
+        INSERT … SELECT. A resident with two subscriptions that say the same (the same
+        address twice, or two houses of one zone) gets one reminder, never two.
 
         The rows are what `bot.delivery.outbox.enqueue` writes for a `Notification` with the
         same template arguments plus the subscription's `address`, and buttons whose payload
@@ -311,7 +331,13 @@ class WasteRepo:
         )
         rows = (
             select(
-                (cast(literal("waste:rem:"), String) + sub_id + f":{day.isoformat()}"),
+                (
+                    cast(literal("waste:rem:"), String)
+                    + cast(Resident.id, String)
+                    + ":"
+                    + cast(WasteSubscription.zone_id, String)
+                    + f":{day.isoformat()}:{signature}"
+                ),
                 Resident.id,
                 Resident.channel,
                 Resident.user_id,

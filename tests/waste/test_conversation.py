@@ -144,7 +144,7 @@ async def test_find_schedule_subscribe_remind_stop_and_change_notice(
     assert await tick(db, svoi.i18n, before_old) == 0
     assert await tick(db, svoi.i18n, kyiv(later, 19)) == 1
     reminders = await outbox(db, svoi.i18n, "waste_reminder")
-    assert reminders[-1].row.dedup_key.endswith((later + timedelta(days=1)).isoformat())
+    assert f":{(later + timedelta(days=1)).isoformat()}:" in reminders[-1].row.dedup_key
     assert "(перенесено з" in reminders[-1].text
 
 
@@ -356,3 +356,44 @@ async def test_street_index_is_built_once_and_rebuilt_after_an_import(
     await person.press("Інша адреса")
     await person.send("Нова Садиба 3")
     assert "📍 вул. Нова Садиба, 3 — Південно-Західний" in person.text
+
+
+async def test_subscribing_to_the_same_house_again_opens_the_subscription(
+    svoi: Svoi, db: Database
+) -> None:
+    await load_content(db)
+    person = Resident.on(svoi.engine)
+    await _open_waste(person)
+    await person.send("Трудова 5")
+    await person.press("Нагадувати мені")
+    await person.press("Далі")
+    await person.press("Напередодні о 20:00")
+    await person.send("/waste")
+    await person.send("вулиця трудова, буд. 5")  # the same house, other words
+    await person.press("Нагадувати мені")
+    assert "Адреса «вул. Трудова, 5» вже є у ваших підписках" in person.text
+    assert "Змінити час" in person.labels  # the existing subscription, ready to edit
+    async with db.transaction() as session:
+        rows = (await session.execute(select(WasteSubscription))).scalars().all()
+    assert [(r.address, r.remind_hour) for r in rows] == [("вул. Трудова, 5", 20)]
+
+
+async def test_two_rows_for_one_house_still_remind_once(svoi: Svoi, db: Database) -> None:
+    """Even with two subscriptions that say the same (rows from before the constraint, two
+    houses of one zone), the resident gets one reminder per collection day."""
+    await load_content(db)
+    person = Resident.on(svoi.engine)
+    await _open_waste(person)
+    for address in ("Трудова 5", "Трудова 7"):
+        await person.send(address)
+        await person.press("Нагадувати мені")
+        await person.press("Далі")
+        await person.press("Напередодні о 19:00")
+        await person.send("/waste")
+    today = schedule.local_today(clock.now())
+    first = (await _next_days(db, "pivdenno-zakhidnyi", "mixed", today + timedelta(days=2)))[0]
+    due = kyiv(first - timedelta(days=1), 19)
+    assert await tick(db, svoi.i18n, due - timedelta(minutes=1)) == 0
+    assert await tick(db, svoi.i18n, due) == 1
+    reminders = await outbox(db, svoi.i18n)
+    assert len(reminders) == 1 and reminders[0].row.user_id == person.user_id

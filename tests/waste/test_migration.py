@@ -4,20 +4,24 @@ database, and the schema it makes is the one the models describe."""
 from __future__ import annotations
 
 import asyncio
+import json
 import uuid
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import asyncpg
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
-from sqlalchemy import inspect
+from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection, make_url
 
 from storage import migrate
 from storage.db import Database
 from storage.models import Base
+from storage.models.waste import WasteZone
+from storage.repos.residents import ResidentRepo
 from tests.support.databases import PG_ADMIN_URL, REQUIRE_PG, pg_unavailable_reason
 
 WASTE_TABLES = {
@@ -82,11 +86,60 @@ async def _waste_diff(db: Database) -> list[str]:
 
 
 async def test_waste_migration_up_and_down(fresh_db: Database) -> None:
-    await migrate.upgrade(fresh_db, "waste_0001")
+    await migrate.upgrade(fresh_db, "waste_0002")
     assert await _tables(fresh_db) >= WASTE_TABLES
     assert await _waste_diff(fresh_db) == []
     await migrate.downgrade(fresh_db, "0002")
     tables = await _tables(fresh_db)
     assert not tables & WASTE_TABLES and "outbox" in tables
-    await migrate.upgrade(fresh_db, "waste_0001")
+    await migrate.upgrade(fresh_db, "waste_0002")
     assert await _tables(fresh_db) >= WASTE_TABLES
+
+
+async def test_duplicate_subscriptions_merge_into_the_earliest(fresh_db: Database) -> None:
+    """waste_0002: a resident's subscriptions to one address become one (the earliest, with
+    every waste type any of them had); other residents' and other addresses' stay."""
+    await migrate.upgrade(fresh_db)
+    async with fresh_db.transaction() as session:
+        first, _ = await ResidentRepo(session).upsert_for_turn("t", "a", locale="uk")
+        second, _ = await ResidentRepo(session).upsert_for_turn("t", "b", locale="uk")
+        zone = WasteZone(code="z", name_uk="Зона", name_en="Zone", is_example=True)
+        session.add(zone)
+        await session.flush()
+        ids = {"a": first.id, "b": second.id, "zone": zone.id}
+    await migrate.downgrade(fresh_db, "waste_0001")
+    async with fresh_db.engine.begin() as conn:
+        for sub_id, resident, address, types in (
+            (1, ids["a"], "вул. Трудова, 5", '["mixed"]'),
+            (2, ids["a"], "вул. Трудова, 5", '["glass", "mixed"]'),
+            (3, ids["a"], "вул. Трудова, 7", '["mixed"]'),
+            (4, ids["b"], "вул. Трудова, 5", '["mixed"]'),
+        ):
+            await conn.execute(
+                text(
+                    "INSERT INTO waste_subscriptions (id, resident_id, zone_id, address, types, "
+                    "remind_offset, remind_hour, paused, created_at) "
+                    "VALUES (:id, :resident, :zone, :address, :types, -1, 19, false, :now)"
+                ),
+                {
+                    "id": sub_id,
+                    "resident": resident,
+                    "zone": ids["zone"],
+                    "address": address,
+                    "types": types,
+                    "now": datetime(2026, 6, 1, tzinfo=UTC),
+                },
+            )
+    await migrate.upgrade(fresh_db)
+    async with fresh_db.engine.connect() as conn:
+        rows = (
+            await conn.execute(
+                text("SELECT id, resident_id, address, types FROM waste_subscriptions ORDER BY id")
+            )
+        ).all()
+    merged = [(r[0], r[1], r[2], json.loads(r[3]) if isinstance(r[3], str) else r[3]) for r in rows]
+    assert merged == [
+        (1, ids["a"], "вул. Трудова, 5", ["mixed", "glass"]),
+        (3, ids["a"], "вул. Трудова, 7", ["mixed"]),
+        (4, ids["b"], "вул. Трудова, 5", ["mixed"]),
+    ]
