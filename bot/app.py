@@ -5,6 +5,8 @@ from __future__ import annotations
 import asyncio
 import errno
 import gc
+import hmac
+import ipaddress
 import logging
 import signal
 from collections.abc import Sequence
@@ -155,8 +157,28 @@ async def download(request: web.Request) -> web.Response:
     )
 
 
+def metrics_allowed(request: web.Request, token: str) -> bool:
+    """Who may read /metrics: with METRICS_TOKEN set, whoever sends it as a bearer token;
+    without, a direct request (no proxy's forwarding header) from a loopback or private
+    address (Prometheus on the same host or network). Anyone else gets a 404."""
+    if token:
+        sent = request.headers.get("Authorization", "")
+        return hmac.compare_digest(sent.encode(), f"Bearer {token}".encode())
+    if "X-Forwarded-For" in request.headers or "Forwarded" in request.headers:
+        return False
+    try:
+        peer = ipaddress.ip_address(request.remote or "")
+    except ValueError:
+        return False
+    if isinstance(peer, ipaddress.IPv6Address) and peer.ipv4_mapped is not None:
+        peer = peer.ipv4_mapped
+    return peer.is_loopback or peer.is_private
+
+
 async def prometheus(request: web.Request) -> web.Response:
     svoi = request.app[SVOI_KEY]
+    if not metrics_allowed(request, svoi.settings.metrics_token.get_secret_value()):
+        raise web.HTTPNotFound()
     try:
         await metrics.refresh_outbox_gauge(svoi.db)
     except Exception as exc:  # noqa: BLE001 - metrics must answer even with the database down

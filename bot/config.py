@@ -103,6 +103,9 @@ class Settings(BaseSettings):
     # reverse proxies whose X-Forwarded-For names that address (bot/channels/web/clients.py).
     web_new_chats_per_hour: int = Field(default=60, ge=0, le=100_000)
     trusted_proxies: str = "127.0.0.1, ::1"
+    # /metrics: with a token, only `Authorization: Bearer <token>`; without, only direct
+    # requests from loopback or private addresses (never one relayed by a proxy).
+    metrics_token: SecretStr = SecretStr("")
     flood_max_messages: int = Field(default=20, ge=1, le=1000)  # per resident per window
     flood_window_seconds: float = Field(default=10.0, gt=0, le=3600)
     retention_days: int = Field(default=30, ge=1, le=3650)  # then delivered texts are stripped

@@ -12,6 +12,11 @@ from __future__ import annotations
 import logging
 from typing import TYPE_CHECKING
 
+from apscheduler.events import (  # type: ignore[import-untyped]
+    EVENT_JOB_MAX_INSTANCES,
+    EVENT_JOB_MISSED,
+    JobEvent,
+)
 from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 from apscheduler.triggers.cron import CronTrigger  # type: ignore[import-untyped]
 
@@ -41,7 +46,9 @@ async def waste_reminders(svoi: Svoi) -> None:
         count = await tick(svoi.db, svoi.i18n, clock.now())
     except Exception:  # the scheduler would swallow it; say which job failed
         log.exception("waste reminder tick failed")
+        metrics.SCHEDULER_TICKS.labels("waste-reminders", "failed").inc()
         return
+    metrics.SCHEDULER_TICKS.labels("waste-reminders", "run").inc()
     if count:
         log.info("waste reminders enqueued", extra={"count": count})
 
@@ -51,6 +58,16 @@ async def retention(svoi: Svoi) -> None:
         await run_retention(svoi.db, svoi.settings, clock.now())
     except Exception:  # the scheduler would swallow it; say which job failed
         log.exception("retention job failed")
+        metrics.SCHEDULER_TICKS.labels("retention", "failed").inc()
+        return
+    metrics.SCHEDULER_TICKS.labels("retention", "run").inc()
+
+
+def job_skipped(event: JobEvent) -> None:
+    """A run that did not happen: too late (past the misfire grace) or the previous run
+    still going. Counted, so a dashboard shows reminders that silently did not run."""
+    log.warning("scheduled job %s skipped (code %s)", event.job_id, event.code)
+    metrics.SCHEDULER_TICKS.labels(event.job_id, "skipped").inc()
 
 
 def build_scheduler(svoi: Svoi) -> AsyncIOScheduler:
@@ -86,4 +103,8 @@ def build_scheduler(svoi: Svoi) -> AsyncIOScheduler:
         coalesce=True,
         max_instances=1,
     )
+    for job in ("waste-reminders", "retention"):
+        for result in ("run", "failed", "skipped"):
+            metrics.SCHEDULER_TICKS.labels(job, result)
+    scheduler.add_listener(job_skipped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)
     return scheduler

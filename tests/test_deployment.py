@@ -148,8 +148,13 @@ def test_only_the_proxy_publishes_ports_80_and_443() -> None:
     targets = {str(port).split("/")[0].rsplit(":", 1)[-1] for port in _service(PROXY)["ports"]}
     assert published == {"80", "443"}
     assert targets == {"80", "443"}
-    publishing = {name for name, s in _compose()["services"].items() if "ports" in s}
+    services = _compose()["services"]
+    publishing = {name for name, s in services.items() if "ports" in s and not s.get("profiles")}
     assert publishing == {PROXY}
+    # The optional monitoring services publish on the host's loopback only.
+    for name, service in services.items():
+        if service.get("profiles") and "ports" in service:
+            assert all(str(port).startswith("127.0.0.1:") for port in service["ports"]), name
 
 
 def test_the_database_network_has_no_way_out_and_no_proxy() -> None:
@@ -236,7 +241,7 @@ def test_the_service_settings_in_the_compose_file_pass_svois_own_validation() ->
 def test_the_compose_file_is_self_consistent() -> None:
     compose = _compose()
     services = compose["services"]
-    assert set(services) == {APP, PROXY, DATABASE}
+    assert set(services) == {APP, PROXY, DATABASE, "prometheus", "grafana"}
     declared_volumes = set(compose.get("volumes") or {})
     declared_networks = set(compose.get("networks") or {})
     for name, service in services.items():
@@ -332,3 +337,103 @@ def test_the_image_installs_the_lock_by_hash() -> None:
     install = next(line for line in text.splitlines() if "pip install" in line)
     for option in ("--require-hashes", "--no-deps", "-r requirements.lock"):
         assert option in install
+
+
+# --- monitoring: Prometheus rules, the Grafana dashboard, the compose profile ------------
+PROMETHEUS = ROOT / "deploy" / "prometheus"
+RULES = PROMETHEUS / "rules.yml"
+DASHBOARD = ROOT / "deploy" / "grafana" / "svoi-dashboard.json"
+# What PromQL calls that are not metrics: functions, aggregations, keywords, label names.
+PROMQL_WORDS = {
+    "sum", "max", "min", "avg", "count", "by", "without", "and", "or", "unless", "rate",
+    "increase", "delta", "deriv", "histogram_quantile", "max_over_time", "le", "on",
+    "ignoring", "bool", "offset",
+}  # fmt: skip
+BUILTIN_SERIES = {"up"}  # Prometheus's own, per scrape target
+
+
+def _registry_samples() -> set[str]:
+    """Every sample name the service's registry can expose (counters' `_total`, the
+    histograms' `_bucket`, `_sum`, `_count`)."""
+    from bot import metrics
+
+    names: set[str] = set()
+    for family in metrics.REGISTRY.collect():
+        if family.type == "counter":
+            names.add(family.name + "_total")
+        elif family.type == "histogram":
+            names.update(family.name + suffix for suffix in ("_bucket", "_sum", "_count"))
+        else:
+            names.add(family.name)
+    return names
+
+
+def _metric_names(expression: str) -> set[str]:
+    without_strings = re.sub(r'"[^"]*"', '""', expression)
+    without_ranges = re.sub(r"\[[^\]]*\]", "", without_strings)
+    without_labels = re.sub(r"\{[^}]*\}", "", without_ranges)
+    without_groupings = re.sub(r"\b(by|without|on|ignoring)\s*\([^)]*\)", "", without_labels)
+    words = set(re.findall(r"[A-Za-z_:][A-Za-z0-9_:]*", without_groupings))
+    return words - PROMQL_WORDS
+
+
+def _rules() -> list[dict[str, Any]]:
+    data = yaml.safe_load(RULES.read_text(encoding="utf-8"))
+    return [rule for group in data["groups"] for rule in group["rules"]]
+
+
+def test_the_alert_rules_parse_and_name_only_metrics_that_exist() -> None:
+    rules = _rules()
+    assert {rule["alert"] for rule in rules} >= {
+        "SvoiDown",
+        "SvoiTurnErrors",
+        "SvoiSlowTurns",
+        "SvoiNotificationsNotGoingOut",
+        "SvoiOutboxPendingGrowing",
+        "SvoiOutboxFailedIncreasing",
+        "SvoiRateLimited",
+        "SvoiRemindersLate",
+    }
+    known = _registry_samples() | BUILTIN_SERIES
+    for rule in rules:
+        named = _metric_names(rule["expr"])
+        assert named, rule["alert"]
+        assert named <= known, (rule["alert"], named - known)
+
+
+def test_the_dashboard_is_json_and_names_only_metrics_that_exist() -> None:
+    import json
+
+    dashboard = json.loads(DASHBOARD.read_text(encoding="utf-8"))
+    expressions = [t["expr"] for panel in dashboard["panels"] for t in panel["targets"]]
+    assert expressions
+    known = _registry_samples()
+    for expression in expressions:
+        assert _metric_names(expression) <= known, expression
+    shown = set().union(*(_metric_names(e) for e in expressions))
+    # Every family of the registry is on the dashboard.
+    families = {re.sub(r"_(total|bucket|sum|count)$", "", name) for name in known}
+    assert {re.sub(r"_(total|bucket|sum|count)$", "", n) for n in shown} == families
+
+
+def test_monitoring_is_an_opt_in_compose_profile_with_the_shipped_files() -> None:
+    services = _compose()["services"]
+    for name in ("prometheus", "grafana"):
+        assert services[name]["profiles"] == ["monitoring"]
+    for name, service in services.items():
+        if name not in ("prometheus", "grafana"):
+            assert not service.get("profiles"), name
+    mounts = [str(v).split(":")[0] for s in services.values() for v in s.get("volumes", [])]
+    for path in (
+        "./deploy/prometheus/prometheus.yml",
+        "./deploy/prometheus/rules.yml",
+        "./deploy/grafana/svoi-dashboard.json",
+        "./deploy/grafana/provisioning",
+    ):
+        assert path in mounts
+        assert (ROOT / path).exists()
+    config = yaml.safe_load((PROMETHEUS / "prometheus.yml").read_text(encoding="utf-8"))
+    [job] = config["scrape_configs"]
+    assert job["static_configs"][0]["targets"] == [f"{APP}:{_app_port()}"]
+    # Prometheus reaches Svoi on a network they share (not through Caddy).
+    assert set(_networks_of(services["prometheus"])) & set(_networks_of(services[APP]))

@@ -3,7 +3,8 @@
     broadcast send --text "…" [--link "Label | https://…"] [--audience everyone |
                    language:uk | followers:<commitment code> | zone:<zone code>]
                    [--urgent] [--at "2026-12-01 10:00"] [--channels telegram,viber] [--dry-run]
-    broadcast status <id>      progress: sent / blocked / failed / waiting
+    broadcast status <id>      progress: sent / blocked / failed / waiting, and how many
+                               may have been received twice after a sender crashed
     broadcast cancel <id>      skip the messages still waiting
     broadcast list             the latest broadcasts
 
@@ -71,6 +72,12 @@ def describe(report: Report) -> str:
         f"sent {progress.sent}/{progress.total} · blocked {progress.blocked} · "
         f"failed {progress.failed} · waiting {progress.waiting} · "
         f"skipped {progress.other_skipped}"
+        + (
+            f" · up to {progress.doubled} may have been received twice (a sender stopped "
+            "mid-send and its messages were sent again)"
+            if progress.doubled
+            else ""
+        )
     )
 
 

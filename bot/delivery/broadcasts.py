@@ -39,6 +39,7 @@ from sqlalchemy import (
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql import Select
 
+from bot import metrics
 from bot.delivery.outbox import Notification, enqueue
 from storage import clock
 from storage.db import Database
@@ -135,10 +136,23 @@ class Progress:
     failed: int
     waiting: int
     other_skipped: int
+    # Sent after a claim of theirs was abandoned (a sender died or lost its lock mid-send):
+    # delivery is at-least-once, so up to this many residents may have received it twice.
+    doubled: int = 0
 
     @property
     def done(self) -> int:
         return self.total - self.waiting
+
+    def states(self) -> dict[str, int]:
+        """Messages by state, as the `svoi_broadcast_messages` metric shows them."""
+        return {
+            "sent": self.sent,
+            "blocked": self.blocked,
+            "failed": self.failed,
+            "waiting": self.waiting,
+            "skipped": self.other_skipped,
+        }
 
 
 class AudienceUnavailable(Exception):
@@ -344,6 +358,7 @@ async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
     repo = DeliveryRepo(session)
     counts = await repo.broadcast_counts(broadcast_id)
     blocked = await repo.blocked_in_broadcast(broadcast_id)
+    doubled = await repo.doubled_in_broadcast(broadcast_id)
     skipped = counts.get(SKIPPED, 0)
     return Progress(
         total=sum(counts.values()),
@@ -352,6 +367,7 @@ async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
         failed=counts.get(FAILED, 0) + counts.get(UNKNOWN, 0),
         waiting=counts.get(PENDING, 0) + counts.get(ROW_SENDING, 0),
         other_skipped=skipped - blocked,
+        doubled=doubled,
     )
 
 
@@ -477,10 +493,12 @@ async def tick(
             count = await start(session, broadcast_id, channels)
         if count is not None:
             log.info("broadcast %s started: %s recipients", broadcast_id, count)
+    shown: dict[int, dict[str, int]] = {}
     for broadcast_id in running:
         async with db.transaction() as session:
             result = await progress(session, broadcast_id)
             if result.waiting:
+                shown[broadcast_id] = result.states()
                 continue
             closed = await session.execute(
                 update(DeliveryBroadcast)
@@ -493,3 +511,4 @@ async def tick(
             assert broadcast is not None
             await _report(session, broadcast, result)
             log.info("broadcast %s done: %s", broadcast_id, result)
+    metrics.set_broadcast_progress(shown)

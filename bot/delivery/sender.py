@@ -3,7 +3,8 @@ language, sends it through the channel adapter at the platform's limits, and rec
 happened.
 
     elect (PostgreSQL advisory lock: one sender per token across instances) →
-    return abandoned claims (rows in `sending` past their lease) →
+    return expired claims (rows in `sending` past their lease) at once →
+    return abandoned claims (rows in `sending` claimed by another holder) after the grace →
     loop: claim due rows (quiet hours: urgent only) → skip muted / inactive residents →
           per row: wait for a rate slot → adapter.deliver → outcome → batched write
 
@@ -14,7 +15,18 @@ counting an attempt; TRANSIENT → exponential backoff with jitter, failed after
 resent; CONFIG → the sender stops sending on this token and the row stays pending.
 
 At most `concurrency` rows are claimed and not yet recorded, so a crash can repeat no more
-than that many messages (a platform has no idempotency key). `stop_nowait(grace)` (SIGTERM)
+than that many messages (a platform has no idempotency key).
+
+Failover: every claim carries its holder — this instance and election term
+(`ChannelSender.holder`). A sender checks its lock every `election_check` seconds, each check
+bounded by `election_timeout`, and stops claiming and sending as soon as a check fails; so
+`takeover_grace` (the sum) after a new sender is elected, no former holder is still sending,
+and the new one gives back at once every `sending` row claimed by another holder: the
+messages a killed sender had claimed go out seconds after the election, not after the lease
+(which stays as the last resort, for claims without a holder). An outcome is written only
+while its row is still claimed by the writer, so a late former holder never overwrites what
+the new one did. A row given back this way counts in `reclaims`: its message may have reached
+the resident twice (broadcast reports say how many). `stop_nowait(grace)` (SIGTERM)
 stops claiming and gives back, as pending, the rows no request has left for yet; the sends in
 flight get `grace` seconds to finish and be recorded as usual; a send still in flight then is
 cut off and recorded `unknown` (the platform may have shown it), never resent.
@@ -27,7 +39,10 @@ import contextlib
 import functools
 import hashlib
 import logging
+import os
 import random
+import secrets
+import socket
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -37,6 +52,7 @@ from typing import Any, Protocol, runtime_checkable
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncConnection
 
+from bot import metrics
 from bot.core.i18n import I18n
 from bot.core.messages import Reply
 from bot.core.ports import ChannelAdapter, DeliveryResult, DeliveryStatus
@@ -58,6 +74,8 @@ FULL_CLAIM_EVERY = 1.0
 SENDING = "sending"
 HALTED = "halted"
 STOPPED = "stopped"
+# This process, as the claims and the `svoi_sender_elected` metric name it.
+INSTANCE = f"{socket.gethostname()}:{os.getpid()}"
 
 
 @runtime_checkable
@@ -88,8 +106,15 @@ class SenderConfig:
     flush_size: int = 200
     broadcast_batch: int = 0
     stop_timeout: float = 8.0
-    election_retry: float = 5.0
-    election_check: float = 5.0
+    election_retry: float = 2.0
+    election_check: float = 3.0
+    election_timeout: float = 2.0
+
+    @property
+    def takeover_grace(self) -> float:
+        """How long a newly elected sender waits before giving back other holders' claims:
+        by then a former holder that lost the lock has noticed and stopped sending."""
+        return self.election_check + self.election_timeout
 
 
 def lock_key(channel: str, token_id: str = "") -> int:
@@ -103,9 +128,10 @@ class Election:
     connection (autocommit, so it never sits idle in a transaction). SQLite serves a single
     instance, so the only sender there is always elected."""
 
-    def __init__(self, db: Database, key: int) -> None:
+    def __init__(self, db: Database, key: int, timeout: float = 2.0) -> None:
         self.db = db
         self.key = key
+        self.timeout = timeout
         self._conn: AsyncConnection | None = None
 
     async def acquire(self) -> bool:
@@ -132,7 +158,9 @@ class Election:
         if self._conn is None:
             return False
         try:
-            await self._conn.execute(text("SELECT 1"))
+            # Bounded: a connection cut off without a word (a network partition) would
+            # hang; a sender unsure of its lock must stop, since another may hold it now.
+            await asyncio.wait_for(self._conn.execute(text("SELECT 1")), self.timeout)
         except Exception as exc:  # noqa: BLE001 - a broken connection means the lock is gone
             log.warning("sender lost its election connection: %s", type(exc).__name__)
             return False
@@ -169,8 +197,13 @@ class ChannelSender:
         self.config = config
         self.quiet = quiet
         self.limiter = TokenLimiter(config.rate_per_second, config.chat_interval, clock)
-        self.election = Election(db, lock_key(self.channel, token_id))
+        self.election = Election(
+            db, lock_key(self.channel, token_id), timeout=config.election_timeout
+        )
         self.state = STANDBY
+        # Who claims: this instance and election term (a new one each time it is elected).
+        self.holder = f"{INSTANCE}:{secrets.token_hex(4)}"
+        metrics.prepare_sender(self.channel, INSTANCE)
         self.stats: Counter[str] = Counter()
         self._broadcasts = config.broadcast_batch > 0 and isinstance(adapter, BroadcastCapable)
         self._capacity = max(config.concurrency, config.broadcast_batch if self._broadcasts else 0)
@@ -203,10 +236,19 @@ class ChannelSender:
                     self.state = STANDBY
                     await self._sleep(self.config.election_retry)
                     continue
-                log.info("sender %s elected", self.channel, extra={"channel": self.channel})
+                self.holder = f"{INSTANCE}:{secrets.token_hex(4)}"[:64]
+                log.info(
+                    "sender %s elected (%s)",
+                    self.channel,
+                    self.holder,
+                    extra={"channel": self.channel},
+                )
+                metrics.ELECTIONS.labels(self.channel).inc()
+                metrics.ELECTED.labels(self.channel, INSTANCE).set(1)
                 try:
                     await self._serve()
                 finally:
+                    metrics.ELECTED.labels(self.channel, INSTANCE).set(0)
                     await self._drain()
                     await self.election.release()
                 if self.state == HALTED:
@@ -235,6 +277,7 @@ class ChannelSender:
         loop_clock = asyncio.get_running_loop().time
         await self._reclaim()
         last_reclaim = last_check = loop_clock()
+        takeover_at: float | None = last_check + self.config.takeover_grace
         while not self._stopping.is_set() and self.state == SENDING:
             now = loop_clock()
             if now - last_check >= self.config.election_check:
@@ -242,9 +285,15 @@ class ChannelSender:
                 if not await self.election.alive():
                     self.state = STANDBY
                     return
+            if takeover_at is not None and now >= takeover_at:
+                # Every former holder has stopped by now: their claims are abandoned.
+                takeover_at = None
+                await self._reclaim_abandoned()
             if now - last_reclaim >= self.config.lease_seconds / 2:
                 last_reclaim = now
                 await self._reclaim()
+                if takeover_at is None:
+                    await self._reclaim_abandoned()
             paused = self.limiter.paused_for()
             if paused > 0:
                 await self._sleep(min(paused, self.config.poll_interval))
@@ -279,6 +328,7 @@ class ChannelSender:
                 room,
                 lease(now, self.config.lease_seconds),
                 urgent_only=quiet,
+                holder=self.holder,
             )
             rows = await claim(after=cursor)
             if cursor is None:
@@ -470,6 +520,8 @@ class ChannelSender:
     def _rate_limited(self, result: DeliveryResult) -> None:
         seconds = result.retry_after or self.config.default_retry_after
         self.stats["rate_limited"] += 1
+        metrics.RATE_LIMITED.labels(self.channel).inc()
+        metrics.SENDS.labels(self.channel, "rate_limited").inc()
         log.warning(
             "sender %s: rate limited, pausing the token for %.1f s",
             self.channel,
@@ -498,6 +550,7 @@ class ChannelSender:
             "b_message_id": message_id[:64] if message_id else None,
             "b_error": error[:500] if error else None,
             "b_sent_at": now if status == SENT else None,
+            "b_holder": row.claimed_by,
         }
 
     def _release(self, row: ClaimedRow, reason: str) -> None:
@@ -507,9 +560,15 @@ class ChannelSender:
     def _settle(self, row: ClaimedRow, result: DeliveryResult) -> None:
         status = result.status
         tried = row.attempts + 1
+        retry = status is DeliveryStatus.TRANSIENT and tried < self.config.max_attempts
+        metrics.SENDS.labels(self.channel, metrics.send_result(status, retry=retry)).inc()
         if status is DeliveryStatus.SENT:
             self.stats["sent"] += 1
             outcome = self._outcome(row, SENT, tried, message_id=result.message_id)
+            if row.created_at is not None:
+                metrics.SEND_DELAY.labels(self.channel, metrics.delivery_kind(row.kind)).observe(
+                    max(0.0, (clock.now() - row.created_at).total_seconds())
+                )
         elif status is DeliveryStatus.GONE:
             self.stats["gone"] += 1
             self._gone.append(row.user_id)
@@ -544,6 +603,7 @@ class ChannelSender:
         if self.state == HALTED:
             return
         self.state = HALTED
+        metrics.ELECTED.labels(self.channel, INSTANCE).set(0)  # elected, but not sending
         log.error(
             "sender %s: the platform rejected our configuration (%s); sending on this token "
             "is STOPPED and its messages stay pending until an operator fixes the token or "
@@ -598,8 +658,31 @@ class ChannelSender:
             log.exception("sender %s: returning abandoned claims failed", self.channel)
             return
         if count:
+            self._cursor = None
+            metrics.RECLAIMED.labels(self.channel, "lease").inc(count)
             log.warning(
-                "sender %s: %d rows abandoned by a stopped sender are pending again",
+                "sender %s: %d rows whose lease expired are pending again",
+                self.channel,
+                count,
+                extra={"channel": self.channel},
+            )
+
+    async def _reclaim_abandoned(self) -> None:
+        """Give back the claims of every other holder (see the module's docstring)."""
+        try:
+            async with self.db.transaction() as session:
+                count = await DeliveryRepo(session).reclaim_abandoned(
+                    self.channel, self.holder, keep=self._held
+                )
+        except Exception:
+            log.exception("sender %s: returning abandoned claims failed", self.channel)
+            return
+        if count:
+            self._cursor = None  # the next claim scans from the front, where they are
+            metrics.RECLAIMED.labels(self.channel, "abandoned").inc(count)
+            log.warning(
+                "sender %s: %d rows claimed by a sender that lost the lock are pending again "
+                "(their messages may reach residents twice)",
                 self.channel,
                 count,
                 extra={"channel": self.channel},

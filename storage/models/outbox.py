@@ -54,6 +54,12 @@ class OutboxMessage(Base):
     attempts: Mapped[int] = mapped_column(default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(default=clock.now)
     lease_until: Mapped[datetime | None] = mapped_column(default=None)
+    # The sender (instance and election term) holding a `sending` row: a newly elected
+    # sender gives back at once the claims of holders that no longer hold the token's lock.
+    claimed_by: Mapped[str | None] = mapped_column(String(64), default=None)
+    # How many times the row's claim was abandoned (its sender died or lost the lock) and
+    # the row made pending again: each time, the resident may receive the message twice.
+    reclaims: Mapped[int] = mapped_column(default=0, server_default="0")
     platform_message_id: Mapped[str | None] = mapped_column(String(64), default=None)
     error: Mapped[str | None] = mapped_column(Text, default=None)
     broadcast_id: Mapped[int | None] = mapped_column(default=None)

@@ -19,7 +19,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage.models import OutboxMessage, Resident
 from storage.models.base import UTCDateTime
 from storage.models.delivery import DeliveryMute
-from storage.models.outbox import PENDING, SENDING, SKIPPED
+from storage.models.outbox import PENDING, SENDING, SENT, SKIPPED
 from storage.repos.common import dialect_name, insert_ignoring_conflicts
 
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
@@ -43,6 +43,9 @@ class ClaimedRow:
     broadcast_id: int | None
     priority: int = 0
     next_attempt_at: datetime | None = None
+    kind: str = ""
+    created_at: datetime | None = None
+    claimed_by: str | None = None
 
     @property
     def cursor(self) -> ClaimCursor:
@@ -91,8 +94,10 @@ class DeliveryRepo:
         *,
         urgent_only: bool = False,
         after: ClaimCursor | None = None,
+        holder: str | None = None,
     ) -> list[ClaimedRow]:
-        """Take up to `limit` due rows of a channel, highest priority first, and lease them.
+        """Take up to `limit` due rows of a channel, highest priority first, and lease them
+        to `holder` (the claiming sender's id, see `reclaim_abandoned`).
 
         With `after`, only rows of the cursor's priority that sort after it are taken (an
         index seek); the caller still claims without a cursor now and then, for rows that
@@ -118,7 +123,7 @@ class DeliveryRepo:
         result = await self.session.execute(
             update(OUTBOX)
             .where(OUTBOX.c.id.in_(due.scalar_subquery()))
-            .values(status=SENDING, lease_until=lease_until)
+            .values(status=SENDING, lease_until=lease_until, claimed_by=holder)
             .returning(
                 OUTBOX.c.id,
                 OUTBOX.c.channel,
@@ -134,6 +139,9 @@ class DeliveryRepo:
                 OUTBOX.c.broadcast_id,
                 OUTBOX.c.priority,
                 OUTBOX.c.next_attempt_at,
+                OUTBOX.c.kind,
+                OUTBOX.c.created_at,
+                OUTBOX.c.claimed_by,
             )
         )
         rows = [ClaimedRow(**row._asdict()) for row in result]
@@ -176,18 +184,26 @@ class DeliveryRepo:
         return {(resident_id, category) for resident_id, category in result}
 
     async def record(self, outcomes: Sequence[Mapping[str, Any]]) -> None:
-        """Write the outcome of many rows at once. Each mapping has every key of
-        `OUTCOME_KEYS`; the statement is executed once per row (executemany)."""
+        """Write the outcome of many rows at once (executemany). Each mapping has the keys
+        `b_id`, `b_status`, `b_attempts`, `b_next_attempt_at`, `b_message_id`, `b_error`,
+        `b_sent_at` and `b_holder`: an outcome is written only while the row is still
+        claimed by `b_holder`, so a sender whose abandoned claim was given back (and
+        perhaps sent by the next sender) cannot overwrite what happened since."""
         if not outcomes:
             return
         await self.session.execute(
             update(OUTBOX)
-            .where(OUTBOX.c.id == bindparam("b_id"))
+            .where(
+                OUTBOX.c.id == bindparam("b_id"),
+                OUTBOX.c.status == SENDING,
+                OUTBOX.c.claimed_by == bindparam("b_holder"),
+            )
             .values(
                 status=bindparam("b_status"),
                 attempts=bindparam("b_attempts"),
                 next_attempt_at=bindparam("b_next_attempt_at"),
                 lease_until=None,
+                claimed_by=None,
                 platform_message_id=bindparam("b_message_id"),
                 error=bindparam("b_error"),
                 sent_at=bindparam("b_sent_at"),
@@ -205,7 +221,34 @@ class DeliveryRepo:
                 OUTBOX.c.status == SENDING,
                 OUTBOX.c.lease_until < now,
             )
-            .values(status=PENDING, lease_until=None)
+            .values(
+                status=PENDING, lease_until=None, claimed_by=None, reclaims=OUTBOX.c.reclaims + 1
+            )
+        )
+        held = sorted(set(keep))
+        if held:
+            statement = statement.where(OUTBOX.c.id.not_in(held))
+        result = await self.session.execute(statement)
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def reclaim_abandoned(self, channel: str, holder: str, keep: Iterable[int] = ()) -> int:
+        """Rows in `sending` claimed by any holder but `holder` become pending again, lease
+        or not. Call it only while holding the token's lock, and only once a former holder
+        has had time to notice it lost the lock and stop (`ChannelSender` waits for that):
+        then no sender is left to finish them. Claims without a holder (made before the
+        holder was recorded) are left to their lease; `keep` are rows this sender still
+        holds in memory from an earlier term."""
+        statement = (
+            update(OUTBOX)
+            .where(
+                OUTBOX.c.channel == channel,
+                OUTBOX.c.status == SENDING,
+                OUTBOX.c.claimed_by.is_not(None),
+                OUTBOX.c.claimed_by != holder,
+            )
+            .values(
+                status=PENDING, lease_until=None, claimed_by=None, reclaims=OUTBOX.c.reclaims + 1
+            )
         )
         held = sorted(set(keep))
         if held:
@@ -241,6 +284,20 @@ class DeliveryRepo:
             .group_by(OutboxMessage.status)
         )
         return {status: int(count) for status, count in result}
+
+    async def doubled_in_broadcast(self, broadcast_id: int) -> int:
+        """Rows sent after a claim of theirs was abandoned (a sender died or lost its lock
+        in the middle of sending): each may have reached its resident twice."""
+        result = await self.session.execute(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.broadcast_id == broadcast_id,
+                OutboxMessage.reclaims > 0,
+                OutboxMessage.status == SENT,
+            )
+        )
+        return int(result.scalar_one())
 
     async def blocked_in_broadcast(self, broadcast_id: int) -> int:
         """Skipped rows whose recipient is gone (blocked the bot, left), not muted ones."""

@@ -20,6 +20,7 @@ from collections.abc import Awaitable, Callable
 from aiohttp import web
 from sqlalchemy import func, select
 
+from bot import metrics
 from bot.app import Svoi, settle_heap
 from bot.config import Settings
 from bot.core.ports import ChannelAdapter
@@ -71,8 +72,9 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         lease_seconds=args.lease,
         poll_interval=0.05,
         flush_interval=0.02,
-        election_retry=0.2,
-        election_check=0.5,
+        election_retry=args.election_retry,
+        election_check=args.election_check,
+        election_timeout=args.election_timeout,
     )
     clock = ScaledClock(args.scale) if args.scale != 1 else None
     service = DeliveryService(svoi, configs={args.channel: config}, clock=clock)
@@ -102,6 +104,10 @@ async def run(args: argparse.Namespace) -> dict[str, object]:
         "stats": dict(sender.stats),
         "seconds": time.monotonic() - started,
         "peak_rss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+        # What this instance's /metrics would show (svoi_* families only).
+        "metrics": "\n".join(
+            line for line in metrics.exposition().decode().splitlines() if line.startswith("svoi_")
+        ),
     }
 
 
@@ -119,6 +125,9 @@ def main() -> None:
     parser.add_argument("--read-timeout", type=float, default=5.0)
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--until-idle", action="store_true")
+    parser.add_argument("--election-retry", type=float, default=0.2)
+    parser.add_argument("--election-check", type=float, default=0.5)
+    parser.add_argument("--election-timeout", type=float, default=2.0)
     args = parser.parse_args()
     print(json.dumps(asyncio.run(run(args))), flush=True)
 

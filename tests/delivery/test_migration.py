@@ -40,3 +40,20 @@ def test_notification_rows_fill_exactly_the_bulk_insert_columns() -> None:
     row = Notification(1, "telegram", "42", "broadcast", "k", text="hi").row(clock.now())
     assert tuple(row) == INSERT_COLUMNS
     assert set(INSERT_COLUMNS) <= set(OutboxMessage.__table__.columns.keys())
+
+
+def _outbox_columns(connection: Connection) -> set[str]:
+    return {column["name"] for column in inspect(connection).get_columns("outbox")}
+
+
+async def test_the_claim_holder_migration_downgrades_and_upgrades(db: Database) -> None:
+    """delivery_0004: `claimed_by` and `reclaims` (failover in seconds, honest reports)."""
+    await migrate.downgrade(db, "delivery_0003")
+    async with db.engine.connect() as conn:
+        columns = await conn.run_sync(_outbox_columns)
+    assert not {"claimed_by", "reclaims"} & columns
+    await migrate.upgrade(db)
+    async with db.engine.connect() as conn:
+        columns = await conn.run_sync(_outbox_columns)
+    assert {"claimed_by", "reclaims"} <= columns
+    assert await migrate.at_head(db)

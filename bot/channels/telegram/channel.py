@@ -48,6 +48,7 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from bot import metrics
 from bot.channels.telegram.inbound import ALLOWED_UPDATES, CHANNEL, Inbound, read_update
 from bot.channels.telegram.outbound import (
     NOT_MODIFIED,
@@ -179,6 +180,7 @@ class TelegramChannel:
             return None
         if not fresh:
             log.info("duplicate telegram update %s", update_id)
+            metrics.DUPLICATES.labels(CHANNEL).inc()
             return False
         self._spawn(update_id, body)
         return True
