@@ -6,33 +6,27 @@ delivery service's supervisor runs `tick`.
 A broadcast's messages are outbox rows with `broadcast_id`, inserted by one
 `INSERT … SELECT` from the residents table (100,000 recipients in one statement).
 
-Audiences: everyone; residents of one language; followers of a plan commitment; residents
-subscribed to a waste zone. The last two read tables other features own (`plan_follows`
-with `plan_commitments`, `waste_subscriptions` with `waste_zones`); they are looked up in
-`Base.metadata.tables` and the audience is simply unavailable when a table or an expected
-column (`resident_id`, `commitment_id` / `zone_id`, `code`) is missing.
+Audiences: everyone; residents of one language; and those features add with typed queries
+over their own models (`AudienceSource`): followers of a plan commitment (dialogs/plan),
+residents subscribed to a waste zone (dialogs/waste). An audience whose feature is not
+installed is not offered.
 """
 
 from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
 
 from sqlalchemy import (
-    JSON,
-    Boolean,
-    Integer,
     String,
     Table,
     cast,
     exists,
     func,
     literal,
-    null,
     select,
     update,
 )
@@ -43,8 +37,7 @@ from bot import metrics
 from bot.delivery.outbox import Notification, enqueue
 from storage import clock
 from storage.db import Database
-from storage.models import Base, OutboxMessage, Resident
-from storage.models.base import UTCDateTime
+from storage.models import OutboxMessage, Resident
 from storage.models.delivery import (
     CANCELLED,
     DONE,
@@ -53,7 +46,15 @@ from storage.models.delivery import (
     DeliveryBroadcast,
     DeliveryMute,
 )
-from storage.models.outbox import FAILED, INSERT_COLUMNS, PENDING, SENT, SKIPPED, UNKNOWN
+from storage.models.outbox import (
+    FAILED,
+    INSERT_COLUMNS,
+    PENDING,
+    SENT,
+    SKIPPED,
+    UNKNOWN,
+    select_new_row,
+)
 from storage.models.outbox import SENDING as ROW_SENDING
 from storage.repos.access import AuditRepo, RoleRepo, stronger
 from storage.repos.common import dialect_insert
@@ -159,65 +160,36 @@ class AudienceUnavailable(Exception):
     """The audience needs a table or a value that does not exist."""
 
 
-def _table(name: str, *columns: str) -> Table | None:
-    table = Base.metadata.tables.get(name)
-    if table is None or any(column not in table.c for column in columns):
-        return None
-    return table
+@dataclass(frozen=True, slots=True)
+class AudienceSource:
+    """A feature's broadcast audience: residents picked by a value the operator chooses (a
+    plan commitment, a waste zone). `choices(session, locale)` lists (value, label) pairs;
+    `residents(session, value)` is a query of resident ids, and raises
+    AudienceUnavailable for a value that does not exist. Features add theirs with
+    `add_audience_source` when they register; delivery never imports a feature."""
+
+    kind: str
+    choices: Callable[[AsyncSession, str], Awaitable[list[tuple[str, str]]]]
+    residents: Callable[[AsyncSession, str], Awaitable[Select[int]]]
 
 
-def _has(*needs: tuple[str, ...]) -> bool:
-    return all(_table(name, *columns) is not None for name, *columns in needs)
+_SOURCES: dict[str, AudienceSource] = {}
+
+
+def add_audience_source(source: AudienceSource) -> None:
+    _SOURCES[source.kind] = source
 
 
 def available_audiences() -> list[str]:
-    """Audiences this installation can offer (the plan and waste features are optional)."""
-    kinds = [EVERYONE, LANGUAGE]
-    if _has(("plan_follows", "resident_id", "commitment_id"), ("plan_commitments", "id", "code")):
-        kinds.append(FOLLOWERS)
-    if _has(("waste_subscriptions", "resident_id", "zone_id"), ("waste_zones", "id", "code")):
-        kinds.append(ZONE)
-    return kinds
+    """Audiences this installation can offer: everyone, a language, and those the installed
+    features add (plan followers, waste zones)."""
+    return [EVERYONE, LANGUAGE, *(kind for kind in AUDIENCES if kind in _SOURCES)]
 
 
 async def audience_choices(session: AsyncSession, kind: str, locale: str) -> list[tuple[str, str]]:
     """(value, label) pairs an operator picks from: commitments or waste zones."""
-    if kind == FOLLOWERS and FOLLOWERS in available_audiences():
-        table = _table("plan_commitments", "id", "code")
-        assert table is not None
-        title = table.c.get("title")
-        rows = await session.execute(
-            select(table.c.code, title if title is not None else table.c.code).order_by(
-                table.c.code
-            )
-        )
-        return [(str(code), _localized(label, locale, str(code))) for code, label in rows]
-    if kind == ZONE and ZONE in available_audiences():
-        table = _table("waste_zones", "id", "code")
-        assert table is not None
-        name = next(
-            (table.c[n] for n in (f"name_{locale}", "name_uk", "code") if n in table.c),
-            table.c.code,
-        )
-        rows = await session.execute(select(table.c.code, name).order_by(table.c.code))
-        return [(str(code), str(label or code)) for code, label in rows]
-    return []
-
-
-def _localized(value: Any, locale: str, fallback: str) -> str:
-    if isinstance(value, dict):
-        return str(value.get(locale) or value.get("uk") or fallback)
-    return str(value or fallback)
-
-
-async def _resolve(session: AsyncSession, table_name: str, code: str) -> int:
-    table = _table(table_name, "id", "code")
-    if table is None:
-        raise AudienceUnavailable(table_name)
-    found = (await session.execute(select(table.c.id).where(table.c.code == code))).scalar()
-    if found is None:
-        raise AudienceUnavailable(f"{table_name}:{code}")
-    return int(found)
+    source = _SOURCES.get(kind)
+    return await source.choices(session, locale) if source is not None else []
 
 
 async def audience_query(
@@ -236,23 +208,10 @@ async def audience_query(
         return query
     if audience.kind == LANGUAGE:
         return query.where(Resident.locale == (audience.value or ""))
-    if audience.kind == FOLLOWERS and FOLLOWERS in available_audiences():
-        follows = _table("plan_follows", "resident_id", "commitment_id")
-        assert follows is not None
-        commitment = await _resolve(session, "plan_commitments", audience.value or "")
-        return query.where(
-            Resident.id.in_(
-                select(follows.c.resident_id).where(follows.c.commitment_id == commitment)
-            )
-        )
-    if audience.kind == ZONE and ZONE in available_audiences():
-        subs = _table("waste_subscriptions", "resident_id", "zone_id")
-        assert subs is not None
-        zone = await _resolve(session, "waste_zones", audience.value or "")
-        condition = subs.c.zone_id == zone
-        if "paused" in subs.c:
-            condition = condition & subs.c.paused.is_(False)
-        return query.where(Resident.id.in_(select(subs.c.resident_id).where(condition)))
+    source = _SOURCES.get(audience.kind)
+    if source is not None:
+        residents = await source.residents(session, audience.value or "")
+        return query.where(Resident.id.in_(residents))
     raise AudienceUnavailable(audience.kind)
 
 
@@ -327,23 +286,21 @@ async def start(session: AsyncSession, broadcast_id: int, channels: Sequence[str
         return 0
     outbox: Table = OutboxMessage.__table__  # type: ignore[assignment]
     rows = select(
-        (literal(f"broadcast:{broadcast_id}:") + cast(audience.c.id, String)).label("dedup_key"),
-        audience.c.id,
-        audience.c.channel,
-        audience.c.user_id,
-        literal(KIND, String),
-        literal(CATEGORY, String),
-        literal(URGENT_PRIORITY if draft.urgent else 0, Integer),
-        literal(draft.urgent, Boolean),
-        null(),
-        literal({}, JSON),
-        literal(draft.text, String),
-        literal(draft.buttons(), JSON),
-        literal(PENDING, String),
-        literal(0, Integer),
-        literal(now, UTCDateTime),
-        literal(broadcast_id, Integer),
-        literal(now, UTCDateTime),
+        *select_new_row(
+            dedup_key=literal(f"broadcast:{broadcast_id}:") + cast(audience.c.id, String),
+            resident_id=audience.c.id,
+            channel=audience.c.channel,
+            user_id=audience.c.user_id,
+            kind=KIND,
+            category=CATEGORY,
+            priority=URGENT_PRIORITY if draft.urgent else 0,
+            urgent=draft.urgent,
+            text=draft.text,
+            buttons=draft.buttons(),
+            next_attempt_at=now,
+            broadcast_id=broadcast_id,
+            created_at=now,
+        )
     ).where(audience.c.id.is_not(None))
     result = await session.execute(
         dialect_insert(session, outbox)

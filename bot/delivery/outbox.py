@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
 from storage.models.delivery import DeliveryMute
-from storage.models.outbox import PENDING, OutboxMessage
+from storage.models.outbox import OutboxMessage, new_row
 from storage.repos.common import insert_ignoring_conflicts
 
 CHUNK = 1000
@@ -54,27 +54,23 @@ class Notification:
     broadcast_id: int | None = None
 
     def row(self, now: datetime) -> dict[str, Any]:
-        if (self.template_key is None) == (self.text is None):
-            raise ValueError("a notification has either a template_key or a text")
-        return {
-            "dedup_key": self.dedup_key[:200],
-            "resident_id": self.resident_id,
-            "channel": self.channel,
-            "user_id": self.user_id,
-            "kind": self.kind,
-            "category": self.category,
-            "priority": self.priority,
-            "urgent": self.urgent,
-            "template_key": self.template_key,
-            "template_args": dict(self.template_args),
-            "text": self.text,
-            "buttons": [[b.as_json() for b in row] for row in self.buttons],
-            "status": PENDING,
-            "attempts": 0,
-            "next_attempt_at": self.not_before or now,
-            "broadcast_id": self.broadcast_id,
-            "created_at": now,
-        }
+        return new_row(
+            dedup_key=self.dedup_key[:200],
+            resident_id=self.resident_id,
+            channel=self.channel,
+            user_id=self.user_id,
+            kind=self.kind,
+            category=self.category,
+            priority=self.priority,
+            urgent=self.urgent,
+            template_key=self.template_key,
+            template_args=dict(self.template_args),
+            text=self.text,
+            buttons=[[b.as_json() for b in row] for row in self.buttons],
+            next_attempt_at=self.not_before or now,
+            broadcast_id=self.broadcast_id,
+            created_at=now,
+        )
 
 
 async def _muted(session: AsyncSession, chunk: Sequence[Notification]) -> set[tuple[int, str]]:

@@ -13,9 +13,11 @@ group answers, publishes progress and runs polls (docs/plan-content.md).
 """
 
 from bot.core.engine import Registry
-from dialogs.plan import flow, news, operator, polls
+from bot.delivery.broadcasts import add_audience_source
+from dialogs.plan import flow, news, operator, polls, service
 
 
 def register(registry: Registry) -> None:
     for module in (news, flow, operator, polls):  # the order they registered in before
         module.register(registry)
+    add_audience_source(service.FOLLOWERS_AUDIENCE)  # broadcasts to a commitment's followers

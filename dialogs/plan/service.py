@@ -15,17 +15,27 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import dates
 from bot.core.actions import Actor, Refused
+from bot.delivery.broadcasts import FOLLOWERS, AudienceSource, AudienceUnavailable
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
-from dialogs.plan.views import COMMENT_LIMIT, OPTION_LIMIT, QUESTION_LIMIT
-from storage.models.plan import OGP_STATUSES, Commitment, Feedback, Poll, ProgressUpdate
+from dialogs.plan.views import COMMENT_LIMIT, OPTION_LIMIT, QUESTION_LIMIT, localized
+from storage.models.plan import (
+    OGP_STATUSES,
+    Commitment,
+    Feedback,
+    Follow,
+    Poll,
+    ProgressUpdate,
+)
 from storage.repos.plan import PlanRepo
 from storage.repos.residents import ResidentRepo
 
 __all__ = [
+    "FOLLOWERS_AUDIENCE",
     "MAX_OPTIONS",
     "MIN_OPTIONS",
     "Published",
@@ -33,6 +43,8 @@ __all__ = [
     "answer_feedback",
     "create_poll",
     "excerpt",
+    "follower_choices",
+    "followers",
     "inbox",
     "mark_reviewed",
     "poll_closes",
@@ -255,3 +267,23 @@ async def set_poll_state(
         raise Refused("web-admin-error-not-found")
     actor.audit(session, f"plan-poll-{action}", poll.code)
     return poll
+
+
+# --- broadcast audience: followers of a commitment ---------------------------------------
+async def follower_choices(session: AsyncSession, locale: str) -> list[tuple[str, str]]:
+    """(code, title) of every commitment, for an operator choosing an audience."""
+    return [
+        (c.code, localized(c.title, locale) or c.code)
+        for c in await PlanRepo(session).commitments()
+    ]
+
+
+async def followers(session: AsyncSession, code: str) -> Select[int]:
+    """The ids of the residents who follow the commitment `code`."""
+    commitment = await PlanRepo(session).commitment(code)
+    if commitment is None:
+        raise AudienceUnavailable(f"commitment {code}")
+    return select(Follow.resident_id).where(Follow.commitment_id == commitment.id)
+
+
+FOLLOWERS_AUDIENCE = AudienceSource(FOLLOWERS, follower_choices, followers)

@@ -24,9 +24,11 @@ if TYPE_CHECKING:
 
 
 def register(registry: Registry) -> None:
+    from bot.delivery.broadcasts import add_audience_source
     from dialogs.waste import flow, service
 
     registry.add_flow(flow.WASTE_FLOW)
+    add_audience_source(service.ZONE_AUDIENCE)  # broadcasts to a zone's subscribers
     registry.add_menu_entry(MenuEntry("menu-waste", flow.WASTE_FLOW.name, 30))
     registry.add_global_action(service.STOP_ACTION, flow.stop_action)
     registry.add_global_action(service.EDIT_ACTION, flow.edit_action)

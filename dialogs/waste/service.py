@@ -8,14 +8,22 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Actor, Refused
 from bot.core.i18n import I18n
+from bot.delivery.broadcasts import ZONE, AudienceSource, AudienceUnavailable
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
 from dialogs.waste import schedule
 from dialogs.waste.schedule import Collection, ExceptionSpec, RuleSpec
-from storage.models.waste import CollectionException, CollectionRule, WasteType, WasteZone
+from storage.models.waste import (
+    CollectionException,
+    CollectionRule,
+    WasteSubscription,
+    WasteType,
+    WasteZone,
+)
 from storage.repos.waste import WasteRepo
 
 NOTICE_CHUNK = 1000
@@ -296,3 +304,23 @@ async def change_collection(
         notices=notices,
     )
     return notices
+
+
+# --- broadcast audience: residents subscribed to a zone ----------------------------------
+async def zone_choices(session: AsyncSession, locale: str) -> list[tuple[str, str]]:
+    """(code, name) of every collection zone, for an operator choosing an audience."""
+    zones = sorted(await WasteRepo(session).zones(), key=lambda z: z.code)
+    return [(z.code, localized(z, "name", locale) or z.code) for z in zones]
+
+
+async def zone_residents(session: AsyncSession, code: str) -> Select[int]:
+    """The ids of the residents with an active (not paused) subscription in zone `code`."""
+    zone = await WasteRepo(session).zone_by_code(code)
+    if zone is None:
+        raise AudienceUnavailable(f"waste zone {code}")
+    return select(WasteSubscription.resident_id).where(
+        WasteSubscription.zone_id == zone.id, WasteSubscription.paused.is_(False)
+    )
+
+
+ZONE_AUDIENCE = AudienceSource(ZONE, zone_choices, zone_residents)

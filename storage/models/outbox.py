@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ColumnElement, ForeignKey, Index, String, Text, literal, null
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage import clock
@@ -67,9 +67,9 @@ class OutboxMessage(Base):
     sent_at: Mapped[datetime | None] = mapped_column(default=None)
 
 
-# The columns a new row is written with, in the order bulk `INSERT … SELECT` statements
-# (broadcasts, waste reminders) list them; `bot.delivery.outbox.Notification.row()` fills
-# the same ones for `enqueue`.
+# The columns a new row is written with. Every writer builds its rows with `new_row` (one
+# row's values: `bot.delivery.outbox.enqueue`) or `select_new_row` (the columns of a bulk
+# `INSERT … SELECT`: broadcasts, waste reminders), so the format lives here only.
 INSERT_COLUMNS = (
     "dedup_key",
     "resident_id",
@@ -89,3 +89,52 @@ INSERT_COLUMNS = (
     "broadcast_id",
     "created_at",
 )
+# What a writer need not say: a new row waits to be sent, untried, unmuted by category.
+ROW_DEFAULTS: dict[str, Any] = {
+    "category": "",
+    "priority": 0,
+    "urgent": False,
+    "template_key": None,
+    "template_args": {},
+    "text": None,
+    "buttons": [],
+    "status": PENDING,
+    "attempts": 0,
+    "broadcast_id": None,
+}
+
+
+def new_row(**values: Any) -> dict[str, Any]:
+    """A new outbox row's values: every column of INSERT_COLUMNS, from `values` or the
+    defaults. An unknown or missing column is a programming error, raised at once."""
+    unknown = set(values) - set(INSERT_COLUMNS)
+    if unknown:
+        raise TypeError(f"not outbox columns: {sorted(unknown)}")
+    row = {**ROW_DEFAULTS, **values}
+    missing = [name for name in INSERT_COLUMNS if name not in row]
+    if missing:
+        raise TypeError(f"outbox row without {missing}")
+    if (row["template_key"] is None) == (row["text"] is None):
+        raise ValueError("an outbox row has either a template_key or a text")
+    return {name: row[name] for name in INSERT_COLUMNS}
+
+
+def select_new_row(**values: Any) -> list[ColumnElement[Any]]:
+    """The columns of an `INSERT … SELECT` into the outbox, in INSERT_COLUMNS order: each
+    value a SQL expression (from the query's tables) or a plain value, which becomes a
+    literal of the column's own type. Defaults and checks as in `new_row`; a SQL expression
+    for `template_key` or `text` counts as given."""
+    row = new_row(**values)
+    table = OutboxMessage.__table__
+    columns: list[ColumnElement[Any]] = []
+    for name in INSERT_COLUMNS:
+        value = row[name]
+        if isinstance(value, ColumnElement):
+            columns.append(value)
+        elif hasattr(value, "__clause_element__"):  # a mapped attribute such as Resident.id
+            columns.append(value.__clause_element__())
+        elif value is None:
+            columns.append(null())
+        else:
+            columns.append(literal(value, type_=table.c[name].type))
+    return columns

@@ -12,7 +12,6 @@ from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
     ColumnElement,
     Integer,
     String,
@@ -24,7 +23,6 @@ from sqlalchemy import (
     exists,
     func,
     literal,
-    null,
     select,
 )
 from sqlalchemy.dialects import postgresql
@@ -32,9 +30,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
 from storage.models import OutboxMessage, Resident
-from storage.models.base import UTCDateTime
 from storage.models.delivery import DeliveryMute
-from storage.models.outbox import INSERT_COLUMNS, PENDING
+from storage.models.outbox import INSERT_COLUMNS, select_new_row
 from storage.models.waste import (
     CollectionException,
     CollectionRule,
@@ -302,8 +299,8 @@ class WasteRepo:
         INSERT … SELECT. A resident with two subscriptions that say the same (the same
         address twice, or two houses of one zone) gets one reminder, never two.
 
-        The rows are what `bot.delivery.outbox.enqueue` writes for a `Notification` with the
-        same template arguments plus the subscription's `address`, and buttons whose payload
+        The rows are built by `select_new_row`, as `enqueue` builds a `Notification`'s, with
+        the template arguments plus the subscription's `address`, and buttons whose payload
         is the given prefix followed by the subscription id; residents who muted `category`
         get nothing, and an existing key is left alone. Returns how many rows were added.
         """
@@ -331,29 +328,26 @@ class WasteRepo:
         )
         rows = (
             select(
-                (
-                    cast(literal("waste:rem:"), String)
-                    + cast(Resident.id, String)
-                    + ":"
-                    + cast(WasteSubscription.zone_id, String)
-                    + f":{day.isoformat()}:{signature}"
-                ),
-                Resident.id,
-                Resident.channel,
-                Resident.user_id,
-                literal(kind, String),
-                literal(category, String),
-                literal(0, Integer),
-                literal(urgent, Boolean),
-                literal(template_key, String),
-                args,
-                null(),
-                row_buttons,
-                literal(PENDING, String),
-                literal(0, Integer),
-                literal(now, UTCDateTime),
-                null(),
-                literal(now, UTCDateTime),
+                *select_new_row(
+                    dedup_key=(
+                        cast(literal("waste:rem:"), String)
+                        + cast(Resident.id, String)
+                        + ":"
+                        + cast(WasteSubscription.zone_id, String)
+                        + f":{day.isoformat()}:{signature}"
+                    ),
+                    resident_id=Resident.id,
+                    channel=Resident.channel,
+                    user_id=Resident.user_id,
+                    kind=kind,
+                    category=category,
+                    urgent=urgent,
+                    template_key=template_key,
+                    template_args=args,
+                    buttons=row_buttons,
+                    next_attempt_at=now,
+                    created_at=now,
+                )
             )
             .select_from(WasteSubscription)
             .join(Resident, Resident.id == WasteSubscription.resident_id)
