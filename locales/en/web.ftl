@@ -264,3 +264,41 @@ web-admin-audit-actor = Who
 web-admin-audit-action = Action
 web-admin-audit-target = On what
 web-admin-audit-outcome = Outcome
+
+web-admin-zone = Kyiv
+
+web-admin-nav-questions = Residents' questions
+web-admin-nav-questions-waiting = Residents' questions ({ $count })
+web-admin-notice-question-answered = Answer sent; the resident gets it in their messenger.
+web-admin-notice-question-redirected = The resident has been told where to turn.
+web-admin-questions-waiting = { $count ->
+        [one] { $count } question is waiting for an answer.
+       *[other] { $count } questions are waiting for an answer.
+    }
+web-admin-questions-live = This list refreshes itself every { $seconds } seconds.
+web-admin-questions-filter = Which questions to show
+web-admin-questions-show-waiting = Waiting for an answer
+web-admin-questions-show-all = All questions
+web-admin-questions-order-waiting = Those waiting longest first.
+web-admin-questions-order-all = Newest first.
+web-admin-questions-empty = No new questions.
+web-admin-questions-empty-all = Residents have not asked any questions yet.
+web-admin-question = Question
+web-admin-question-reference = № { $reference }
+web-admin-question-title = Question № { $reference }
+web-admin-question-state = { $status ->
+        [answered] answered
+        [redirected] not for the council: told where to turn
+       *[new] waiting for an answer
+    }
+web-admin-question-search = What the resident searched for
+web-admin-question-service = Service (catalogue code)
+web-admin-question-pointer = Where to turn
+web-admin-question-answered-by = Answered by, when
+web-admin-question-answer = Answer
+web-admin-question-answer-hint = Up to { $limit } characters. The resident gets the answer in the messenger they asked from.
+web-admin-question-redirect = Not ours: where to turn
+web-admin-question-redirect-label = Where the resident should turn
+web-admin-question-redirect-hint = An institution, address or phone; up to { $limit } characters. The resident gets it in their messenger.
+web-admin-question-redirect-send = Send where to turn
+web-admin-question-already = This question has already been answered. The resident will not get a second answer.

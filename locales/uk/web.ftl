@@ -269,3 +269,48 @@ web-admin-audit-actor = Хто
 web-admin-audit-action = Дія
 web-admin-audit-target = Об'єкт
 web-admin-audit-outcome = Результат
+
+web-admin-zone = Київ
+
+web-admin-nav-questions = Запитання мешканців
+web-admin-nav-questions-waiting = Запитання мешканців ({ $count })
+web-admin-notice-question-answered = Відповідь надіслано; мешканець отримає її у своєму месенджері.
+web-admin-notice-question-redirected = Мешканцеві надіслано, куди звернутися.
+web-admin-questions-waiting = { $count ->
+        [one] На відповідь чекає { $count } запитання.
+        [few] На відповідь чекають { $count } запитання.
+        [many] На відповідь чекають { $count } запитань.
+       *[other] На відповідь чекають { $count } запитання.
+    }
+web-admin-questions-live = { $seconds ->
+        [one] Список оновлюється сам раз на { $seconds } секунду.
+        [few] Список оновлюється сам раз на { $seconds } секунди.
+        [many] Список оновлюється сам раз на { $seconds } секунд.
+       *[other] Список оновлюється сам раз на { $seconds } секунди.
+    }
+web-admin-questions-filter = Які запитання показати
+web-admin-questions-show-waiting = Ті, що чекають на відповідь
+web-admin-questions-show-all = Усі запитання
+web-admin-questions-order-waiting = Спершу ті, що чекають найдовше.
+web-admin-questions-order-all = Спершу найновіші.
+web-admin-questions-empty = Нових запитань немає.
+web-admin-questions-empty-all = Мешканці ще не ставили запитань.
+web-admin-question = Запитання
+web-admin-question-reference = № { $reference }
+web-admin-question-title = Запитання № { $reference }
+web-admin-question-state = { $status ->
+        [answered] є відповідь
+        [redirected] не до міської ради: ми підказали, куди звернутися
+       *[new] чекає на відповідь
+    }
+web-admin-question-search = Що мешканець шукав
+web-admin-question-service = Послуга (код у каталозі)
+web-admin-question-pointer = Куди звернутися
+web-admin-question-answered-by = Хто відповів і коли
+web-admin-question-answer = Відповісти
+web-admin-question-answer-hint = До { $limit } символів. Мешканець отримає відповідь у месенджері, з якого запитував.
+web-admin-question-redirect = Не до нас: куди звернутися
+web-admin-question-redirect-label = Куди мешканцеві звернутися
+web-admin-question-redirect-hint = Установа, адреса чи телефон; до { $limit } символів. Мешканець отримає це у своєму месенджері.
+web-admin-question-redirect-send = Надіслати, куди звернутися
+web-admin-question-already = На це запитання вже відповіли. Мешканець не отримає другої відповіді.

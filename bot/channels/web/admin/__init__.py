@@ -4,7 +4,8 @@ dialogs/broadcast/service.py, dialogs/waste/service.py, dialogs/services/service
 the checks in auth.py.
 
 The shell (shell.py: the checks on every request, layout, login and logout, the audit page)
-registers one page module per feature (pages/): dashboard, plan, broadcasts, waste, services.
+registers one page module per feature (pages/): dashboard, plan, questions, broadcasts, waste,
+services.
 
 Pages (operators and admins; every other role and anyone logged out is refused on every
 page and every action, and every action is written to the audit log):
@@ -16,6 +17,8 @@ page and every action, and every action is written to the audit log):
     /admin/commitments          status and progress → one commitment: publish an update
                                 (→ followers notified)
     /admin/polls                create → one poll: open, close, results chart
+    /admin/questions            residents' questions, waiting first (refreshes itself) → one
+                                question: answer, or "not ours" with where to turn
     /admin/broadcasts           compose with a live audience count, preview per channel,
                                 Viber cost, send now or schedule → progress, cancel
     /admin/waste                move or cancel a collection day (→ subscribers notified)

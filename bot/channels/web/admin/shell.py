@@ -9,6 +9,7 @@ import asyncio
 import logging
 import secrets
 from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import quote, urlencode
 
@@ -41,6 +42,8 @@ NOTICES = frozenset(
     {
         "answered",
         "reviewed",
+        "question-answered",
+        "question-redirected",
         "published",
         "poll-created",
         "poll-opened",
@@ -71,6 +74,7 @@ class Console:
     ) -> None:
         self.svoi = svoi
         self.env = env
+        env.filters["city_time"] = city_time
         self.secure = secure
         self.trusted_proxies = trusted_proxies
         self.secret = secret
@@ -305,6 +309,21 @@ class Console:
                 request, "admin/refused.html", operator=op, status=403, reason="role"
             )
         return self.render(request, "admin/audit.html", operator=op, entries=entries)
+
+
+@jinja2.pass_context
+def city_time(
+    context: jinja2.runtime.Context, value: datetime | None, seconds: bool = False
+) -> str:
+    """`{{ x.created_at|city_time }}`: an instant as the city's clock shows it, with the zone
+    named ("04.12.2026 12:30 (Київ)"), never UTC; a stored instant without an offset is UTC."""
+    if value is None:
+        return "—"
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=UTC)
+    local = value.astimezone(clock.CITY_ZONE)
+    shown = local.strftime("%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M")
+    return f"{shown} ({context['t']('web-admin-zone')})"
 
 
 def _local_path(path: str) -> bool:

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.channels.web.admin.operator import Route
-from bot.channels.web.admin.pages import broadcasts, dashboard, plan, services, waste
+from bot.channels.web.admin.pages import broadcasts, dashboard, plan, questions, services, waste
 
 if TYPE_CHECKING:
     from bot.channels.web.admin.shell import Console
@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 PAGES: tuple[Callable[[Console], list[Route]], ...] = (
     dashboard.routes,
     plan.routes,
+    questions.routes,
     broadcasts.routes,
     waste.routes,
     services.routes,
