@@ -229,6 +229,10 @@ web-admin-broadcast-blocked = Blocked the bot
 web-admin-broadcast-failed = Failed
 web-admin-broadcast-waiting = Waiting
 web-admin-broadcast-skipped = Skipped
+web-admin-broadcast-doubled = A server restarted during the broadcast: up to { $count } { $count ->
+        [one] resident
+       *[other] residents
+    } may have received the message twice. Nothing was lost.
 web-admin-broadcast-cancel = Cancel the broadcast
 
 web-admin-waste-new = Move or cancel a collection day

@@ -232,6 +232,10 @@ web-admin-broadcast-blocked = Заблокували бота
 web-admin-broadcast-failed = Помилки
 web-admin-broadcast-waiting = Чекають
 web-admin-broadcast-skipped = Пропущено
+web-admin-broadcast-doubled = Під час розсилки сервер перезапустився: до { $count } { $count ->
+        [one] мешканця
+       *[other] мешканців
+    } могли отримати повідомлення двічі. Нічого не втрачено.
 web-admin-broadcast-cancel = Скасувати розсилку
 
 web-admin-waste-new = Перенести або скасувати день вивезення

@@ -12,7 +12,7 @@ from typing import Any
 
 from aiohttp import FormData
 from aiohttp.test_utils import TestClient
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from bot.config import PROJECT_ROOT
 from bot.core.capabilities import TELEGRAM
@@ -276,6 +276,28 @@ async def test_broadcasts_are_counted_previewed_queued_and_cancelled(
     assert latest.author_user_id == "5550001"
     recorded = [a[1] for a in await actions(web.svoi.db) if a[1].startswith("broadcast")]
     assert recorded == ["broadcast-send", "broadcast-cancel", "broadcast-send"]
+
+
+async def test_a_broadcast_page_says_how_many_may_have_received_it_twice(
+    web: WebService, operator: TestClient[Any, Any]
+) -> None:
+    for user in ("310000790", "310000791", "310000792"):
+        resident = Resident.on(web.svoi.engine, channel="telegram", caps=TELEGRAM, user_id=user)
+        await resident.onboard("uk")
+    draft = {"text": "Укриття на Соборній відкрите.", "link": "", "audience": "everyone"}
+    assert (await post(operator, "/admin/broadcasts", {**draft, "action": "send"})).status == 303
+    rows = await outbox(web.svoi.db, kind="broadcast")
+    broadcast_id = rows[0].broadcast_id
+    detail = await text(await operator.get(f"/admin/broadcasts/{broadcast_id}"))
+    assert 'id="bc-doubled"' not in detail  # nothing was given back: nothing to warn about
+    async with web.svoi.db.transaction() as session:  # a sender died holding two claims,
+        await session.execute(  # and the new one sent them again
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_([r.id for r in rows[:2]]))
+            .values(reclaims=1, status="sent", sent_at=clock.now())
+        )
+    detail = await text(await operator.get(f"/admin/broadcasts/{broadcast_id}"))
+    assert "до 2 мешканців могли отримати повідомлення двічі" in detail
 
 
 async def test_a_waste_exception_notifies_subscribers(
