@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
@@ -36,12 +36,14 @@ from bot.core.messages import (
     Reply,
     RequestButton,
 )
+from bot.core.state import FlowState
 from storage.models import DialogState, Resident
 from storage.repos.access import AuditRepo
 
 if TYPE_CHECKING:
     from bot.core.engine import Engine
 
+S = TypeVar("S", bound=FlowState)
 log = logging.getLogger(__name__)
 
 RenderFn = Callable[["Turn"], Awaitable[None]]
@@ -140,6 +142,14 @@ class Turn:
     def set(self, **values: Any) -> None:
         self.state.data = {**self.state.data, **values}
         flag_modified(self.state, "data")
+
+    def load(self, kind: type[S]) -> S:
+        """This flow's typed state (bot/core/state.py): stored values checked, defaults else."""
+        return kind.from_data(self.state.data)
+
+    def keep(self, state: FlowState) -> None:
+        """Write a typed state back (its fields only; other keys stay)."""
+        self.set(**state.to_data())
 
     # --- output ----------------------------------------------------------------------
     def say(

@@ -18,12 +18,15 @@ refuses politely, with a warning in the log.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import date
 
 from bot.core import dates, dialog
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import MenuEntry, Registry
 from bot.core.messages import AnyButton, Button
+from bot.core.payloads import Payload
+from bot.core.state import FlowState
 from dialogs.plan import service
 from dialogs.plan.views import (
     COMMENT_LIMIT,
@@ -54,8 +57,48 @@ async def refuse(turn: Turn, what: str) -> None:
 operator_only = dialog.operator_only("plan-operator", FLOW)
 
 
-def _int(value: object) -> int | None:
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+@dataclass
+class OperatorState(FlowState):
+    """What the working group's screens keep between turns."""
+
+    filter: str | None = None  # the inbox's commitment filter
+    feedback_id: int | None = None
+    code: str | None = None  # the commitment an update is being published for
+    status: str | None = None
+    progress: int | None = None
+    text: str | None = None
+    poll_id: int | None = None
+    question: str | None = None
+    options: list[str] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Filter(Payload, prefix="f"):
+    code: str  # a commitment's code, or "all"
+
+
+@dataclass(frozen=True, slots=True)
+class OpenFeedback(Payload, prefix="fb"):
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class PickCommitment(Payload, prefix="pc"):
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PickStatus(Payload, prefix="ps"):
+    status: str  # an OGP status, or KEEP
+
+
+@dataclass(frozen=True, slots=True)
+class OpenPoll(Payload, prefix="op"):
+    id: int
+
+
+KEEP = "keep"
+KEEP_PROGRESS = "pp:keep"
 
 
 # --- start -----------------------------------------------------------------------------
@@ -93,35 +136,37 @@ def _inbox_mark(feedback: Feedback) -> str:
 async def render_inbox(turn: Turn) -> None:
     repo = PlanRepo(turn.session)
     commitments = await repo.commitments()
-    code = turn.get("filter")
+    code = turn.load(OperatorState).filter
     chosen = next((c for c in commitments if c.code == code), None)
     items = await repo.inbox(chosen.id if chosen else None, INBOX_SIZE)
     title = turn.t("plan-op-inbox-title", filter=commitment_title(turn, chosen) if chosen else "-")
-    filters: list[AnyButton] = [Button(turn.t("plan-op-filter-all"), "f:all")]
-    filters.extend(Button(str(c.number), f"f:{c.code}") for c in commitments)
+    filters: list[AnyButton] = [Button(turn.t("plan-op-filter-all"), Filter("all").pack())]
+    filters.extend(Button(str(c.number), Filter(c.code).pack()) for c in commitments)
     rows: list[list[AnyButton]] = [filters]
     for feedback, _ in items:
         label = f"{_inbox_mark(feedback)} {feedback.reference} {stars(feedback.rating)}"
         if feedback.comment is not None:
             label += " 💬"
-        rows.append([Button(label, f"fb:{feedback.id}")])
+        rows.append([Button(label, OpenFeedback(feedback.id).pack())])
     rows.append(turn.nav_row())
     turn.say(title if items else title + "\n" + turn.t("plan-op-inbox-empty"), rows)
 
 
 @operator_only
 async def on_inbox(turn: Turn, payload: str) -> None:
-    if payload.startswith("f:"):
-        code = payload[2:]
-        turn.set(filter=code if COMMITMENT_CODE.match(code) else None)
+    state = turn.load(OperatorState)
+    if (chosen := Filter.unpack(payload)) is not None:
+        state.filter = chosen.code if COMMITMENT_CODE.match(chosen.code) else None
+        turn.keep(state)
         await turn.goto("inbox")
-    elif payload.startswith("fb:") and payload[3:].isdigit():
-        turn.set(feedback_id=int(payload[3:]))
+    elif (opened := OpenFeedback.unpack(payload)) is not None:
+        state.feedback_id = opened.id
+        turn.keep(state)
         await turn.goto("item")
 
 
 async def _item(turn: Turn) -> tuple[Feedback, Commitment] | None:
-    feedback_id = _int(turn.get("feedback_id"))
+    feedback_id = turn.load(OperatorState).feedback_id
     repo = PlanRepo(turn.session)
     feedback = await repo.feedback(feedback_id) if feedback_id is not None else None
     if feedback is None:
@@ -217,7 +262,7 @@ async def on_answer_text(turn: Turn, text: str) -> None:
 
 # --- publish an update -----------------------------------------------------------------
 async def _publish_target(turn: Turn) -> Commitment | None:
-    code = str(turn.get("code") or "")
+    code = turn.load(OperatorState).code or ""
     if not COMMITMENT_CODE.match(code):
         return None
     return await PlanRepo(turn.session).commitment(code)
@@ -227,7 +272,7 @@ async def _publish_target(turn: Turn) -> Commitment | None:
 async def render_publish(turn: Turn) -> None:
     commitments = await PlanRepo(turn.session).commitments()
     rows: list[list[AnyButton]] = [
-        [Button(commitment_title(turn, c), f"pc:{c.code}")] for c in commitments
+        [Button(commitment_title(turn, c), PickCommitment(c.code).pack())] for c in commitments
     ]
     rows.append(turn.nav_row())
     turn.say(turn.t("plan-op-publish-choose"), rows)
@@ -235,9 +280,13 @@ async def render_publish(turn: Turn) -> None:
 
 @operator_only
 async def on_publish(turn: Turn, payload: str) -> None:
-    code = payload.removeprefix("pc:")
-    if COMMITMENT_CODE.match(code):
-        turn.set(code=code, status=None, progress=None, text=None)
+    picked = PickCommitment.unpack(payload)
+    if picked is not None and COMMITMENT_CODE.match(picked.code):
+        turn.keep(
+            replace(
+                turn.load(OperatorState), code=picked.code, status=None, progress=None, text=None
+            )
+        )
         await turn.goto("publish_status")
 
 
@@ -247,17 +296,21 @@ async def render_publish_status(turn: Turn) -> None:
     if commitment is None:
         await turn.goto("publish")
         return
-    rows: list[list[AnyButton]] = [[Button(status_name(turn, s), f"ps:{s}")] for s in OGP_STATUSES]
+    rows: list[list[AnyButton]] = [
+        [Button(status_name(turn, s), PickStatus(s).pack())] for s in OGP_STATUSES
+    ]
     keep = turn.t("plan-op-keep", value=status_name(turn, commitment.status))
-    rows.append([Button(keep, "ps:keep")])
+    rows.append([Button(keep, PickStatus(KEEP).pack())])
     rows.append(turn.nav_row())
     turn.say(turn.t("plan-op-publish-status", commitment=commitment_title(turn, commitment)), rows)
 
 
 @operator_only
 async def on_publish_status(turn: Turn, payload: str) -> None:
-    status = payload.removeprefix("ps:")
-    turn.set(status=status if status in OGP_STATUSES else None)
+    picked = PickStatus.unpack(payload)
+    state = turn.load(OperatorState)
+    state.status = picked.status if picked and picked.status in OGP_STATUSES else None
+    turn.keep(state)
     await turn.goto("publish_progress")
 
 
@@ -270,7 +323,7 @@ async def render_publish_progress(turn: Turn) -> None:
     turn.say(
         turn.t("plan-op-publish-progress", current=commitment.progress),
         [
-            [Button(turn.t("plan-op-keep", value=f"{commitment.progress}%"), "pp:keep")],
+            [Button(turn.t("plan-op-keep", value=f"{commitment.progress}%"), KEEP_PROGRESS)],
             turn.nav_row(),
         ],
     )
@@ -278,8 +331,8 @@ async def render_publish_progress(turn: Turn) -> None:
 
 @operator_only
 async def on_publish_progress_button(turn: Turn, payload: str) -> None:
-    if payload == "pp:keep":
-        turn.set(progress=None)
+    if payload == KEEP_PROGRESS:
+        turn.keep(replace(turn.load(OperatorState), progress=None))
         await turn.goto("publish_text")
 
 
@@ -290,7 +343,7 @@ async def on_publish_progress_text(turn: Turn, text: str) -> None:
         turn.say(turn.t("plan-op-bad-percent"))
         await turn.goto("publish_progress")
         return
-    turn.set(progress=int(value))
+    turn.keep(replace(turn.load(OperatorState), progress=int(value)))
     await turn.goto("publish_text")
 
 
@@ -301,25 +354,26 @@ async def render_publish_text(turn: Turn) -> None:
 
 @operator_only
 async def on_publish_text(turn: Turn, text: str) -> None:
-    turn.set(text=text)
+    turn.keep(replace(turn.load(OperatorState), text=text))
     await turn.goto("publish_confirm")
 
 
 @operator_only
 async def render_publish_confirm(turn: Turn) -> None:
     commitment = await _publish_target(turn)
-    text = turn.get("text")
-    if commitment is None or not isinstance(text, str):
+    state = turn.load(OperatorState)
+    text = state.text
+    if commitment is None or text is None:
         await turn.goto("publish")
         return
-    status = turn.get("status") or commitment.status
-    progress = _int(turn.get("progress"))
+    status = state.status or commitment.status
+    progress = state.progress
     followers = await PlanRepo(turn.session).followers(commitment.id)
     turn.say(
         turn.t(
             "plan-op-publish-preview",
             commitment=commitment_title(turn, commitment),
-            status=status_name(turn, str(status)),
+            status=status_name(turn, status),
             bar=progress_bar(commitment.progress if progress is None else progress),
             text=text,
             followers=len(followers),
@@ -341,18 +395,19 @@ async def on_publish_confirm(turn: Turn, payload: str) -> None:
         await turn.goto("start")
         return
     commitment = await _publish_target(turn)
-    text = turn.get("text")
-    if payload != "confirm" or commitment is None or not isinstance(text, str):
+    state = turn.load(OperatorState)
+    text = state.text
+    if payload != "confirm" or commitment is None or text is None:
         await turn.goto("publish")
         return
-    status = turn.get("status")
+    status = state.status
     try:
         published = await service.publish_update(
             turn.session,
             commitment.code,
             text=text,
             status=status if status in OGP_STATUSES else None,
-            progress=_int(turn.get("progress")),
+            progress=state.progress,
             actor=turn.acting,
             now=turn.now,
             zone=turn.engine.i18n.zone,
@@ -361,14 +416,14 @@ async def on_publish_confirm(turn: Turn, payload: str) -> None:
         await turn.goto("publish")
         return
     followers = published.notified
-    turn.set(code=None, status=None, progress=None, text=None)
+    turn.keep(replace(state, code=None, status=None, progress=None, text=None))
     turn.say(turn.t("plan-op-published", count=followers))
     await turn.goto("start")
 
 
 # --- polls -----------------------------------------------------------------------------
 async def _op_poll(turn: Turn) -> Poll | None:
-    poll_id = _int(turn.get("poll_id"))
+    poll_id = turn.load(OperatorState).poll_id
     return await PlanRepo(turn.session).poll(poll_id) if poll_id is not None else None
 
 
@@ -380,7 +435,7 @@ async def render_polls(turn: Turn) -> None:
             Button(
                 f"[{turn.t('plan-op-poll-state', state=p.state)}] "
                 + localized(p.question, turn.locale),
-                f"op:{p.id}",
+                OpenPoll(p.id).pack(),
             )
         ]
         for p in polls
@@ -392,11 +447,12 @@ async def render_polls(turn: Turn) -> None:
 
 @operator_only
 async def on_polls(turn: Turn, payload: str) -> None:
+    state = turn.load(OperatorState)
     if payload == "new":
-        turn.set(question=None, options=None)
+        turn.keep(replace(state, question=None, options=None))
         await turn.goto("new_question")
-    elif payload.startswith("op:") and payload[3:].isdigit():
-        turn.set(poll_id=int(payload[3:]))
+    elif (opened := OpenPoll.unpack(payload)) is not None:
+        turn.keep(replace(state, poll_id=opened.id))
         await turn.goto("poll")
 
 
@@ -448,7 +504,7 @@ async def render_new_question(turn: Turn) -> None:
 
 @operator_only
 async def on_new_question(turn: Turn, text: str) -> None:
-    turn.set(question=text)
+    turn.keep(replace(turn.load(OperatorState), question=text))
     await turn.goto("new_options")
 
 
@@ -465,7 +521,7 @@ async def on_new_options(turn: Turn, text: str) -> None:
         turn.say(turn.t("plan-op-bad-options", **refused.args_))
         await turn.goto("new_options")
         return
-    turn.set(options=options)
+    turn.keep(replace(turn.load(OperatorState), options=options))
     await turn.goto("new_closes")
 
 
@@ -478,16 +534,16 @@ async def render_new_closes(turn: Turn) -> None:
 
 
 async def _create_poll(turn: Turn, closes_on: date | None) -> None:
-    question = turn.get("question")
-    options = turn.get("options")
-    if not isinstance(question, str) or not isinstance(options, list):
+    state = turn.load(OperatorState)
+    question, options = state.question, state.options
+    if question is None or options is None:
         await turn.goto("new_question")
         return
     try:
         poll = await service.create_poll(
             turn.session,
             question,
-            "\n".join(str(o) for o in options),
+            "\n".join(options),
             closes_on,
             actor=turn.acting,
             now=turn.now,
@@ -500,7 +556,7 @@ async def _create_poll(turn: Turn, closes_on: date | None) -> None:
         else:  # the steps checked each part; a state row from an older release may not have
             await turn.goto("new_question")
         return
-    turn.set(poll_id=poll.id, question=None, options=None)
+    turn.keep(replace(state, poll_id=poll.id, question=None, options=None))
     turn.say(turn.t("plan-op-poll-created"))
     await turn.goto("poll")
 
