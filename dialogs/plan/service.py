@@ -25,6 +25,7 @@ from bot.delivery.outbox import Notification, OutboxButton, enqueue
 from dialogs.plan.views import COMMENT_LIMIT, OPTION_LIMIT, QUESTION_LIMIT, localized
 from storage.models.plan import (
     OGP_STATUSES,
+    POLL_DRAFT,
     Commitment,
     Feedback,
     Follow,
@@ -42,6 +43,7 @@ __all__ = [
     "Refused",
     "answer_feedback",
     "create_poll",
+    "edit_poll",
     "excerpt",
     "follower_choices",
     "followers",
@@ -248,6 +250,42 @@ async def create_poll(
         now=now,
     )
     actor.audit(session, "plan-poll-create", poll.code)
+    return poll
+
+
+async def edit_poll(
+    session: AsyncSession,
+    poll_id: int,
+    question: str,
+    options_text: str,
+    closes_on: date | None,
+    *,
+    actor: Actor,
+    now: datetime,
+    zone: ZoneInfo,
+) -> Poll:
+    """Correct a poll: its question and last day always; its options only while it is a
+    draft nobody has voted in (a changed option would change what a vote meant)."""
+    repo = PlanRepo(session)
+    poll = await repo.poll(poll_id)
+    if poll is None:
+        raise Refused("web-admin-error-not-found")
+    question = question.strip()
+    if not question:
+        raise Refused("web-admin-error-empty")
+    if len(question) > QUESTION_LIMIT:
+        raise Refused("web-admin-error-too-long", limit=QUESTION_LIMIT)
+    options = poll_options(options_text)
+    closes_at = poll_closes(closes_on, now, zone)
+    results = await repo.results(poll.id)
+    current = [localized(r.option.text, "uk") for r in results]
+    if options != current:
+        if poll.state != POLL_DRAFT or any(r.votes for r in results):
+            raise Refused("web-admin-error-poll-options-locked")
+        await repo.replace_options(poll, [{"uk": o, "en": o} for o in options])
+    poll.question = {"uk": question, "en": question}
+    poll.closes_at = closes_at
+    actor.audit(session, "plan-poll-edit", poll.code)
     return poll
 
 

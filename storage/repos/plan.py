@@ -391,6 +391,15 @@ class PlanRepo:
         await self.session.flush()
         return poll
 
+    async def replace_options(self, poll: Poll, options: Sequence[dict[str, str]]) -> None:
+        """A draft's options, anew (only while nobody could have voted for the old ones)."""
+        await self.session.execute(delete(PollOption).where(PollOption.poll_id == poll.id))
+        for position, text in enumerate(options, start=1):
+            self.session.add(
+                PollOption(poll_id=poll.id, key=f"o{position}", position=position, text=text)
+            )
+        await self.session.flush()
+
     async def open_poll(self, poll: Poll, now: datetime) -> None:
         poll.state = POLL_OPEN
         if poll.opens_at is None or poll.opens_at > now:

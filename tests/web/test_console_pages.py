@@ -212,6 +212,65 @@ async def test_polls_are_created_opened_closed_and_charted(
     assert recorded == ["plan-poll-create", "plan-poll-open", "plan-poll-close"]
 
 
+async def test_a_poll_is_edited_on_the_console_and_its_options_stay_once_voted(
+    web: WebService, operator: TestClient[Any, Any]
+) -> None:
+    created = await post(
+        operator, "/admin/polls", {"question": "Where to plant?", "options": "Park\nSquare"}
+    )
+    poll_id = int(created.headers["Location"].split("/")[3].split("?")[0])
+    form = await text(await operator.get(f"/admin/polls/{poll_id}"))
+    assert "Змінити опитування" in form and "Park\nSquare</textarea>" in form
+
+    last_day = (clock.now() + timedelta(days=10)).astimezone(web.svoi.settings.zone).date()
+    edited = await post(
+        operator,
+        f"/admin/polls/{poll_id}/edit",
+        {
+            "question": "Where should we plant 100 trees?",
+            "options": "Park\nSquare\nRiverside",
+            "closes": last_day.isoformat(),
+        },
+    )
+    assert edited.status == 303 and "poll-edited" in edited.headers["Location"]
+    async with web.svoi.db.transaction() as session:
+        poll = await session.get(Poll, poll_id)
+        results = await PlanRepo(session).results(poll_id)
+    assert poll is not None and poll.question["uk"] == "Where should we plant 100 trees?"
+    assert [r.option.text["uk"] for r in results] == ["Park", "Square", "Riverside"]
+    assert poll.closes_at is not None
+    assert poll.closes_at.astimezone(web.svoi.settings.zone).date() == last_day + timedelta(
+        days=1
+    )  # open until the end of the last day
+
+    assert (await post(operator, f"/admin/polls/{poll_id}/open", {})).status == 303
+    voter = Resident.on(web.svoi.engine, channel="telegram", caps=TELEGRAM, user_id="310000778")
+    await voter.onboard("en")
+    await voter.send(f"/start p{poll_id}")
+    await voter.press("Riverside")
+    locked = await post(
+        operator,
+        f"/admin/polls/{poll_id}/edit",
+        {"question": "Where should we plant 100 trees?", "options": "Park\nSquare"},
+    )
+    assert locked.status == 400 and "Варіанти можна змінити лише в чернетці" in await locked.text()
+    renamed = await post(
+        operator,
+        f"/admin/polls/{poll_id}/edit",
+        {"question": "Where do we plant 100 trees?", "options": "Park\nSquare\nRiverside"},
+    )
+    assert renamed.status == 303
+    async with web.svoi.db.transaction() as session:
+        results = await PlanRepo(session).results(poll_id)
+    assert [(r.option.text["uk"], r.votes) for r in results] == [
+        ("Park", 0),
+        ("Square", 0),
+        ("Riverside", 1),
+    ]
+    recorded = [a[1] for a in await actions(web.svoi.db) if a[1] == "plan-poll-edit"]
+    assert recorded == ["plan-poll-edit", "plan-poll-edit"]
+
+
 async def test_broadcasts_are_counted_previewed_queued_and_cancelled(
     web: WebService, operator: TestClient[Any, Any]
 ) -> None:

@@ -48,6 +48,7 @@ NOTICES = frozenset(
         "poll-created",
         "poll-opened",
         "poll-closed",
+        "poll-edited",
         "broadcast-queued",
         "broadcast-scheduled",
         "broadcast-cancelled",

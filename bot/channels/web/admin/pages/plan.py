@@ -1,10 +1,11 @@
 """The plan's console pages over dialogs/plan/service.py: the feedback inbox (filter by
 commitment, waiting only) → one item: read, answer (→ the resident's channel), mark
 reviewed; commitments → one commitment: publish an update (→ followers notified); polls:
-create → one poll: open, close, results chart."""
+create → one poll: edit, open, close, results chart."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
@@ -15,7 +16,7 @@ from bot.core.actions import Refused
 from dialogs.plan import service as plan
 from dialogs.plan.views import COMMENT_LIMIT, localized
 from storage import clock
-from storage.models.plan import OGP_STATUSES, POLL_OPEN
+from storage.models.plan import OGP_STATUSES, POLL_DRAFT, POLL_OPEN
 from storage.repos.plan import PlanRepo, percentages
 from storage.repos.residents import ResidentRepo
 
@@ -37,6 +38,7 @@ def routes(console: Console) -> list[Route]:
         ("POST", "/admin/polls", page.poll_create),
         ("GET", "/admin/polls/{id:\\d+}", page.poll),
         ("POST", "/admin/polls/{id:\\d+}/{action:open|close}", page.poll_state),
+        ("POST", "/admin/polls/{id:\\d+}/edit", page.poll_edit),
     ]
 
 
@@ -234,7 +236,10 @@ class PlanPages:
             )
         raise self.console.redirect(f"/admin/polls/{poll_id}", "poll-created")
 
-    async def poll(self, request: web.Request, op: Operator) -> web.Response:
+    async def poll(
+        self, request: web.Request, op: Operator, *, status: int = 200, error: str | None = None,
+        form: Any = None,
+    ) -> web.Response:  # fmt: skip
         poll_id = int(request.match_info["id"])
         now = clock.now()
         async with self.svoi.db.transaction() as session:
@@ -252,17 +257,56 @@ class PlanPages:
             ],
             maximum=100.0,
         )
+        total = sum(r.votes for r in results)
+        closes = poll.closes_at.astimezone(self.svoi.settings.zone) if poll.closes_at else None
         return self.console.render(
             request,
             "admin/poll.html",
             operator=op,
+            status=status,
+            error=error,
             poll=poll,
             chart=chart,
-            total=sum(r.votes for r in results),
+            total=total,
             can_open=not poll.accepts_votes(now),
             can_close=poll.state == POLL_OPEN,
+            options_locked=poll.state != POLL_DRAFT or total > 0,
+            form=form
+            or {
+                "question": localized(poll.question, "uk"),
+                "options": "\n".join(localized(r.option.text, "uk") for r in results),
+                # the last day: a poll closes at the start of the day after it
+                "closes": (closes.date() - timedelta(days=1)).isoformat() if closes else "",
+            },
             localized=localized,
         )
+
+    async def poll_edit(self, request: web.Request, op: Operator) -> web.Response:
+        poll_id = int(request.match_info["id"])
+        form = await request.post()
+        closes = str(form.get("closes", "")).strip()
+        try:
+            closes_on = form_date(closes)
+            if closes and closes_on is None:
+                raise Refused("web-admin-error-date")
+            async with self.svoi.db.transaction() as session:
+                await plan.edit_poll(
+                    session,
+                    poll_id,
+                    str(form.get("question", "")),
+                    str(form.get("options", "")),
+                    closes_on,
+                    actor=op.actor,
+                    now=clock.now(),
+                    zone=self.svoi.settings.zone,
+                )
+        except Refused as refused:
+            if refused.key == "web-admin-error-not-found":
+                raise web.HTTPNotFound() from None
+            return await self.poll(
+                request, op, status=400, error=self.console.error(op, refused), form=form
+            )
+        raise self.console.redirect(f"/admin/polls/{poll_id}", "poll-edited")
 
     async def poll_state(self, request: web.Request, op: Operator) -> web.Response:
         poll_id = int(request.match_info["id"])
