@@ -17,10 +17,12 @@ on progress notifications, stops following it from anywhere.
 from __future__ import annotations
 
 import logging
+from dataclasses import replace
 
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import MenuEntry, Registry
 from bot.core.messages import AnyButton, Button
+from dialogs.plan.payloads import OpenCommitment, PlanState, Rate
 from dialogs.plan.views import (
     COMMENT_LIMIT,
     COMMITMENT_CODE,
@@ -42,15 +44,15 @@ MY_FEEDBACK = 10
 
 
 async def _commitment(turn: Turn) -> Commitment | None:
-    code = str(turn.get("code") or "")
+    code = turn.load(PlanState).code or ""
     if not COMMITMENT_CODE.match(code):
         return None
     return await PlanRepo(turn.session).commitment(code)
 
 
 async def _feedback(turn: Turn) -> Feedback | None:
-    feedback_id = turn.get("feedback_id")
-    if not isinstance(feedback_id, int):
+    feedback_id = turn.load(PlanState).feedback_id
+    if feedback_id is None:
         return None
     return await PlanRepo(turn.session).own_feedback(turn.resident.id, feedback_id)
 
@@ -58,7 +60,7 @@ async def _feedback(turn: Turn) -> Feedback | None:
 async def _lost(turn: Turn) -> None:
     """The flow data points at nothing (content changed meanwhile): back to the list."""
     turn.say(turn.t("plan-not-found"))
-    turn.set(code=None, feedback_id=None)
+    turn.keep(PlanState())
     await turn.goto("start")
 
 
@@ -83,7 +85,7 @@ async def render_start(turn: Turn) -> None:
             + (" " + turn.t("plan-example-mark") if c.example else "")
         )
     rows: list[list[AnyButton]] = [
-        [Button(commitment_title(turn, c), f"c:{c.code}")] for c in commitments
+        [Button(commitment_title(turn, c), OpenCommitment(c.code).pack())] for c in commitments
     ]
     rows.append(
         [Button(turn.t("plan-btn-mine"), "mine"), Button(turn.t("plan-btn-polls"), "polls")]
@@ -93,8 +95,8 @@ async def render_start(turn: Turn) -> None:
 
 
 async def on_start(turn: Turn, payload: str) -> None:
-    if payload.startswith("c:"):
-        turn.set(code=payload[2:])
+    if (opened := OpenCommitment.unpack(payload)) is not None:
+        turn.keep(replace(turn.load(PlanState), code=opened.code))
         if await _commitment(turn) is None:
             await _lost(turn)
             return
@@ -185,23 +187,23 @@ async def render_rate(turn: Turn) -> None:
         text += "\n" + turn.t("plan-rate-current", rating=current)
     turn.say(
         text,
-        [[Button(str(r), f"r:{r}") for r in RATINGS], turn.nav_row()],
+        [[Button(str(r), Rate(r).pack()) for r in RATINGS], turn.nav_row()],
     )
 
 
 async def on_rate(turn: Turn, payload: str) -> None:
     commitment = await _commitment(turn)
-    rating = payload.removeprefix("r:")
+    rated = Rate.unpack(payload)
     if commitment is None:
         await _lost(turn)
         return
-    if not rating.isdigit() or int(rating) not in RATINGS:
+    if rated is None or rated.stars not in RATINGS:
         await turn.goto("rate")
         return
     feedback = await PlanRepo(turn.session).rate(
-        turn.resident.id, commitment, int(rating), turn.now
+        turn.resident.id, commitment, rated.stars, turn.now
     )
-    turn.set(feedback_id=feedback.id)
+    turn.keep(replace(turn.load(PlanState), feedback_id=feedback.id))
     await turn.goto("comment")
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import MenuEntry, Registry
 from bot.core.messages import AnyButton, Button
+from dialogs.plan.payloads import NewsState, OpenCommitment, PlanState
 from dialogs.plan.views import COMMITMENT_CODE, commitment_title, progress_bar, update_line
 from storage.repos.plan import PlanRepo
 
@@ -20,8 +21,7 @@ PAGE = 5
 
 async def render_start(turn: Turn) -> None:
     repo = PlanRepo(turn.session)
-    page = turn.get("page", 0)
-    page = page if isinstance(page, int) and page >= 0 else 0
+    page = max(0, turn.load(NewsState).page)
     # One row more than shown tells whether a next page exists.
     updates = await repo.recent_updates(PAGE + 1, offset=page * PAGE)
     has_more = len(updates) > PAGE
@@ -38,7 +38,7 @@ async def render_start(turn: Turn) -> None:
     else:
         blocks.append(turn.t("plan-news-follow-hint"))
     rows: list[list[AnyButton]] = [
-        [Button(commitment_title(turn, c), f"c:{c.code}")] for c in followed
+        [Button(commitment_title(turn, c), OpenCommitment(c.code).pack())] for c in followed
     ]
     paging: list[AnyButton] = []
     if page > 0:
@@ -53,15 +53,15 @@ async def render_start(turn: Turn) -> None:
 
 
 async def on_start(turn: Turn, payload: str) -> None:
-    page = turn.get("page", 0)
-    page = page if isinstance(page, int) and page >= 0 else 0
-    if payload.startswith("c:") and COMMITMENT_CODE.match(payload[2:]):
-        await turn.start("plan", "commitment", code=payload[2:])
+    page = max(0, turn.load(NewsState).page)
+    opened = OpenCommitment.unpack(payload)
+    if opened is not None and COMMITMENT_CODE.match(opened.code):
+        await turn.start("plan", "commitment", **PlanState(code=opened.code).to_data())
     elif payload == "more":
-        turn.set(page=page + 1)
+        turn.keep(NewsState(page=page + 1))
         await turn.goto("start")
     elif payload == "prev":
-        turn.set(page=max(0, page - 1))
+        turn.keep(NewsState(page=max(0, page - 1)))
         await turn.goto("start")
     elif payload == "plan":
         await turn.start("plan")

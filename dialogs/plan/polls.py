@@ -17,6 +17,7 @@ import re
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
+from dialogs.plan.payloads import OpenPoll, PollsState, Vote
 from dialogs.plan.views import localized, poll_period, results_text
 from storage.models.plan import POLL_DRAFT, Poll
 from storage.repos.plan import PlanRepo
@@ -26,8 +27,8 @@ POLL_LINK = re.compile(r"^p([0-9]{1,9})$")
 
 
 async def _poll(turn: Turn) -> Poll | None:
-    poll_id = turn.get("poll_id")
-    if not isinstance(poll_id, int):
+    poll_id = turn.load(PollsState).poll_id
+    if poll_id is None:
         return None
     poll = await PlanRepo(turn.session).poll(poll_id)
     return None if poll is None or poll.state == POLL_DRAFT else poll
@@ -41,15 +42,16 @@ async def render_start(turn: Turn) -> None:
     rows: list[list[AnyButton]] = []
     for poll in polls:
         mark = "🔒" if poll.is_closed(turn.now) else "🗳"
-        rows.append([Button(f"{mark} {localized(poll.question, turn.locale)}", f"p:{poll.id}")])
+        rows.append(
+            [Button(f"{mark} {localized(poll.question, turn.locale)}", OpenPoll(poll.id).pack())]
+        )
     rows.append(turn.nav_row(back=False))
     turn.say(turn.t("plan-poll-list"), rows)
 
 
 async def on_start(turn: Turn, payload: str) -> None:
-    poll_id = payload.removeprefix("p:")
-    if poll_id.isdigit():
-        turn.set(poll_id=int(poll_id))
+    if (opened := OpenPoll.unpack(payload)) is not None:
+        turn.keep(PollsState(poll_id=opened.id))
         await turn.goto("poll")
 
 
@@ -83,7 +85,7 @@ async def render_poll(turn: Turn) -> None:
     elif poll.accepts_votes(turn.now):
         lines.append(turn.t("plan-poll-choose"))
         rows = [
-            [Button(localized(o.text, turn.locale), f"v:{o.id}")]
+            [Button(localized(o.text, turn.locale), Vote(o.id).pack())]
             for o in await repo.options(poll.id)
         ]
     else:
@@ -94,21 +96,22 @@ async def render_poll(turn: Turn) -> None:
 
 async def on_poll(turn: Turn, payload: str) -> None:
     poll = await _poll(turn)
-    option_id = payload.removeprefix("v:")
-    if poll is None or not option_id.isdigit():
+    vote = Vote.unpack(payload)
+    if poll is None or vote is None:
         await turn.goto("start")
         return
+    option_id = vote.option_id
     repo = PlanRepo(turn.session)
     # Checked again now: the poll may have closed since its buttons were shown.
     if not poll.accepts_votes(turn.now):
         turn.say(turn.t("plan-poll-vote-late"))
         await turn.goto("poll")
         return
-    if int(option_id) not in {o.id for o in await repo.options(poll.id)}:
+    if option_id not in {o.id for o in await repo.options(poll.id)}:
         log.info("vote for a foreign option", extra={"correlation_id": turn.correlation_id})
         await turn.goto("poll")
         return
-    if await repo.vote(poll.id, int(option_id), turn.resident.id, turn.now):
+    if await repo.vote(poll.id, option_id, turn.resident.id, turn.now):
         turn.say(turn.t("plan-poll-vote-counted"))
     else:
         turn.say(turn.t("plan-poll-vote-twice"))
