@@ -19,12 +19,16 @@ handler checks `turn.is_operator` again when it runs; the service audits what it
 
 from __future__ import annotations
 
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from bot.core import dialog
 from bot.core.dialog import MENU, Flow, Screen, Turn
 from bot.core.engine import Registry
-from bot.core.messages import AnyButton, Button
+from bot.core.messages import AnyButton, Button, Reply
+from bot.core.payloads import Payload
+from bot.core.state import FlowState
 from dialogs.broadcast import service
 from dialogs.broadcast.service import Audience, Draft, Refused
 from storage.models.delivery import CANCELLED, DONE, SCHEDULED, DeliveryBroadcast
@@ -44,15 +48,61 @@ def deliverable_channels(turn: Turn) -> list[str]:
     return service.deliverable(turn.engine.capabilities)
 
 
+@dataclass
+class DraftState(FlowState):
+    """What the steps collect; each step has already checked its part."""
+
+    text: str | None = None
+    link_label: str | None = None
+    link_url: str | None = None
+    audience: str | None = None
+    value: str | None = None
+    urgent: bool = False
+    broadcast: int | None = None  # the broadcast shown on the detail screen
+
+
+@dataclass(frozen=True, slots=True)
+class PickAudience(Payload, prefix="aud"):
+    kind: str
+
+
+@dataclass(frozen=True, slots=True)
+class PickLanguage(Payload, prefix="lang"):
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class PickValue(Payload, prefix="v"):
+    code: str
+
+
+@dataclass(frozen=True, slots=True)
+class ShowBroadcast(Payload, prefix="show"):
+    id: int
+
+
+@dataclass(frozen=True, slots=True)
+class BroadcastAction(Payload, prefix="bc"):
+    """`g:bc:p:<id>` progress, `g:bc:x:<id>` cancel (the global action's argument)."""
+
+    what: str
+    id: int
+
+
 def draft_from(turn: Turn) -> Draft:
-    """The draft the steps collected; each step has already checked its part."""
+    """The draft the steps collected."""
+    state = turn.load(DraftState)
     return Draft(
-        text=str(turn.get("text", "")),
-        audience=Audience(str(turn.get("audience", service.EVERYONE)), turn.get("value")),
-        link_label=turn.get("link_label"),
-        link_url=turn.get("link_url"),
-        urgent=bool(turn.get("urgent", False)),
+        text=state.text or "",
+        audience=Audience(state.audience or service.EVERYONE, state.value),
+        link_label=state.link_label,
+        link_url=state.link_url,
+        urgent=state.urgent,
     )
+
+
+def _update(turn: Turn, **changes: Any) -> None:
+    turn.keep(replace(turn.load(DraftState), **changes))
 
 
 def audience_name(turn: Turn, audience: Audience) -> str:
@@ -86,8 +136,7 @@ async def render_start(turn: Turn) -> None:
 @operator_only
 async def on_start(turn: Turn, payload: str) -> None:
     if payload == "new":
-        turn.set(text=None, link_label=None, link_url=None, audience=None, value=None)
-        turn.set(urgent=False)
+        turn.keep(DraftState())
         await turn.goto("compose")
     elif payload == "recent":
         await turn.goto("recent")
@@ -103,7 +152,7 @@ async def render_compose(turn: Turn) -> None:
 async def on_compose(turn: Turn, text: str) -> None:
     # The engine has already refused an empty text and the screen one over
     # service.TEXT_LIMIT, the limit the console and the CLI get from the service too.
-    turn.set(text=text.strip())
+    _update(turn, text=text.strip())
     await turn.goto("link")
 
 
@@ -118,7 +167,7 @@ async def render_link(turn: Turn) -> None:
 @operator_only
 async def on_link_button(turn: Turn, payload: str) -> None:
     if payload == "skip":
-        turn.set(link_label=None, link_url=None)
+        _update(turn, link_label=None, link_url=None)
         await turn.goto("audience")
 
 
@@ -130,7 +179,7 @@ async def on_link_text(turn: Turn, text: str) -> None:
         turn.say(turn.t("broadcast-link-invalid", **refused.args_))
         await turn.goto("link")
         return
-    turn.set(link_label=label, link_url=url)
+    _update(turn, link_label=label, link_url=url)
     await turn.goto("audience")
 
 
@@ -138,7 +187,7 @@ async def on_link_text(turn: Turn, text: str) -> None:
 @operator_only
 async def render_audience(turn: Turn) -> None:
     rows: list[list[AnyButton]] = [
-        [Button(turn.t(f"broadcast-audience-pick-{kind}"), f"aud:{kind}")]
+        [Button(turn.t(f"broadcast-audience-pick-{kind}"), PickAudience(kind).pack())]
         for kind in service.available_audiences()
     ]
     turn.say(turn.t("broadcast-audience"), [*rows, turn.nav_row()])
@@ -146,11 +195,12 @@ async def render_audience(turn: Turn) -> None:
 
 @operator_only
 async def on_audience(turn: Turn, payload: str) -> None:
-    kind = payload.removeprefix("aud:")
-    if kind not in service.available_audiences():
+    picked = PickAudience.unpack(payload)
+    if picked is None or picked.kind not in service.available_audiences():
         await turn.goto("audience")
         return
-    turn.set(audience=kind, value=None)
+    kind = picked.kind
+    _update(turn, audience=kind, value=None)
     if kind == service.EVERYONE:
         await turn.goto("summary")
     elif kind == service.LANGUAGE:
@@ -162,7 +212,7 @@ async def on_audience(turn: Turn, payload: str) -> None:
 @operator_only
 async def render_language(turn: Turn) -> None:
     rows: list[list[AnyButton]] = [
-        [Button(turn.t(f"broadcast-language-{code}"), f"lang:{code}")]
+        [Button(turn.t(f"broadcast-language-{code}"), PickLanguage(code).pack())]
         for code in turn.engine.i18n.locales
     ]
     turn.say(turn.t("broadcast-pick-language"), [*rows, turn.nav_row()])
@@ -170,29 +220,34 @@ async def render_language(turn: Turn) -> None:
 
 @operator_only
 async def on_language(turn: Turn, payload: str) -> None:
-    code = payload.removeprefix("lang:")
-    if code in turn.engine.i18n.locales:
-        turn.set(value=code)
+    picked = PickLanguage.unpack(payload)
+    if picked is not None and picked.code in turn.engine.i18n.locales:
+        _update(turn, value=picked.code)
         await turn.goto("summary")
 
 
 @operator_only
 async def render_value(turn: Turn) -> None:
-    kind = str(turn.get("audience", ""))
+    kind = turn.load(DraftState).audience or ""
     options = await service.audience_choices(turn.session, kind, turn.locale)
     if not options:
         turn.say(turn.t("broadcast-no-choices"))
         await turn.goto("audience")
         return
     rows: list[list[AnyButton]] = [
-        [Button(f"{code} · {label}"[:60], f"v:{code}")] for code, label in options[:CHOICES_SHOWN]
+        [Button(f"{code} · {label}"[:60], PickValue(code).pack())]
+        for code, label in options[:CHOICES_SHOWN]
     ]
     turn.say(turn.t(f"broadcast-pick-{kind}"), [*rows, turn.nav_row()])
 
 
 @operator_only
 async def on_value(turn: Turn, payload: str) -> None:
-    turn.set(value=payload.removeprefix("v:")[:64])
+    picked = PickValue.unpack(payload)
+    if picked is None:
+        await turn.goto("value")
+        return
+    _update(turn, value=picked.code)
     await turn.goto("summary")
 
 
@@ -237,7 +292,7 @@ async def render_summary(turn: Turn) -> None:
             )
         )
     turn.say(turn.t("broadcast-preview"))
-    turn.replies.append(service.message(turn.engine.i18n, turn.locale, draft))
+    turn.replies.append(inert(service.message(turn.engine.i18n, turn.locale, draft)))
     turn.say(
         turn.t("broadcast-confirm"),
         [
@@ -254,10 +309,26 @@ async def render_summary(turn: Turn) -> None:
     )
 
 
+PREVIEW = "bc-preview"
+
+
+def inert(reply: Reply) -> Reply:
+    """The preview as residents will see it, but its buttons only say they are a preview:
+    pressing "mute" there must not mute the operator, nor any button leave the draft."""
+    rows = [
+        [Button(b.label, PREVIEW) if isinstance(b, Button) else b for b in row]
+        for row in reply.buttons
+    ]
+    return replace(reply, buttons=rows)
+
+
 @operator_only
 async def on_summary(turn: Turn, payload: str) -> None:
-    if payload == "urgent":
-        turn.set(urgent=not bool(turn.get("urgent", False)))
+    if payload == PREVIEW:
+        turn.say(turn.t("broadcast-preview-inert"))
+        await turn.goto("summary")
+    elif payload == "urgent":
+        _update(turn, urgent=not turn.load(DraftState).urgent)
         await turn.goto("summary")
     elif payload == "edit":
         await turn.goto("compose")
@@ -316,7 +387,7 @@ async def _create(turn: Turn, when: datetime | None) -> None:
         turn.say(turn.t("broadcast-queued", id=broadcast.id, count=sent.queued or 0))
     else:
         turn.say(turn.t("broadcast-scheduled", id=broadcast.id, when=turn.t.datetime(when)))
-    turn.set(text=None, link_label=None, link_url=None, broadcast=broadcast.id)
+    _update(turn, text=None, link_label=None, link_url=None, broadcast=broadcast.id)
     await turn.goto("detail")
 
 
@@ -328,15 +399,14 @@ async def render_recent(turn: Turn) -> None:
         turn.say(turn.t("broadcast-none"), [turn.nav_row()])
         return
     lines = [status_line(turn, b) for b in items]
-    rows: list[list[AnyButton]] = [[Button(f"#{b.id}", f"show:{b.id}")] for b in items]
+    rows: list[list[AnyButton]] = [[Button(f"#{b.id}", ShowBroadcast(b.id).pack())] for b in items]
     turn.say("\n".join(lines), [*rows, turn.nav_row()])
 
 
 @operator_only
 async def on_recent(turn: Turn, payload: str) -> None:
-    value = payload.removeprefix("show:")
-    if value.isdigit():
-        turn.set(broadcast=int(value))
+    if (shown := ShowBroadcast.unpack(payload)) is not None:
+        _update(turn, broadcast=shown.id)
         await turn.goto("detail")
 
 
@@ -365,17 +435,18 @@ async def describe(turn: Turn, broadcast_id: int) -> DeliveryBroadcast | None:
 
 def _actions(turn: Turn, broadcast: DeliveryBroadcast) -> list[list[AnyButton]]:
     rows: list[list[AnyButton]] = [
-        [Button(turn.t("broadcast-btn-progress"), f"g:bc:p:{broadcast.id}")]
+        [Button(turn.t("broadcast-btn-progress"), "g:" + BroadcastAction("p", broadcast.id).pack())]
     ]
     if broadcast.status not in (DONE, CANCELLED):
-        rows.append([Button(turn.t("broadcast-btn-cancel"), f"g:bc:x:{broadcast.id}")])
+        cancel = "g:" + BroadcastAction("x", broadcast.id).pack()
+        rows.append([Button(turn.t("broadcast-btn-cancel"), cancel)])
     return rows
 
 
 @operator_only
 async def render_detail(turn: Turn) -> None:
-    value = turn.get("broadcast")
-    broadcast = await describe(turn, value) if isinstance(value, int) else None
+    value = turn.load(DraftState).broadcast
+    broadcast = await describe(turn, value) if value is not None else None
     rows = _actions(turn, broadcast) if broadcast is not None else []
     turn.replies[-1].buttons = [*rows, turn.nav_row()] if turn.replies else []
     if not turn.replies:
@@ -387,12 +458,12 @@ async def broadcast_action(turn: Turn, arg: str) -> None:
     if not turn.is_operator:
         await refuse(turn, f"bc:{arg[:16]}")
         return
-    what, _, value = arg.partition(":")
-    if what not in ("p", "x") or not value.isdigit() or len(value) > 12:
-        turn.say(turn.t("broadcast-not-found", id=value[:12]))
+    action = BroadcastAction.unpack(f"bc:{arg}")
+    if action is None or action.what not in ("p", "x"):
+        turn.say(turn.t("broadcast-not-found", id=arg.rpartition(":")[2][:12]))
         return
-    broadcast_id = int(value)
-    if what == "x":
+    broadcast_id = action.id
+    if action.what == "x":
         cancelled = await service.cancel(turn.session, broadcast_id, actor=turn.acting)
         turn.say(turn.t("broadcast-cancelled" if cancelled else "broadcast-cancel-late"))
     broadcast = await describe(turn, broadcast_id)

@@ -11,10 +11,14 @@ Steps:
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.core import dialog
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
+from bot.core.payloads import Payload
+from bot.core.state import FlowState
 from dialogs.questions import service
 from storage.models.services import QUESTION_NEW, ServiceQuestion
 
@@ -73,9 +77,18 @@ async def mine_action(turn: Turn, _arg: str) -> None:
 
 
 # --- the working group: inbox → item → answer | not ours -----------------------------------
+@dataclass
+class InboxState(FlowState):
+    question_id: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class OpenQuestion(Payload, prefix="q"):
+    id: int
+
+
 def _question_id(turn: Turn) -> int | None:
-    value = turn.get("question_id")
-    return value if isinstance(value, int) and not isinstance(value, bool) else None
+    return turn.load(InboxState).question_id
 
 
 @operator_only
@@ -83,7 +96,8 @@ async def render_inbox(turn: Turn) -> None:
     questions = await service.inbox(turn.session, limit=INBOX_SIZE)
     total = await service.waiting(turn.session)
     rows: list[list[AnyButton]] = [
-        [Button(f"№\u00a0{q.id} · {service.excerpt(q.text, 20)}", f"q:{q.id}")] for q in questions
+        [Button(f"№\u00a0{q.id} · {service.excerpt(q.text, 20)}", OpenQuestion(q.id).pack())]
+        for q in questions
     ]
     rows.append(turn.nav_row(back=False))
     if not questions:
@@ -94,8 +108,8 @@ async def render_inbox(turn: Turn) -> None:
 
 @operator_only
 async def on_inbox(turn: Turn, payload: str) -> None:
-    if payload.startswith("q:") and payload[2:].isdigit() and len(payload) < 14:
-        turn.set(question_id=int(payload[2:]))
+    if (opened := OpenQuestion.unpack(payload)) is not None:
+        turn.keep(InboxState(question_id=opened.id))
         await turn.goto("item")
 
 

@@ -22,7 +22,7 @@ from bot.delivery.service import DeliveryService
 from dialogs.broadcast import parse_when
 from storage import clock
 from storage.models import Base
-from storage.models.delivery import DeliveryBroadcast
+from storage.models.delivery import DeliveryBroadcast, DeliveryMute
 from storage.repos.residents import ResidentRepo
 from tests.conftest import OPERATOR
 from tests.delivery.conftest import add_residents, eventually, fast_config, rows
@@ -67,8 +67,13 @@ async def test_an_operator_composes_previews_sends_and_gets_a_report(
     preview = next(r for r in operator.last if r.text == TEXT)
     assert preview.buttons == [
         [LinkButton("Деталі", "https://khm.gov.ua/news")],
-        [Button("🔕 Не надсилати такі повідомлення", "g:mute:broadcast")],
+        [Button("🔕 Не надсилати такі повідомлення", "bc-preview")],  # inert in a preview
     ]
+    await operator.press("🔕 Не надсилати такі повідомлення")
+    assert "Це лише попередній перегляд" in operator.text
+    assert "Отримувачів: 4 (test: 4)" in operator.text  # the draft is still there
+    async with svoi.db.transaction() as session:
+        assert (await session.execute(select(DeliveryMute))).first() is None  # nobody muted
     await operator.press("Надіслати зараз")
     assert "Розсилку №1 поставлено в чергу: 4 отримувачі" in operator.text
 

@@ -1,0 +1,3 @@
+## Operator broadcasts in the chat.
+
+broadcast-preview-inert = Це лише попередній перегляд: у повідомленні мешканцям кнопки працюватимуть. Розсилку ще не надіслано.
