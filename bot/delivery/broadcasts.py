@@ -71,8 +71,9 @@ ZONE = "zone"
 AUDIENCES = (EVERYONE, LANGUAGE, FOLLOWERS, ZONE)
 URGENT_PRIORITY = 10
 REPORT_PRIORITY = 5
-# Channels that can be sent to proactively; the local console has no sender.
-NOT_DELIVERABLE = frozenset({"console"})
+# Channels that cannot receive proactive messages: none now (the terminal chat shows its
+# waiting messages at its next prompt, bot/channels/console/pending.py).
+NOT_DELIVERABLE: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)

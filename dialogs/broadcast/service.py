@@ -164,7 +164,7 @@ def scheduled(text: str, now: datetime, zone: ZoneInfo) -> datetime:
 
 # --- count and preview ---------------------------------------------------------------------
 def deliverable(channels: Iterable[str]) -> list[str]:
-    """The channels a broadcast can go to (the local console has no sender)."""
+    """The channels a broadcast can go to."""
     return sorted(c for c in channels if c not in broadcasts.NOT_DELIVERABLE)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from tests.support.process import PROJECT, clean_env
 
@@ -73,3 +74,135 @@ def test_console_state_survives_restart(tmp_path: Path) -> None:
     _chat(tmp_path, "/start\n2\n5")
     out = _chat(tmp_path, "2")  # the Settings screen is still there: 2 = Privacy
     assert "Privacy in Svoi" in _turns(out)[0][1]
+
+
+def _database_url(tmp_path: Path) -> str:
+    return f"sqlite+aiosqlite:///{tmp_path / 'console.sqlite3'}"
+
+
+async def _enqueue_for(tmp_path: Path, user_id: str, *notes: tuple[str, str, str]) -> None:
+    """Queue (dedup key, text, category) messages for a console resident, as features do."""
+    from sqlalchemy import select
+
+    from bot.delivery.outbox import Notification, enqueue
+    from storage.db import Database
+    from storage.models import Resident
+
+    db = Database(_database_url(tmp_path))
+    try:
+        async with db.transaction() as session:
+            resident = (
+                await session.execute(
+                    select(Resident).where(
+                        Resident.channel == "console", Resident.user_id == user_id
+                    )
+                )
+            ).scalar_one()
+            await enqueue(
+                session,
+                [
+                    Notification(
+                        resident.id, "console", user_id, "answer", key, text=text, category=c
+                    )
+                    for key, text, c in notes
+                ],
+            )
+    finally:
+        await db.dispose()
+
+
+async def _outbox(tmp_path: Path) -> dict[str, tuple[str, bool]]:
+    from sqlalchemy import select
+
+    from storage.db import Database
+    from storage.models.outbox import OutboxMessage
+
+    db = Database(_database_url(tmp_path))
+    try:
+        async with db.transaction() as session:
+            rows = await session.execute(
+                select(OutboxMessage.dedup_key, OutboxMessage.status, OutboxMessage.sent_at)
+            )
+            return {key: (status, sent_at is not None) for key, status, sent_at in rows}
+    finally:
+        await db.dispose()
+
+
+def test_console_shows_proactive_messages_at_the_next_prompt(tmp_path: Path) -> None:
+    import asyncio
+
+    _chat(tmp_path, "/start\n2")  # an English-speaking terminal resident
+    answer = "Answer to your question № 7: the office is open until 18:00."
+    asyncio.run(
+        _enqueue_for(
+            tmp_path,
+            "resident-1",
+            ("q7", answer, ""),
+            ("b1", "Water will be off on Trudova street tomorrow.", "broadcast"),
+        )
+    )
+    out = _chat(tmp_path, "/help\n/help")
+    before_prompt, _, after = out.partition("> /help")
+    assert answer in before_prompt and "Water will be off" in before_prompt
+    assert before_prompt.index(answer) < before_prompt.index("Water will be off")
+    assert answer not in after  # shown once, not again at the following prompt
+    assert asyncio.run(_outbox(tmp_path)) == {"q7": ("sent", True), "b1": ("sent", True)}
+    # Nothing is left for the next session either.
+    assert answer not in _chat(tmp_path, "/help")
+
+
+async def test_console_delivery_on_both_databases_skips_muted_and_other_residents(
+    svoi: Any, db: Any
+) -> None:
+    """The chat loop in-process (both databases): due rows of this terminal resident are
+    printed and recorded sent; a muted category is recorded skipped; another console
+    resident's rows and rows not yet due stay pending."""
+    import io
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from bot.channels.console import chat
+    from bot.delivery.outbox import Notification, enqueue
+    from storage import clock
+    from storage.models import Resident
+    from storage.models.delivery import DeliveryMute
+    from storage.models.outbox import OutboxMessage
+
+    for user in ("me", "neighbour"):
+        await chat(svoi.engine, user, io.StringIO("/start\n2\n"), io.StringIO())
+    async with db.transaction() as session:
+        ids = {
+            r.user_id: r.id
+            for r in (await session.execute(select(Resident))).scalars()
+            if r.channel == "console"
+        }
+        later = clock.now() + timedelta(hours=1)
+        await enqueue(
+            session,
+            [
+                Notification(ids["me"], "console", "me", "answer", "due", text="Due answer"),
+                Notification(
+                    ids["me"], "console", "me", "reminder", "muted", text="Muted", category="waste"
+                ),
+                Notification(
+                    ids["me"], "console", "me", "answer", "later", text="Later", not_before=later
+                ),
+                Notification(ids["neighbour"], "console", "neighbour", "answer", "n", text="N"),
+            ],
+        )
+        # Muted while the message waits (`enqueue` leaves out what is muted already).
+        session.add(DeliveryMute(resident_id=ids["me"], category="waste"))
+    out = io.StringIO()
+    await chat(svoi.engine, "me", io.StringIO("/help\n"), out)
+    printed = out.getvalue()
+    assert printed.index("Due answer") < printed.index("> /help")
+    assert "Muted" not in printed and "Later" not in printed and "N\n" not in printed
+    async with db.transaction() as session:
+        rows = await session.execute(select(OutboxMessage.dedup_key, OutboxMessage.status))
+        assert dict(rows.all()) == {
+            "due": "sent",
+            "muted": "skipped",
+            "later": "pending",
+            "n": "pending",
+        }

@@ -2,6 +2,10 @@
 
 Buttons are shown numbered and pressed by typing the number. `/location <lat> <lon>` shares
 a location, `/contact <phone>` a phone number, `/quit` (or end of input) leaves.
+
+The terminal is also a delivery target: proactive messages (broadcasts, reminders, answers)
+wait in the outbox and are shown before the next prompt, then recorded sent
+(bot/channels/console/pending.py).
 """
 
 from __future__ import annotations
@@ -67,15 +71,18 @@ async def chat(
     engine_handle: object, user_id: str, stdin: TextIO = sys.stdin, stdout: TextIO = sys.stdout
 ) -> None:
     """Read lines until /quit or end of input; print each turn's replies."""
+    from bot.channels.console.pending import holder, show_pending
     from bot.core.engine import Engine
 
     assert isinstance(engine_handle, Engine)
     channel = ConsoleChannel(stdout)
     address = Address(CHANNEL, user_id)
+    mark = holder()
     interactive = stdin.isatty()
     if interactive:
         stdout.write("Svoi — local chat. Type /start to begin, /quit to leave.\n\n")
     while True:
+        await show_pending(engine_handle, channel, user_id, mark)
         if interactive:
             stdout.write("> ")
             stdout.flush()

@@ -183,19 +183,30 @@ class WebChannel:
 
     # --- the page -------------------------------------------------------------------
     async def page(self, request: web.Request) -> web.Response:
+        """The chat page in the resident's language: a language picked on the page (`?lang=`)
+        becomes the resident's; once a resident has chosen a language (here or in the chat)
+        it wins over the language cookie, the widget's hint (`?hl=`, the language of the
+        site that embeds the chat) and the browser's Accept-Language."""
         user_id = self._user(request)
         fresh = user_id is None
+        i18n = self.svoi.i18n
+        picked = request.query.get("lang")
+        picked = picked if picked in i18n.locales else None
         resident_locale: str | None = None
         if user_id is not None:
             async with self.svoi.db.transaction() as session:
                 resident = await ResidentRepo(session).get(CHANNEL, user_id)
+                if resident is not None and picked is not None and resident.locale != picked:
+                    # The page's language link is a choice like the chat's: the bot's
+                    # answers follow it, not only the page around them.
+                    resident.locale = picked
+                if resident is not None and resident.locale_chosen:
+                    resident_locale = resident.locale
             if resident is None:
                 fresh = True
-            elif resident.locale_chosen:
-                resident_locale = resident.locale
         user_id = user_id or self.signer.new_user_id()
-        i18n = self.svoi.i18n
-        locale = ui_locale(request, i18n, resident_locale)
+        hint = request.query.get("hl")
+        locale = picked or resident_locale or ui_locale(request, i18n, hint)
         t = translator(i18n, locale)
         strings = {key: t(key) for key in SCRIPT_STRINGS}
         response = render(
@@ -216,7 +227,9 @@ class WebChannel:
             },
         )
         self._set_identity(response, user_id)
-        if request.query.get("lang") in i18n.locales:
+        if (picked or resident_locale) and request.cookies.get(LANG_COOKIE) != locale:
+            # The cookie follows the choice, so every answer of this service (errors, the
+            # first message of a new chat) speaks it too.
             response.set_cookie(
                 LANG_COOKIE,
                 locale,

@@ -6,6 +6,7 @@ From the page (`POST /web/api/send`), one object:
     {"id": …, "type": "location", "latitude": 49.42, "longitude": 26.98}
     {"id": …, "type": "contact", "phone": "+380…"}
     {"id": …, "type": "start"}                      (a new page: /start)
+    {"id": …, "type": "resume"}                     (a returning visitor's new tab: /menu)
 `id` is the page's own id for the action; a repeat (a retried request) has no effect.
 
 To the page, each message:
@@ -79,6 +80,10 @@ def incoming(
         return Incoming.text_message(address, _text(body.get("text"), text_limit * 2), **common)
     if kind == "start":
         return Incoming(address, Kind.COMMAND, text="/start", command="start", **common)
+    if kind == "resume":
+        # A page with no transcript of its own for a resident we know: the menu (or the
+        # language choice, if none was made yet), never an empty page.
+        return Incoming(address, Kind.COMMAND, text="/menu", command="menu", **common)
     if kind == "button":
         payload = body.get("payload")
         if not isinstance(payload, str) or not 0 < len(payload.encode()) <= MAX_PAYLOAD:
@@ -94,7 +99,7 @@ def incoming(
         if not isinstance(phone, str) or not PHONE.match(phone.strip()):
             raise BadRequest("phone must be 5-20 digits")
         return Incoming(address, Kind.CONTACT, contact=Contact(phone.strip()), **common)
-    raise BadRequest("type must be text, start, button, location or contact")
+    raise BadRequest("type must be text, start, resume, button, location or contact")
 
 
 def message(reply: Reply, document_url: str | None = None) -> dict[str, Any]:

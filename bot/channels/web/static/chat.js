@@ -301,7 +301,12 @@
     source.onerror = () => { main.dataset.live = "false"; status(t("web-offline")); };
   }
 
+  // A new visitor starts; a returning one (same cookie) sees this tab's transcript, or —
+  // in a new tab, or after the browser dropped it — the menu: never an empty page.
+  if (main.dataset.fresh === "true") {
+    try { sessionStorage.removeItem(STORE); sessionStorage.removeItem(SHOWN); } catch (e) { /* ignore */ }
+  }
   restore();
   listen();
-  if (main.dataset.fresh === "true" && !saved().length) send({ type: "start" });
+  if (!saved().length) send({ type: main.dataset.fresh === "true" ? "start" : "resume" });
 })();

@@ -1,7 +1,8 @@
 // Svoi chat widget for the council's site:
 //   <script src="https://svoi.example.org/web/widget.js" defer></script>
-// adds a button that opens the chat in a frame; data-lang="en" on the script tag picks the
-// language of the page it opens.
+// adds a button that opens the chat in a frame; data-lang="en" on the script tag is the
+// language the chat opens in for a visitor who has not chosen one (`hl=`: a hint; a
+// resident's own choice in the chat wins).
 (function () {
   "use strict";
   const script = document.currentScript;
@@ -31,7 +32,7 @@
 
   toggle.addEventListener("click", () => {
     const opening = frame.hidden;
-    if (opening && !frame.src) frame.src = origin + "/?embed=1&lang=" + lang;
+    if (opening && !frame.src) frame.src = origin + "/?embed=1&hl=" + lang;
     frame.hidden = !opening;
     toggle.setAttribute("aria-expanded", String(opening));
     toggle.textContent = opening ? close : label;
