@@ -28,16 +28,69 @@ def _bullets(items: list[str]) -> str:
     return "\n".join(f"• {item}" for item in items)
 
 
-def office_lines(t: Translator, office: ServiceOffice) -> list[str]:
-    locale = t.locale
-    lines = [t("services-card-where", office=local(office, "name", locale))]
-    address = local(office, "address", locale)
+# One phone screen (../shared/UKRAINIAN.md): about 37 characters a line, 15 lines, 700 characters.
+PHONE_LINE = 37
+PHONE_LINES = 15
+PHONE_CHARS = 700
+
+
+def phone_lines(text: str) -> int:
+    return sum(max(1, -(-len(line) // PHONE_LINE)) for line in text.split("\n"))
+
+
+def fits(text: str) -> bool:
+    return len(text) <= PHONE_CHARS and phone_lines(text) <= PHONE_LINES
+
+
+def paginate(blocks: list[str]) -> list[str]:
+    """Blocks packed into screens that fit a phone; a block longer than a screen is split
+    between its lines, never in the middle of a line."""
+    pages: list[str] = []
+    current = ""
+    for block in blocks:
+        candidate = f"{current}\n\n{block}" if current else block
+        if fits(candidate):
+            current = candidate
+            continue
+        if current:
+            pages.append(current)
+            current = ""
+        if fits(block):
+            current = block
+            continue
+        for line in block.split("\n"):
+            candidate = f"{current}\n{line}" if current else line
+            if fits(candidate) or not current:
+                current = candidate
+            else:
+                pages.append(current)
+                current = line
+    if current:
+        pages.append(current)
+    return pages or [""]
+
+
+def where_line(t: Translator, office: ServiceOffice) -> str:
+    name = local(office, "name", t.locale)
+    address = local(office, "address", t.locale)
     if address:
-        lines.append(t("services-card-address", address=address))
-    hours = local(office, "hours", locale)
+        return t("services-card-where-address", office=name, address=address)
+    return t("services-card-where", office=name)
+
+
+def hours_line(t: Translator, office: ServiceOffice) -> str:
+    hours = local(office, "hours", t.locale)
+    if not hours:
+        return ""
+    key = "services-card-hours-example" if office.hours_example else "services-card-hours"
+    return t(key, hours=hours)
+
+
+def contact_lines(t: Translator, office: ServiceOffice) -> list[str]:
+    lines = [where_line(t, office)]
+    hours = hours_line(t, office)
     if hours:
-        key = "services-card-hours-example" if office.hours_example else "services-card-hours"
-        lines.append(t(key, hours=hours))
+        lines.append(hours)
     if office.phones:
         lines.append(t("services-card-phones", phones=", ".join(office.phones)))
     if office.email:
@@ -55,38 +108,71 @@ def card_text(
     category: ServiceCategory | None,
     office: ServiceOffice | None,
 ) -> str:
+    """The card on one phone screen: what, how much, how long and where (with the opening
+    hours and the description when they still fit). Documents and the other details are
+    behind a button (`details_pages`); the office's common notice (martial law) behind
+    another (`notice_text`), never repeated on every card."""
     locale = t.locale
     head = [t("services-card-title", name=local(service, "name", locale))]
-    if category is not None:
-        head.append(t("services-card-category", category=local(category, "title", locale)))
     if service.example:
         head.append(t("services-example-note"))
-    blocks = ["\n".join(head)]
-    description = local(service, "description", locale)
-    if description:
-        blocks.append(description)
-
-    how = local(service, "how_to_apply", locale)
-    documents = local_list(service, "documents", locale)
-    application = []
-    if how:
-        application.append(t("services-card-how", how=how))
-    if documents:
-        application.append(t("services-card-documents") + "\n" + _bullets(documents))
-    if application:
-        blocks.append("\n".join(application))
-
     terms = []
     fee = local(service, "fee", locale)
     if service.paid:
         terms.append(t("services-card-fee-paid", fee=fee or t("services-card-fee-ask")))
     else:
         terms.append(t("services-card-fee-free"))
+    term = local(service, "term", locale)
+    if term:
+        terms.append(t("services-card-term", value=term))
+    where = [where_line(t, office)] if office is not None else []
+
+    def build(description: str, hours: str) -> str:
+        blocks = ["\n".join(head)]
+        if description:
+            blocks.append(description)
+        blocks.append("\n".join(terms))
+        if where:
+            blocks.append("\n".join([*where, hours] if hours else where))
+        return "\n\n".join(blocks)
+
+    description = local(service, "description", locale)
+    hours = hours_line(t, office) if office is not None else ""
+    for candidate in (build(description, hours), build("", hours), build("", "")):
+        if fits(candidate):
+            return candidate
+    return build("", "")
+
+
+def details_pages(
+    t: Translator,
+    service: Service,
+    category: ServiceCategory | None,
+    office: ServiceOffice | None,
+) -> list[str]:
+    """Documents and details, a phone screen at a time: what it is, how to apply, documents,
+    result, online, refusal, legal acts, the office's contacts."""
+    locale = t.locale
+    head = [t("services-details-title", name=local(service, "name", locale))]
+    if category is not None:
+        head.append(t("services-card-category", category=local(category, "title", locale)))
+    blocks = ["\n".join(head)]
+    description = local(service, "description", locale)
+    if description:
+        blocks.append(description)
+
+    how = local(service, "how_to_apply", locale)
+    if how:
+        blocks.append(t("services-card-how", how=how))
+    documents = local_list(service, "documents", locale)
+    if documents:
+        blocks.append(t("services-card-documents") + "\n" + _bullets(documents))
+
+    terms = []
     basis = local(service, "fee_basis", locale)
     if basis:
         terms.append(t("services-card-fee-basis", basis=basis))
     for key, name in (
-        ("services-card-term", "term"),
         ("services-card-result", "result"),
         ("services-card-delivery", "delivery"),
     ):
@@ -98,21 +184,21 @@ def card_text(
         terms.append(t("services-card-online", value=online))
     elif service.online_url:
         terms.append(t("services-card-online", value=service.online_url))
-    blocks.append("\n".join(terms))
+    if terms:
+        blocks.append("\n".join(terms))
 
     refusal = local(service, "refusal", locale)
-    legal = local_list(service, "legal_acts", locale)
-    law = []
     if refusal:
-        law.append(t("services-card-refusal", value=refusal))
+        blocks.append(t("services-card-refusal", value=refusal))
+    legal = local_list(service, "legal_acts", locale)
     if legal:
-        law.append(t("services-card-legal") + "\n" + _bullets(legal))
-    if law:
-        blocks.append("\n".join(law))
-
+        blocks.append(t("services-card-legal") + "\n" + _bullets(legal))
     if office is not None:
-        blocks.append("\n".join(office_lines(t, office)))
-        notice = local(office, "notice", locale)
-        if notice:
-            blocks.append(t("services-card-notice", notice=notice))
-    return "\n\n".join(blocks)
+        blocks.append("\n".join(contact_lines(t, office)))
+    return paginate(blocks)
+
+
+def notice_text(t: Translator, office: ServiceOffice | None) -> str:
+    """The office's notice for every visitor (martial law), shown when asked for."""
+    notice = local(office, "notice", t.locale) if office is not None else ""
+    return t("services-card-notice", notice=notice) if notice else ""

@@ -7,8 +7,11 @@ Steps:
                         categories and "ask the council" — and, when the need is one other
                         institutions handle (sick leave, water, a lost dog), who does
                         (content/elsewhere.yaml)
-    services.card       the information card, with the office on the map, the online link
-                        and the office's site (phones are in the text)
+    services.card       the information card on one phone screen (what, how much, how long,
+                        where), with the office on the map, the online link, the office's
+                        site and the office's common notice (martial law) behind a button
+    services.details    documents and details: how to apply, documents, result, refusal,
+                        legal acts, phones
     services.ask        the resident's question to the council, stored with a reference
 
 Free text typed at the main menu also searches (a text fallback): when a service or another
@@ -21,7 +24,7 @@ from __future__ import annotations
 from bot.core.dialog import MENU, Flow, Screen, Turn
 from bot.core.messages import AnyButton, Button, LinkButton, Location
 from dialogs.questions import service as questions
-from dialogs.services.cards import card_text, local
+from dialogs.services.cards import card_text, details_pages, local, notice_text
 from dialogs.services.catalogue import Elsewhere, current_index, find_elsewhere
 from storage.models.services import Service
 from storage.repos.services import ServiceRepo
@@ -224,6 +227,9 @@ async def card_buttons(turn: Turn, service: Service) -> list[list[AnyButton]]:
         links.append(LinkButton(turn.t("services-btn-website"), office.website))
     if links:
         rows.append(links)
+    rows.append([Button(turn.t("services-btn-details"), "details")])  # documents, contacts
+    if notice_text(turn.t, office):
+        rows.append([Button(turn.t("services-btn-notice"), "notice")])
     rows.append([Button(turn.t("services-btn-ask-about"), "ask")])
     rows.append([Button(turn.t("btn-back"), UP), Button(turn.t("btn-menu"), MENU)])
     return rows
@@ -249,12 +255,58 @@ async def on_card_button(turn: Turn, payload: str) -> None:
         return
     if payload == "loc":
         await send_location(turn, service)
+    elif payload == "details":
+        turn.set(details_page=0)
+        await turn.goto("details")
+    elif payload == "notice":
+        repo = ServiceRepo(turn.session)
+        office = await repo.office(service.office_id) if service.office_id else None
+        turn.say(notice_text(turn.t, office), await card_buttons(turn, service))
     elif payload == "ask":
         turn.set(ask_service=service.code)
         await turn.goto("ask")
     elif payload == UP:
         origin = str(turn.get("origin", "start"))
         await turn.goto(origin if origin in ("category", "results") else "start")
+
+
+async def render_details(turn: Turn) -> None:
+    service = await _current_service(turn)
+    if service is None:
+        turn.say(turn.t("services-gone"))
+        await turn.goto("start")
+        return
+    repo = ServiceRepo(turn.session)
+    office = await repo.office(service.office_id) if service.office_id else None
+    category = await repo.category(service.category_id)
+    pages = details_pages(turn.t, service, category, office)
+    page = min(max(0, int(turn.get("details_page", 0))), len(pages) - 1)
+    rows: list[list[AnyButton]] = []
+    paging: list[AnyButton] = []
+    if page > 0:
+        paging.append(Button(turn.t("btn-prev"), f"page:{page - 1}"))
+    if page < len(pages) - 1:
+        paging.append(Button(turn.t("btn-more"), f"page:{page + 1}"))
+    if paging:
+        rows.append(paging)
+    if service.online_url:
+        rows.append([LinkButton(turn.t("services-btn-online"), service.online_url)])
+    rows.append([Button(turn.t("services-btn-ask-about"), "ask")])
+    rows.append([Button(turn.t("btn-back"), UP), Button(turn.t("btn-menu"), MENU)])
+    turn.set(details_page=page)
+    turn.say(pages[page], rows)
+
+
+async def on_details_button(turn: Turn, payload: str) -> None:
+    if payload.startswith("page:"):
+        turn.set(details_page=_int(payload, "page:") or 0)
+        await turn.goto("details")
+    elif payload == UP:
+        await turn.goto("card")
+    elif payload == "ask":
+        service = await _current_service(turn)
+        turn.set(ask_service=service.code if service is not None else None)
+        await turn.goto("ask")
 
 
 async def send_location(turn: Turn, service: Service) -> None:
@@ -318,6 +370,9 @@ SERVICES = Flow(
         ),
         "results": Screen(render_results, on_button=on_results_button, on_text=on_search),
         "card": Screen(render_card, on_button=on_card_button, on_text=on_search),
+        "details": Screen(
+            render_details, on_button=on_details_button, on_text=on_search, back="card"
+        ),
         "ask": Screen(
             render_ask,
             on_button=on_ask_button,

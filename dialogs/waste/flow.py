@@ -512,9 +512,8 @@ async def render_subs(turn: Turn) -> None:
     repo = _repo(turn)
     subs = await repo.subscriptions_of(turn.resident.id)
     names = await TypeNames.load(repo)
-    rows: list[list[AnyButton]] = [
-        [Button(f"{i}. {s.address}"[:60], f"s:{s.id}")] for i, s in enumerate(subs, 1)
-    ]
+    # The addresses are the buttons; the text adds what each reminds of (never «1. 1. …»).
+    rows: list[list[AnyButton]] = [[Button(s.address, f"s:{s.id}")] for s in subs]
     if len(subs) < MAX_SUBSCRIPTIONS:
         rows.append([Button(turn.t("waste-btn-add-address"), "add")])
     if subs:
@@ -634,12 +633,16 @@ async def send_calendar(turn: Turn) -> None:
 
 # --- other waste: drop-off points and the Ecobus -------------------------------------------
 async def render_dropoff(turn: Turn) -> None:
+    """Centres, what they accept (once for centres that accept the same) and the company's
+    office; the Ecobus for hazardous waste is behind its own button, so each fits a phone."""
     repo = _repo(turn)
     locale = turn.locale
     parts: list[str] = [turn.t("waste-dropoff-title")]
+    offices: list[str] = []
+    centres: dict[tuple[str, str, str], list[str]] = {}
     for point in await repo.dropoff_points():
         if point.kind == "office":
-            parts.append(
+            offices.append(
                 turn.t(
                     "waste-office",
                     name=localized(point, "name", locale),
@@ -649,16 +652,34 @@ async def render_dropoff(turn: Turn) -> None:
             )
             continue
         accepts = ", ".join(str(a.get(locale) or a.get("uk")) for a in point.accepts)
-        parts.append(
-            turn.t(
-                "waste-centre",
-                name=localized(point, "name", locale),
-                address=localized(point, "address", locale),
-                hours=localized(point, "hours", locale) or "-",
-                accepts=accepts or "-",
-            )
-        )
-    stops = await repo.ecobus_stops(after=turn.now)
+        key = (localized(point, "name", locale), localized(point, "hours", locale) or "-", accepts)
+        centres.setdefault(key, []).append(localized(point, "address", locale))
+    for (name, hours, accepts), places in centres.items():
+        if len(places) == 1:
+            block = turn.t("waste-centre", name=name, address=places[0], hours=hours)
+        else:
+            lines = [turn.t("waste-centres", name=name, hours=hours)]
+            lines += [turn.t("waste-centre-address", address=a) for a in places]
+            block = "\n".join(lines)
+        if accepts:
+            block += "\n" + turn.t("waste-centre-accepts", accepts=accepts)
+        parts.append(block)
+    parts.extend(offices)
+    title, *blocks = parts
+    turn.say(
+        title + "\n" + "\n\n".join(blocks),
+        [[Button(turn.t("waste-btn-ecobus"), "ecobus")], turn.nav_row()],
+    )
+
+
+async def on_dropoff(turn: Turn, payload: str) -> None:
+    if payload == "ecobus":
+        await turn.goto("ecobus")
+
+
+async def render_ecobus(turn: Turn) -> None:
+    parts: list[str] = []
+    stops = await _repo(turn).ecobus_stops(after=turn.now)
     if stops:
         lines = [_stop_line(turn, s) for s in stops[:3]]
         parts.append(turn.t("waste-ecobus-next") + "\n" + "\n".join(lines))
@@ -702,7 +723,7 @@ async def on_dropoff_location(turn: Turn, location: Location) -> None:
         turn.say(
             turn.t("waste-ecobus-nearest", distance=f"{km:.1f}") + "\n" + _stop_line(turn, nearest)
         )
-    await turn.goto("dropoff")
+    await turn.goto("ecobus")
 
 
 # --- operators: a moved or cancelled collection --------------------------------------------
@@ -1001,7 +1022,10 @@ WASTE_FLOW = Flow(
         "subs": Screen(render_subs, on_button=on_subs, back="start"),
         "sub": Screen(render_sub, on_button=on_sub, back="subs"),
         "remove": Screen(render_remove, on_button=on_remove, back="sub"),
-        "dropoff": Screen(render_dropoff, on_location=on_dropoff_location, back="start"),
+        "dropoff": Screen(
+            render_dropoff, on_button=on_dropoff, on_location=on_dropoff_location, back="start"
+        ),
+        "ecobus": Screen(render_ecobus, on_location=on_dropoff_location, back="dropoff"),
         "ops_zone": Screen(render_ops_zone, on_button=on_ops_zone, back="start"),
         "ops_type": Screen(render_ops_type, on_button=on_ops_type, back="ops_zone"),
         "ops_date": Screen(

@@ -1,6 +1,6 @@
 ## Trust: flood control, files by link, roles and audit, residents' data rights.
 
-flood-slow-down = You are sending messages too fast. Please wait a few seconds — I'll answer the next one.
+flood-slow-down = You are sending messages too fast. Please wait a few seconds — we'll answer the next one.
 download-file = ⬇️ Download { $name }
 
 roles-title = Roles in Svoi:
@@ -11,7 +11,7 @@ roles-granted = Role { $role } granted to { $address }.
 roles-revoked = The role of { $address } was revoked.
 roles-not-found = { $address } has no stored role.
 audit-title = Latest working-group actions:
-audit-line = { $at } · { $actor } · { $action } { $target } · { $outcome }
+audit-line = { $at } · { $actor } · { $action }: { $target } · { $outcome }
 audit-empty = The audit log is empty.
 
 mydata-caption = Everything Svoi stores about you is in the file { $name }.

@@ -24,12 +24,12 @@ broadcast-btn-recent = 📊 Recent broadcasts
 broadcast-compose = Send the text of the broadcast (up to { $limit } characters). Residents will see it exactly like this.
 broadcast-link = Add a link button? Send "Label | https://…" or press "No link".
 broadcast-btn-no-link = No link
-broadcast-link-invalid = I could not read the link. The format is "Label | https://…", a label of up to { $limit } characters.
+broadcast-link-invalid = We could not read the link. The format is "Label | https://…", a label of up to { $limit } characters.
 broadcast-audience = Who should receive it?
 broadcast-audience-pick-everyone = 👥 Everyone
 broadcast-audience-pick-language = 🌐 By language
 broadcast-audience-pick-followers = 📋 Followers of a commitment
-broadcast-audience-pick-zone = ♻️ Subscribers of a waste zone
+broadcast-audience-pick-zone = ♻️ By collection zone
 broadcast-pick-language = Choose the recipients' language:
 broadcast-language-uk = Українська
 broadcast-language-en = English
@@ -50,7 +50,10 @@ broadcast-summary =
 broadcast-viber-cost = Viber: { $count } { $count ->
         [one] message
        *[other] messages
-    }, estimated cost { $cost } { $currency }.
+    }, estimated cost { $cost } { $currency ->
+        [UAH] hryvnias
+       *[other] { $currency }
+    }.
 broadcast-preview = This is how residents will see the message:
 broadcast-confirm = Send it?
 broadcast-btn-send = ✅ Send now
@@ -59,7 +62,7 @@ broadcast-btn-urgent = ⚡ Mark as urgent
 broadcast-btn-urgent-off = Remove "urgent"
 broadcast-btn-edit = ✏️ Change the text
 broadcast-schedule = When should it go out? Type a date and time in Kyiv time, e.g. { $example }, or just a time.
-broadcast-schedule-invalid = I could not read the time. Example: 01.12.2026 10:00 or 10:00.
+broadcast-schedule-invalid = We could not read the time. Example: 01.12.2026 10:00 or 10:00.
 broadcast-schedule-range = The time must be in the future and no more than { $days } { $days ->
         [one] day
        *[other] days

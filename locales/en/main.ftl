@@ -31,8 +31,8 @@ btn-more = More ▶️
 btn-prev = ◀️ Previous
 
 help-text =
-    I am Svoi, the chatbot of Khmelnytskyi City Council.
-    Here you can browse the open government action plan and leave feedback, find an administrative service, check the waste collection schedule and subscribe to reminders.
+    Svoi is the chatbot of Khmelnytskyi City Council.
+    Here you can browse the city's action plan and leave feedback, find an administrative service, check the waste collection schedule and subscribe to reminders.
 
     Commands:
     /menu — main menu
@@ -67,11 +67,11 @@ input-too-long = The message is too long: { $length } { $length ->
         [one] character
        *[other] characters
     }, the limit is { $limit }. Please shorten it.
-input-unsupported = For now I understand text, buttons, locations and contacts. Please write in text.
+input-unsupported = For now we understand text, buttons, locations and contacts. Please write in text.
 input-location-unexpected = Thank you for the location, but it isn't needed right now.
 input-contact-unexpected = Thank you, but a contact isn't needed right now.
-unknown-command = I don't know the command /{ $command }. See /help for the list.
-fallback-use-buttons = I didn't quite get that. Please use the buttons or /help.
+unknown-command = There is no command /{ $command }. See /help for the list.
+fallback-use-buttons = We didn't quite get that. Please use the buttons or /help.
 stale-menu = That menu is out of date. Here is the current one:
 operator-only = This section is for the working group only.
 error-apology = Sorry, something went wrong on our side. We have been notified (code { $ref }). Please try again from the main menu.

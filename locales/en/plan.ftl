@@ -20,8 +20,8 @@ plan-btn-all = 📋 All commitments
 
 plan-lead = Lead: { $lead }
 plan-dates = Dates: { $period }
-plan-ogp-id = OGP id: { $id }
-plan-status-line = OGP status: { plan-status }
+plan-ogp-id = Number in the international action plan database: { $id }
+plan-status-line = Progress status: { plan-status }
 plan-progress-line = Progress: { $bar }
 plan-goals = Goals:
 plan-latest-updates = Latest updates:
@@ -33,7 +33,10 @@ plan-btn-unfollow = 🔕 Unfollow
 plan-followed = Done: we'll send you the updates of commitment { $number }.
 plan-unfollowed = You no longer follow commitment { $number }.
 
-plan-rate-ask = How do you rate the progress of "{ $title }"? 1 — poor, 5 — excellent.
+plan-rate-ask =
+    How do you rate the progress of this commitment?
+    { $title }
+    1 — poor, 5 — excellent.
 plan-rate-current = Your current rating is { $rating }; a new one replaces it.
 plan-comment-ask = Thank you, your rating { $rating } is saved. Anything to add? Write a comment (up to { $limit } characters) or press Skip.
 plan-btn-skip = Skip
@@ -114,7 +117,7 @@ plan-op-answer-ask = Write the answer (up to { $limit } characters). The residen
 plan-op-answered = The answer is saved and queued for sending.
 plan-op-publish-choose = Which commitment is the update about?
 plan-op-publish-status = { $commitment }
-    New OGP status:
+    New progress status:
 plan-op-keep = Keep: { $value }
 plan-op-publish-progress = New completion percentage (0–100; now { $current }%):
 plan-op-bad-percent = A whole number from 0 to 100, please.

@@ -26,10 +26,13 @@ services-btn-cancel-ask = ◀️ Cancel
 services-btn-location = 📍 Show on the map
 services-btn-online = 💻 Apply online
 services-btn-website = 🌐 Centre's website
+services-btn-details = 📄 Documents and details
+services-btn-notice = ⚠️ Visits under martial law
 
-services-example-note = 🧪 Приклад / example: the city has not confirmed this data yet — please check with the centre.
-services-office-example = 🧪 This office's details are an example (приклад) — please check by phone.
+services-example-note = ⚠️ Example: the city has not confirmed this data yet.
+services-office-example = ⚠️ This office's details are an example: please check by phone.
 services-card-title = 🏛 { $name }
+services-details-title = 📄 { $name }
 services-card-category = Category: { $category }
 services-card-how = 📝 How to apply: { $how }
 services-card-documents = 📄 Documents:
@@ -44,10 +47,11 @@ services-card-online = 💻 Online: { $value }
 services-card-refusal = ⛔ Grounds for refusal: { $value }
 services-card-legal = ⚖️ Legal acts:
 services-card-where = 📍 Where to apply: { $office }
+services-card-where-address = 📍 { $office }: { $address }
 services-card-address = Address: { $address }
 services-card-hours = 🕘 Opening hours: { $hours }
-services-card-hours-example = 🕘 Opening hours (example / приклад): { $hours }
-services-card-phones = ☎️ Phones: { $phones }
+services-card-hours-example = 🕘 Opening hours (example): { $hours }
+services-card-phones = 📞 Phones: { $phones }
 services-card-email = ✉️ { $email }
 services-card-website = 🌐 { $website }
 services-card-notice = ⚠️ { $notice }
@@ -55,7 +59,7 @@ services-card-notice = ⚠️ { $notice }
 services-location-title =
     📍 { $office }
     { $address }
-services-location-example = The map point is approximate (example / приклад).
+services-location-example = The map point is approximate (example).
 services-location-missing = The catalogue has no exact address for this office yet — please call the numbers on the service card.
 
 services-ask-prompt = Type your question in one message (up to { $limit } characters). City council staff will receive it.

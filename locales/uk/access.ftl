@@ -1,6 +1,6 @@
 ## Trust: flood control, files by link, roles and audit, residents' data rights.
 
-flood-slow-down = Ви надсилаєте повідомлення надто швидко. Зачекайте кілька секунд — я відповім на наступне.
+flood-slow-down = Ви надсилаєте повідомлення надто швидко. Зачекайте кілька секунд — ми відповімо на наступне.
 download-file = ⬇️ Завантажити { $name }
 
 roles-title = Ролі в «Своїх»:
@@ -11,7 +11,7 @@ roles-granted = Роль { $role } надано { $address }.
 roles-revoked = Роль { $address } відкликано.
 roles-not-found = У { $address } немає ролі в базі.
 audit-title = Останні дії робочої групи:
-audit-line = { $at } · { $actor } · { $action } { $target } · { $outcome }
+audit-line = { $at } · { $actor } · { $action }: { $target } · { $outcome }
 audit-empty = Журнал дій порожній.
 
 mydata-caption = Усе, що «Свої» зберігають про вас, — у файлі { $name }.

@@ -1,6 +1,6 @@
 ## Delivery: muting notifications, the author's report, operator broadcasts.
 
-delivery-btn-mute = 🔕 Не надсилати такі повідомлення
+delivery-btn-mute = 🔕 Вимкнути такі повідомлення
 delivery-btn-unmute = 🔔 Повернути
 delivery-muted = Гаразд, ви більше не отримуватимете повідомлення «{ $category }». Повернути їх можна кнопкою нижче.
 delivery-unmuted = Повідомлення «{ $category }» знову надходитимуть.
@@ -12,7 +12,7 @@ delivery-category-plan-answers = відповіді на ваші відгуки
 delivery-category-question-answers = відповіді на ваші запитання
 delivery-category-other = { $category }
 delivery-report =
-    Розсилку №{ $id } завершено.
+    Розсилку № { $id } завершено.
     Надіслано: { $sent } з { $total }
     Заблокували бота: { $blocked }
     Не вдалося: { $failed }
@@ -21,24 +21,30 @@ delivery-report =
 broadcast-title = Розсилки робочої групи.
 broadcast-btn-new = ✍️ Нова розсилка
 broadcast-btn-recent = 📊 Останні розсилки
-broadcast-compose = Надішліть текст розсилки (до { $limit } символів). Жителі побачать його саме так.
+broadcast-compose = Надішліть текст розсилки (до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }). Мешканці побачать його саме так.
 broadcast-link = Додати кнопку-посилання? Надішліть «Назва | https://…» або натисніть «Без посилання».
 broadcast-btn-no-link = Без посилання
-broadcast-link-invalid = Не вдалося прочитати посилання. Формат: «Назва | https://…», назва до { $limit } символів.
+broadcast-link-invalid = Не вдалося прочитати посилання. Формат: «Назва | https://…», назва до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }.
 broadcast-audience = Кому надіслати?
 broadcast-audience-pick-everyone = 👥 Усім
 broadcast-audience-pick-language = 🌐 За мовою
-broadcast-audience-pick-followers = 📋 Тим, хто стежить за зобов'язанням
-broadcast-audience-pick-zone = ♻️ Підписникам зони вивезення
+broadcast-audience-pick-followers = 📋 Стежать за зобовʼязанням
+broadcast-audience-pick-zone = ♻️ За зоною вивезення
 broadcast-pick-language = Оберіть мову отримувачів:
 broadcast-language-uk = Українська
 broadcast-language-en = English
-broadcast-pick-followers = Оберіть зобов'язання:
+broadcast-pick-followers = Оберіть зобовʼязання:
 broadcast-pick-zone = Оберіть зону вивезення:
 broadcast-no-choices = Для цієї аудиторії ще немає даних. Оберіть іншу.
-broadcast-audience-everyone = усі жителі
+broadcast-audience-everyone = усі мешканці
 broadcast-audience-language = мова: { $value }
-broadcast-audience-followers = стежать за зобов'язанням { $value }
+broadcast-audience-followers = стежать за зобовʼязанням { $value }
 broadcast-audience-zone = підписники зони { $value }
 broadcast-summary =
     Аудиторія: { $audience }.
@@ -52,8 +58,11 @@ broadcast-viber-cost = Viber: { $count } { $count ->
         [few] повідомлення
         [many] повідомлень
        *[other] повідомлення
-    }, орієнтовна вартість { $cost } { $currency }.
-broadcast-preview = Так жителі побачать повідомлення:
+    }, орієнтовна вартість { $cost } { $currency ->
+        [UAH] грн
+       *[other] { $currency }
+    }.
+broadcast-preview = Так мешканці побачать повідомлення:
 broadcast-confirm = Надіслати?
 broadcast-btn-send = ✅ Надіслати зараз
 broadcast-btn-schedule = 🕒 Запланувати
@@ -62,25 +71,25 @@ broadcast-btn-urgent-off = Зняти позначку «терміново»
 broadcast-btn-edit = ✏️ Змінити текст
 broadcast-schedule = Коли надіслати? Напишіть дату й час за київським часом, наприклад { $example }, або лише час.
 broadcast-schedule-invalid = Не вдалося прочитати час. Приклад: 01.12.2026 10:00 або 10:00.
-broadcast-schedule-range = Час має бути в майбутньому, не пізніше ніж за { $days } { $days ->
+broadcast-schedule-range = Час має бути в майбутньому, не пізніше ніж через { $days } { $days ->
         [one] день
         [few] дні
        *[many] днів
     }.
-broadcast-queued = Розсилку №{ $id } поставлено в чергу: { $count } { $count ->
+broadcast-queued = Розсилку № { $id } поставлено в чергу: { $count } { $count ->
         [one] отримувач
         [few] отримувачі
         [many] отримувачів
        *[other] отримувача
     }. Коли її буде завершено, ви отримаєте звіт.
-broadcast-scheduled = Розсилку №{ $id } заплановано на { $when }.
+broadcast-scheduled = Розсилку № { $id } заплановано на { $when }.
 broadcast-none = Розсилок ще не було.
-broadcast-line = №{ $id } · { $status } · { $when } · отримувачів: { $recipients }
+broadcast-line = № { $id } · { $status } · { $when } · отримувачів: { $recipients }
 broadcast-status-scheduled = заплановано
 broadcast-status-sending = надсилається
 broadcast-status-done = завершено
 broadcast-status-cancelled = скасовано
-broadcast-not-found = Розсилку №{ $id } не знайдено.
+broadcast-not-found = Розсилку № { $id } не знайдено.
 broadcast-progress =
     Надіслано: { $sent } з { $total }
     Заблокували бота: { $blocked }

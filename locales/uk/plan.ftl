@@ -7,21 +7,21 @@ plan-status = { $status ->
         [complete] завершено
        *[other] { $status }
     }
-plan-commitment-short = зобов'язання { $number }
+plan-commitment-short = зобовʼязання { $number }
 plan-example-mark = (приклад)
 plan-example-note = ⚠️ Статус, прогрес і відповідальні — приклад: місто уточнить їх перед запуском.
 plan-not-found = Не знайшли цього запису — можливо, його оновили. Ось актуальний перелік.
 plan-empty = План дій ще не завантажено. Зазирніть, будь ласка, пізніше.
 plan-period = Період: { $period }
-plan-choose-commitment = Зобов'язання плану — оберіть, щоб переглянути прогрес і залишити відгук:
+plan-choose-commitment = Зобовʼязання плану — оберіть, щоб переглянути прогрес і залишити відгук:
 plan-btn-mine = 📝 Мої відгуки
 plan-btn-polls = 🗳 Опитування
-plan-btn-all = 📋 Усі зобов'язання
+plan-btn-all = 📋 Усі зобовʼязання
 
 plan-lead = Відповідальні: { $lead }
 plan-dates = Строки: { $period }
-plan-ogp-id = Код OGP: { $id }
-plan-status-line = Статус OGP: { plan-status }
+plan-ogp-id = Номер у міжнародній базі планів дій: { $id }
+plan-status-line = Стан виконання: { plan-status }
 plan-progress-line = Прогрес: { $bar }
 plan-goals = Цілі:
 plan-latest-updates = Останні оновлення:
@@ -30,22 +30,28 @@ plan-btn-rate = ⭐ Оцінити
 plan-btn-rerate = ⭐ Змінити оцінку
 plan-btn-follow = 🔔 Стежити за прогресом
 plan-btn-unfollow = 🔕 Не стежити
-plan-followed = Готово: надсилатимемо вам оновлення зобов'язання { $number }.
-plan-unfollowed = Ви більше не стежите за зобов'язанням { $number }.
+plan-followed = Готово: надсилатимемо вам оновлення зобовʼязання { $number }.
+plan-unfollowed = Ви більше не стежите за зобовʼязанням { $number }.
 
-plan-rate-ask = Як ви оцінюєте виконання зобов'язання «{ $title }»? 1 — погано, 5 — відмінно.
+plan-rate-ask =
+    Як ви оцінюєте виконання зобовʼязання?
+    { $title }
+    1 — погано, 5 — відмінно.
 plan-rate-current = Ваша поточна оцінка — { $rating }; нова її замінить.
-plan-comment-ask = Дякуємо, оцінку { $rating } збережено. Хочете щось додати? Напишіть коментар (до { $limit } символів) або натисніть «Пропустити».
+plan-comment-ask = Дякуємо, оцінку { $rating } збережено. Хочете щось додати? Напишіть коментар (до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }) або натисніть «Пропустити».
 plan-btn-skip = Пропустити
-plan-consent-ask = Чи може робоча група зв'язатися з вами щодо цього відгуку через цей месенджер?
+plan-consent-ask = Чи може робоча група звʼязатися з вами щодо цього відгуку через цей месенджер?
 plan-thanks = Дякуємо за відгук! Номер звернення: { $reference }.
-plan-thanks-consent = Робоча група може зв'язатися з вами. Відповідь на коментар прийде сюди, у чат.
+plan-thanks-consent = Робоча група може звʼязатися з вами. Відповідь на коментар прийде сюди, у чат.
 plan-thanks-anon = Ми не передаватимемо ваших контактів. Відповідь на коментар прийде сюди, у чат.
-plan-btn-to-commitment = ◀️ До зобов'язання
+plan-btn-to-commitment = ◀️ До зобовʼязання
 
-plan-mine-empty = Ви ще не залишали відгуків. Оберіть зобов'язання й оцініть його.
+plan-mine-empty = Ви ще не залишали відгуків. Оберіть зобовʼязання й оцініть його.
 plan-mine-title = Ваші відгуки:
-plan-mine-head = № { $reference } від { $date }
+plan-mine-head = № { $reference } від { $date }
 plan-mine-replaced = (оцінку згодом змінено)
 plan-mine-comment = Ви написали: «{ $comment }»
 plan-mine-answer = Відповідь робочої групи: { $answer }
@@ -53,8 +59,8 @@ plan-mine-waiting = Очікує відповіді робочої групи.
 
 plan-news-title = 📰 Новини і прогрес плану дій
 plan-news-empty = Оновлень поки немає.
-plan-news-followed = Зобов'язання, за якими ви стежите:
-plan-news-follow-hint = Відкрийте зобов'язання й натисніть «Стежити за прогресом», щоб отримувати оновлення.
+plan-news-followed = Зобовʼязання, за якими ви стежите:
+plan-news-follow-hint = Відкрийте зобовʼязання й натисніть «Стежити за прогресом», щоб отримувати оновлення.
 
 plan-poll-list = Опитування. Оберіть, щоб проголосувати або переглянути результати:
 plan-poll-none = Зараз немає опитувань.
@@ -80,12 +86,12 @@ plan-poll-result-line = { $option } — { plan-poll-votes } ({ $percent }%)
 plan-poll-total = Усього: { plan-poll-votes }
 
 plan-notify-update =
-    📢 Оновлення зобов'язання { $number } плану дій
+    📢 Оновлення зобовʼязання { $number } плану дій
     Статус: { plan-status } · прогрес { $progress }%
 
     { $text }
 plan-notify-answer =
-    💬 Відповідь робочої групи на ваш відгук № { $reference } (зобов'язання { $number })
+    💬 Відповідь робочої групи на ваш відгук № { $reference } (зобовʼязання { $number })
 
     Ви написали: «{ $comment }»
 
@@ -99,7 +105,7 @@ plan-op-inbox-title = Відгуки (фільтр: { $filter }). Спершу �
 plan-op-inbox-empty = Відгуків немає.
 plan-op-filter-all = Усі
 plan-op-item =
-    Відгук № { $reference } від { $date }
+    Відгук № { $reference } від { $date }
     { $commitment }
     Оцінка: { $rating } з 5
 plan-op-item-comment = Коментар: «{ $comment }»
@@ -112,15 +118,21 @@ plan-op-item-new = Новий, ще не розглянуто.
 plan-op-btn-answer = ✍️ Відповісти
 plan-op-btn-reviewed = ✔️ Позначити розглянутим
 plan-op-marked-reviewed = Позначено як розглянутий.
-plan-op-answer-ask = Напишіть відповідь (до { $limit } символів). Мешканець отримає її в чаті.
+plan-op-answer-ask = Напишіть відповідь (до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }). Мешканець отримає її в чаті.
 plan-op-answered = Відповідь збережено й поставлено в чергу на надсилання.
-plan-op-publish-choose = Оновлення якого зобов'язання публікуємо?
+plan-op-publish-choose = Оновлення якого зобовʼязання публікуємо?
 plan-op-publish-status = { $commitment }
-    Новий статус OGP:
+    Новий стан виконання:
 plan-op-keep = Залишити: { $value }
 plan-op-publish-progress = Новий відсоток виконання (0–100; зараз { $current }%):
 plan-op-bad-percent = Потрібне ціле число від 0 до 100.
-plan-op-publish-text = Текст оновлення (до { $limit } символів):
+plan-op-publish-text = Текст оновлення (до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }):
 plan-op-publish-preview =
     Перевірте оновлення:
     { $commitment }
@@ -148,9 +160,18 @@ plan-op-btn-close = ⏹ Закрити
 plan-op-poll-opened = Опитування відкрито. Посилання для мешканців: /start { $link }
 plan-op-poll-closed = Опитування закрито; мешканці бачать результати.
 plan-op-poll-created = Чернетку опитування створено. Відкрийте її, коли будете готові.
-plan-op-new-question = Напишіть питання опитування (до { $limit } символів):
-plan-op-new-options = Напишіть варіанти відповіді, кожен з нового рядка: від 2 до 10, кожен до { $limit } символів.
-plan-op-bad-options = Отримано варіантів: { $count }. Потрібно від 2 до 10, кожен до { $limit } символів.
+plan-op-new-question = Напишіть запитання опитування (до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }):
+plan-op-new-options = Напишіть варіанти відповіді, кожен з нового рядка: від 2 до 10, кожен до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }.
+plan-op-bad-options = Отримано варіантів: { $count }. Потрібно від 2 до 10, кожен до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }.
 plan-op-new-closes = До якої дати триває опитування? Напишіть дату ДД.ММ.РРРР або натисніть «Без кінцевої дати».
 plan-op-btn-no-end = Без кінцевої дати
 plan-op-bad-date = Не вдалося прочитати дату. Напишіть майбутню дату як 31.12.2026.

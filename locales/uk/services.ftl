@@ -26,10 +26,13 @@ services-btn-cancel-ask = ◀️ Скасувати
 services-btn-location = 📍 Показати на мапі
 services-btn-online = 💻 Оформити онлайн
 services-btn-website = 🌐 Сайт ЦНАП
+services-btn-details = 📄 Документи і деталі
+services-btn-notice = ⚠️ Прийом у воєнний час
 
-services-example-note = 🧪 Приклад / example: ці дані ще не підтверджені містом — уточнюйте в ЦНАП.
-services-office-example = 🧪 Дані про цей офіс — приклад / example, уточнюйте за телефоном.
+services-example-note = ⚠️ Приклад: ці дані ще не підтверджені містом.
+services-office-example = ⚠️ Дані про цей офіс — приклад: уточнюйте за телефоном.
 services-card-title = 🏛 { $name }
+services-details-title = 📄 { $name }
 services-card-category = Категорія: { $category }
 services-card-how = 📝 Як подати: { $how }
 services-card-documents = 📄 Документи:
@@ -44,10 +47,11 @@ services-card-online = 💻 Онлайн: { $value }
 services-card-refusal = ⛔ Підстави для відмови: { $value }
 services-card-legal = ⚖️ Нормативна база:
 services-card-where = 📍 Де звернутися: { $office }
+services-card-where-address = 📍 { $office }: { $address }
 services-card-address = Адреса: { $address }
 services-card-hours = 🕘 Графік: { $hours }
-services-card-hours-example = 🕘 Графік (приклад / example): { $hours }
-services-card-phones = ☎️ Телефони: { $phones }
+services-card-hours-example = 🕘 Графік (приклад): { $hours }
+services-card-phones = 📞 Телефони: { $phones }
 services-card-email = ✉️ { $email }
 services-card-website = 🌐 { $website }
 services-card-notice = ⚠️ { $notice }
@@ -55,9 +59,12 @@ services-card-notice = ⚠️ { $notice }
 services-location-title =
     📍 { $office }
     { $address }
-services-location-example = Точка на мапі приблизна (приклад / example).
+services-location-example = Точка на мапі приблизна (приклад).
 services-location-missing = Точної адреси цього офісу поки немає в каталозі — телефонуйте за номерами в картці послуги.
 
-services-ask-prompt = Напишіть ваше запитання одним повідомленням (до { $limit } символів). Його отримають працівники міської ради.
+services-ask-prompt = Напишіть ваше запитання одним повідомленням (до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }). Його отримають працівники міської ради.
 services-ask-too-short = Запитання закоротке — опишіть, будь ласка, докладніше.
-services-ask-thanks = Дякуємо! Ваше запитання № { $ref } передано працівникам міської ради.
+services-ask-thanks = Дякуємо! Ваше запитання № { $ref } передано працівникам міської ради.

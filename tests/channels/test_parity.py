@@ -96,7 +96,7 @@ async def test_bad_input_gets_hints(messenger: Messenger) -> None:
     await messenger.send("x" * 5000)
     assert "The message is too long" in messenger.text
     await messenger.send("/frobnicate")
-    assert "I don't know the command /frobnicate" in messenger.text
+    assert "There is no command /frobnicate" in messenger.text
 
 
 async def test_service_search_opens_a_card(messenger: Messenger) -> None:
@@ -132,4 +132,4 @@ async def test_waste_schedule_by_address(messenger: Messenger, db: Database) -> 
     assert "Trudova" in messenger.text or "Трудова" in messenger.text
     assert "(example)" in messenger.text
     await messenger.press("Remind me")
-    assert "What should I remind you about?" in messenger.text
+    assert "What should we remind you about?" in messenger.text

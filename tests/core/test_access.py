@@ -199,7 +199,7 @@ async def test_flood_gets_one_warning_and_does_not_slow_others(svoi: Svoi) -> No
     assert len(warnings) == 1
     assert len(answered) == limit - 2 + 1  # onboarding used two of the window's messages
     await calm.send("/help")
-    assert "I am Svoi" in calm.text
+    assert "Svoi is the chatbot" in calm.text
 
 
 async def test_logs_of_a_conversation_hold_no_personal_data(

@@ -115,9 +115,9 @@ async def test_operators_find_their_tools_in_help_and_the_menu(
         ("", "The message is empty"),
         ("   ", "The message is empty"),
         ("x" * 10_000, "The message is too long: 10,000 characters, the limit is 4,000"),
-        ("🙂🙂🙂 👍", "I didn't quite get that"),
-        ("مرحبا بكم", "I didn't quite get that"),
-        ("/frobnicate now", "I don't know the command /frobnicate"),
+        ("🙂🙂🙂 👍", "We didn't quite get that"),
+        ("مرحبا بكم", "We didn't quite get that"),
+        ("/frobnicate now", "There is no command /frobnicate"),
     ],
 )
 async def test_bad_text_gets_a_localized_hint(resident: Resident, text: str, expected: str) -> None:
@@ -137,7 +137,7 @@ async def test_ukrainian_plural_for_long_input(resident: Resident) -> None:
 async def test_unsupported_media_location_and_contact_get_hints(resident: Resident) -> None:
     await resident.onboard("en")
     await resident.send_media("sticker")
-    assert "For now I understand text, buttons" in resident.text
+    assert "For now we understand text, buttons" in resident.text
     await resident.share_location(49.42, 26.99)
     assert "isn't needed right now" in resident.text
     await resident.share_contact("+380501234567")
@@ -170,7 +170,7 @@ async def test_numbered_answers_press_buttons_when_the_channel_has_none(svoi: Sv
     await console.send("5")
     assert "Settings. Language: English." in console.text
     await console.send("99")
-    assert "I didn't quite get that" in console.text
+    assert "We didn't quite get that" in console.text
 
 
 async def test_state_survives_a_restart(settings, db_url: str) -> None:  # type: ignore[no-untyped-def]
@@ -306,4 +306,4 @@ async def test_nul_bytes_in_text_do_not_break_a_turn(resident: Resident) -> None
     await resident.send("/settings")
     await resident.send("\x00\x00 hello \x00")
     assert "Sorry, something went wrong" not in resident.text
-    assert "I didn't quite get that" in resident.text
+    assert "We didn't quite get that" in resident.text

@@ -67,15 +67,15 @@ async def test_an_operator_composes_previews_sends_and_gets_a_report(
     preview = next(r for r in operator.last if r.text == TEXT)
     assert preview.buttons == [
         [LinkButton("Деталі", "https://khm.gov.ua/news")],
-        [Button("🔕 Не надсилати такі повідомлення", "bc-preview")],  # inert in a preview
+        [Button("🔕 Вимкнути такі повідомлення", "bc-preview")],  # inert in a preview
     ]
-    await operator.press("🔕 Не надсилати такі повідомлення")
+    await operator.press("🔕 Вимкнути такі повідомлення")
     assert "Це лише попередній перегляд" in operator.text
     assert "Отримувачів: 4 (test: 4)" in operator.text  # the draft is still there
     async with svoi.db.transaction() as session:
         assert (await session.execute(select(DeliveryMute))).first() is None  # nobody muted
     await operator.press("Надіслати зараз")
-    assert "Розсилку №1 поставлено в чергу: 4 отримувачі" in operator.text
+    assert "Розсилку №\xa01 поставлено в чергу: 4 отримувачі" in operator.text
 
     service = DeliveryService(svoi, configs={"test": fast_config()})
     await service.start()

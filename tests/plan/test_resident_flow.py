@@ -26,8 +26,8 @@ async def test_browse_rate_comment_consent_and_thanks(on_channel: Resident, db: 
 
     await resident.press("2. План дій")
     text = plain(resident.text)
-    assert "Код OGP: UAKLY0003" in text
-    assert "Статус OGP: завершено" in text
+    assert "Номер у міжнародній базі планів дій: UAKLY0003" in text
+    assert "Стан виконання: завершено" in text
     assert "Прогрес: ▰▰▰▰▰▰▰▰▰▰ 100%" in text
     assert "⚠️ Статус, прогрес і відповідальні — приклад" in text
     assert "✅ Відкрито інтерактивний центр" in text and "вул. Марка Кропивницького, 6А" in text
@@ -40,10 +40,10 @@ async def test_browse_rate_comment_consent_and_thanks(on_channel: Resident, db: 
     assert "оцінку 4 збережено" in plain(resident.text)
     comment = "  <b>Урн</b> замало & біля «Гуфі» — додайте! 🙏 "
     await resident.send(comment)
-    assert "Чи може робоча група зв'язатися з вами" in plain(resident.text)
+    assert "Чи може робоча група звʼязатися з вами" in plain(resident.text)
     await resident.press("Так")
     assert "Номер звернення: C2-" in plain(resident.text)
-    assert "Робоча група може зв'язатися з вами" in plain(resident.text)
+    assert "Робоча група може звʼязатися з вами" in plain(resident.text)
 
     async with db.transaction() as session:
         row = (await session.execute(select(Feedback))).scalar_one()
@@ -105,7 +105,7 @@ async def test_deep_link_before_onboarding_and_unknown_links(svoi: Svoi, plan: N
     await resident.send("/start c2")
     await resident.press("English")
     assert "2. Green City Action Plan" in plain(resident.text)
-    assert "OGP id: UAKLY0003" in plain(resident.text)
+    assert "Number in the international action plan database: UAKLY0003" in plain(resident.text)
 
     await resident.send("/start c9")  # no such commitment
     assert "Welcome back" in plain(resident.text)

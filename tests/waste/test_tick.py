@@ -179,8 +179,9 @@ async def test_a_moved_day_moves_the_reminder_and_notifies(svoi: Svoi, db: Datab
     assert await tick(db, svoi.i18n, kyiv(MONDAY, 19)) == 1
     sent = await outbox(db, svoi.i18n)
     assert [s.row.kind for s in sent] == ["waste_change", "waste_reminder"]
-    assert sent[0].text.startswith("⚠️ Зміна графіка: Змішані відходи за адресою address of r1")
-    assert "Причина: Свято." in sent[0].text
+    assert sent[0].text.startswith("⚠️ Зміна графіка: address of r1")
+    assert "Вивезення перенесено: Змішані відходи" in sent[0].text
+    assert "Причина: Свято" in sent[0].text
     assert sent[1].row.dedup_key.endswith(f":{(MONDAY + timedelta(days=1)).isoformat()}:mixed")
     # The same change again notifies nobody twice; a cancellation is a new notice.
     async with db.transaction() as session:

@@ -79,15 +79,15 @@ async def test_bad_input_gets_hints_and_user_text_is_escaped(chat: Chat) -> None
     await chat.onboard()
     await chat.send("/<b>frob</b>&co")
     # The fake refuses unescaped HTML, so the answer arriving at all proves the escaping.
-    assert "I don't know the command /<b>frob</b>&co" in chat.text
+    assert "There is no command /<b>frob</b>&co" in chat.text
     await chat.send("x" * 5000)
     assert "The message is too long: 5,000 characters" in chat.text
     await chat.send("🙂🙂🙂")
-    assert "I didn't quite get that" in chat.text
+    assert "We didn't quite get that" in chat.text
     await chat.act(chat.user.sticker())
-    assert "For now I understand text, buttons" in chat.text
+    assert "For now we understand text, buttons" in chat.text
     await chat.act(chat.user.voice())
-    assert "For now I understand text, buttons" in chat.text
+    assert "For now we understand text, buttons" in chat.text
     await chat.act(chat.user.location(49.4229, 26.9871))
     assert "Thank you for the location" in chat.text
     await chat.act(chat.user.contact("+380671234567"))
@@ -98,7 +98,7 @@ async def test_an_edited_message_is_not_run_again(chat: Chat) -> None:
     await chat.onboard("Українська")
     await chat.act(chat.user.edited("/settings"))
     assert chat.methods == ["sendMessage"]
-    assert "Я не обробляю змінені повідомлення" in chat.text
+    assert "Змінені повідомлення ми не обробляємо" in chat.text
 
 
 async def test_a_stale_button_says_out_of_date_and_shows_the_current_screen(chat: Chat) -> None:

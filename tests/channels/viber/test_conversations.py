@@ -129,7 +129,7 @@ async def test_switching_the_language_changes_every_following_answer(chat: Chat)
     [
         ("   ", "The message is empty"),
         ("x" * 10_000, "The message is too long: 10,000 characters, the limit is 4,000"),
-        ("/frobnicate now", "I don't know the command /frobnicate"),
+        ("/frobnicate now", "There is no command /frobnicate"),
     ],
 )
 async def test_bad_input_gets_a_localized_hint(chat: Chat, text: str, expected: str) -> None:

@@ -290,7 +290,7 @@ async def test_a_broadcast_goes_through_broadcast_message_in_each_residents_lang
         assert {u[:2] for u in call.payload["broadcast_list"]} == {language}
     assert by_language["en"].labels[:2] == ["Деталі", "🔕 Stop these messages"]
     assert "🏠 Menu" in by_language["en"].labels
-    assert by_language["uk"].labels[:2] == ["Деталі", "🔕 Не надсилати такі повідомлення"]
+    assert by_language["uk"].labels[:2] == ["Деталі", "🔕 Вимкнути такі повідомлення"]
     outcome = Counter(row.status for row in await rows(svoi))
     assert outcome == {"sent": 649, "skipped": 1}
     async with svoi.db.transaction() as session:

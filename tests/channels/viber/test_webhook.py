@@ -65,7 +65,7 @@ async def test_a_returning_resident_gets_one_welcome_with_the_menu(viber: ViberS
     assert [b["Text"] for b in welcome["keyboard"]["Buttons"]] == [
         "📋 План і відгуки",
         "🏛 Міські послуги",
-        "♻️ Вивезення сміття",
+        "♻️ Вивезення відходів",
         "📰 Новини і прогрес",
         "⚙️ Налаштування",
     ]
@@ -198,7 +198,7 @@ async def test_locations_contacts_and_media_get_their_answers(viber: ViberServic
     assert "a contact isn't needed right now" in resident.text
     for kind in ("picture", "sticker", "file", "video", "url"):
         await resident.send_media(kind)
-        assert "For now I understand text, buttons" in resident.text, kind
+        assert "For now we understand text, buttons" in resident.text, kind
     assert viber.fake.rejected == []
 
 
