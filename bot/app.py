@@ -26,7 +26,6 @@ from bot.core.capabilities import CONSOLE
 from bot.core.engine import Engine, Registry
 from bot.core.i18n import I18n
 from bot.core.ports import ChannelAdapter
-from dialogs.waste import add_routes as add_waste_routes
 from storage import migrate
 from storage.db import DATABASE_ERRORS, Database
 from storage.repos.access import DownloadRepo
@@ -92,19 +91,11 @@ class Svoi:
 
 
 async def load_default_content(db: Database) -> None:
-    """The shipped plan, services catalogue and waste schedules, into an empty database only:
-    what the city's staff imported or edited is never overwritten."""
-    from dialogs.plan.content import ensure_default_content
-    from dialogs.services import ensure_default_catalogue
-    from dialogs.waste import ensure_default_waste
-
-    for name, ensure in (
-        ("plan", ensure_default_content),
-        ("services", ensure_default_catalogue),
-        ("waste", ensure_default_waste),
-    ):
-        if await ensure(db):
-            log.info("loaded the shipped %s content", name)
+    """Each feature's shipped content (plan, services catalogue, waste schedules), into a
+    database without it only: what the city's staff imported or edited is never overwritten."""
+    for feature in dialogs.features():
+        if feature.shipped_content is not None and await feature.shipped_content(db):
+            log.info("loaded the shipped %s content", feature.name)
 
 
 async def healthz(_request: web.Request) -> web.Response:
@@ -243,7 +234,9 @@ def build_web_app(svoi: Svoi) -> web.Application:
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/files/{token}", download)
     app.router.add_get("/metrics", prometheus)
-    add_waste_routes(app, svoi)
+    for feature in dialogs.features():
+        if feature.add_routes is not None:
+            feature.add_routes(app, svoi)
     return app
 
 

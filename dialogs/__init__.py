@@ -1,20 +1,31 @@
-"""Channel-neutral feature flows: plan feedback, polls, service lookup, waste schedules and
-reminders, progress subscriptions, broadcasts.
+"""Channel-neutral features, one package each (docs/architecture.md, "Feature packages"):
+plan feedback and polls, residents' questions, service lookup, waste schedules and reminders,
+broadcasts, and muting notifications.
 
-Each module (or sub-package) of this package that defines `register(registry)` adds its
-flows, deep links, global actions and text fallbacks; a main-menu section without a flow
-shows "coming soon".
+Each package exports `FEATURE` (bot/core/features.py): what it registers with the engine,
+its shipped content and its HTTP routes. `features()` lists them, found by walking this
+package (once, on first use), so adding a feature touches its own package only.
 """
 
 import importlib
 import pkgutil
+from functools import cache
 
 from bot.core.engine import Registry
+from bot.core.features import Feature
+
+
+@cache
+def features() -> tuple[Feature, ...]:
+    found = []
+    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
+        module = importlib.import_module(f"{__name__}.{module_info.name}")
+        feature = getattr(module, "FEATURE", None)
+        if isinstance(feature, Feature):
+            found.append(feature)
+    return tuple(found)
 
 
 def register(registry: Registry) -> None:
-    for module_info in sorted(pkgutil.iter_modules(__path__), key=lambda m: m.name):
-        module = importlib.import_module(f"{__name__}.{module_info.name}")
-        hook = getattr(module, "register", None)
-        if callable(hook):
-            hook(registry)
+    for feature in features():
+        feature.register(registry)

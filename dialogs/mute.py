@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.core.dialog import MENU, Turn
 from bot.core.engine import Registry
+from bot.core.features import Feature
 from bot.core.messages import Button
 from bot.delivery.content import MUTE_ACTION, UNMUTE_ACTION, category_name, valid_category
 from storage.repos.delivery import DeliveryRepo
@@ -49,3 +50,6 @@ async def unmute_action(turn: Turn, category: str) -> None:
 def register(registry: Registry) -> None:
     registry.add_global_action(MUTE_ACTION, mute_action)
     registry.add_global_action(UNMUTE_ACTION, unmute_action)
+
+
+FEATURE = Feature("mute", register)

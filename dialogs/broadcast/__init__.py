@@ -9,7 +9,10 @@ The console's broadcast pages (bot/channels/web/admin) and `python -m bot broadc
 and reported by `bot.delivery.broadcasts`.
 """
 
+from bot.core.features import Feature
 from dialogs.broadcast.flow import FLOW, register
 from dialogs.broadcast.service import parse_when
 
-__all__ = ["FLOW", "parse_when", "register"]
+FEATURE = Feature("broadcast", register)
+
+__all__ = ["FEATURE", "FLOW", "parse_when", "register"]

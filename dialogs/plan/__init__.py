@@ -13,11 +13,15 @@ group answers, publishes progress and runs polls (docs/plan-content.md).
 """
 
 from bot.core.engine import Registry
+from bot.core.features import Feature
 from bot.delivery.broadcasts import add_audience_source
-from dialogs.plan import flow, news, operator, polls, service
+from dialogs.plan import content, flow, news, operator, polls, service
 
 
 def register(registry: Registry) -> None:
     for module in (news, flow, operator, polls):  # the order they registered in before
         module.register(registry)
     add_audience_source(service.FOLLOWERS_AUDIENCE)  # broadcasts to a commitment's followers
+
+
+FEATURE = Feature("plan", register, shipped_content=content.ensure_default_content)

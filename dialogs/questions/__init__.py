@@ -10,8 +10,12 @@ the console's questions page and `python -m bot services questions` use the same
 """
 
 from bot.core.engine import Registry
+from bot.core.features import Feature
 from dialogs.questions import flow
 
 
 def register(registry: Registry) -> None:
     flow.register(registry)
+
+
+FEATURE = Feature("questions", register)

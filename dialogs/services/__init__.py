@@ -10,13 +10,17 @@ is maintained with `python -m bot services import|export` (dialogs/services/cata
 """
 
 from bot.core.engine import MenuEntry, Registry
+from bot.core.features import Feature
 from dialogs.services.catalogue import ensure_default_catalogue
 from dialogs.services.flow import SERVICES, search_from_menu
 
-__all__ = ["ensure_default_catalogue", "register"]
+__all__ = ["FEATURE", "ensure_default_catalogue", "register"]
 
 
 def register(registry: Registry) -> None:
     registry.add_flow(SERVICES)
     registry.add_menu_entry(MenuEntry("menu-services", SERVICES.name, 20))
     registry.text_fallbacks.append(search_from_menu)
+
+
+FEATURE = Feature("services", register, shipped_content=ensure_default_catalogue)

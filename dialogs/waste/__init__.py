@@ -3,7 +3,8 @@
 Modules: `schedule` (pure RRULE expansion), `addresses` (pure address matching), `service`
 (loading schedules, change notices), `reminders` (the one-minute tick), `calendar` (.ics
 and its HTTP route), `content` (import/export, the shipped data), `flow` (the dialog).
-bot/app.py wires `add_routes` and `ensure_default_waste`; bot/scheduler.py runs `tick`.
+`FEATURE` gives the application `add_routes` and `ensure_default_waste`; bot/scheduler.py
+runs `tick`.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from bot.core.engine import MenuEntry, Registry
+from bot.core.features import Feature
 
 if TYPE_CHECKING:
     from datetime import datetime
@@ -54,3 +56,6 @@ async def tick(db: Database, i18n_or_settings: I18n | Settings, now: datetime) -
     from dialogs.waste import reminders
 
     return await reminders.tick(db, i18n_or_settings, now)
+
+
+FEATURE = Feature("waste", register, shipped_content=ensure_default_waste, add_routes=add_routes)
