@@ -183,6 +183,7 @@ class PlanSpec:
     summary: Texts
     lead: Texts
     partners: Texts
+    next_steps: Texts
     submitted_on: date | None
     ends_on: date | None
     source: str
@@ -526,13 +527,23 @@ def parse(source: str, file: str) -> PlanContent:
     if top.get("version", 1) != 1:
         c.error(c.line(top, "version"), "file.version: only version 1 is known")
 
-    plan = PlanSpec("", {}, {}, {}, {}, None, None, "")
+    plan = PlanSpec("", {}, {}, {}, {}, {}, None, None, "")
     pm = c.mapping(top.get("plan"), c.line(top, "plan"), "plan") if "plan" in top else None
     if pm is not None:
         c.keys(
             pm,
             "plan",
-            ("code", "title", "summary", "lead", "partners", "submitted_on", "ends_on", "source"),
+            (
+                "code",
+                "title",
+                "summary",
+                "lead",
+                "partners",
+                "next",
+                "submitted_on",
+                "ends_on",
+                "source",
+            ),
             ("code", "title"),
         )
         plan = PlanSpec(
@@ -541,6 +552,7 @@ def parse(source: str, file: str) -> PlanContent:
             summary=c.texts(pm, "summary", "plan", limit=2000, required=False),
             lead=c.texts(pm, "lead", "plan", limit=1000, required=False),
             partners=c.texts(pm, "partners", "plan", limit=1000, required=False),
+            next_steps=c.texts(pm, "next", "plan", limit=500, required=False),
             submitted_on=c.day(pm, "submitted_on", "plan"),
             ends_on=c.day(pm, "ends_on", "plan"),
             source=c.string(pm, "source", "plan", limit=300),
@@ -622,6 +634,7 @@ async def import_plan(session: AsyncSession, content: PlanContent) -> ImportRepo
         "summary": content.plan.summary,
         "lead": content.plan.lead,
         "partners": content.plan.partners,
+        "next_steps": content.plan.next_steps,
         "submitted_on": content.plan.submitted_on,
         "ends_on": content.plan.ends_on,
         "source": content.plan.source,
@@ -815,6 +828,8 @@ async def export_plan(session: AsyncSession) -> dict[str, Any]:
             value = getattr(document, name)
             if value:
                 plan[name] = _texts_out(value)
+        if document.next_steps:
+            plan["next"] = _texts_out(document.next_steps)
         for name in ("submitted_on", "ends_on"):
             if getattr(document, name) is not None:
                 plan[name] = getattr(document, name)

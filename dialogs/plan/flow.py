@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import replace
+from datetime import date
 
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import MenuEntry, Registry
@@ -72,13 +73,18 @@ async def render_start(turn: Turn) -> None:
     if document is None or not commitments:
         turn.say(turn.t("plan-empty"), [turn.nav_row(back=False)])
         return
+    ended = _ended(turn, document.ends_on)
     lines = [
         localized(document.title, turn.locale),
-        localized(document.summary, turn.locale),
         turn.t("plan-period", period=period(turn, document.submitted_on, document.ends_on)),
-        "",
-        turn.t("plan-choose-commitment"),
     ]
+    if ended:
+        lines.append(turn.t("plan-period-ended"))
+        if document.next_steps:
+            lines.append(localized(document.next_steps, turn.locale))
+    else:
+        lines.append(localized(document.summary, turn.locale))
+    lines += ["", turn.t("plan-choose-final" if ended else "plan-choose-commitment")]
     for c in commitments:
         lines.append(
             f"{commitment_title(turn, c)} — {status_name(turn, c.status)}, {c.progress}%"
@@ -107,15 +113,60 @@ async def on_start(turn: Turn, payload: str) -> None:
         await turn.start("polls")
 
 
+def _ended(turn: Turn, ends_on: date | None) -> bool:
+    """The plan's period is over (its last day has passed in the city)."""
+    return ends_on is not None and turn.now.astimezone(turn.engine.i18n.zone).date() > ends_on
+
+
 # --- plan.commitment -------------------------------------------------------------------
 async def render_commitment(turn: Turn) -> None:
+    """The card: what the commitment is, where it stands and since when; its goals, its
+    timeline and who leads it are one button away, so the card fits one phone screen."""
     commitment = await _commitment(turn)
     if commitment is None:
         await _lost(turn)
         return
     repo = PlanRepo(turn.session)
     t = turn.t
+    document = await repo.document()
+    ended = document is not None and _ended(turn, document.ends_on)
+    updates = await repo.updates(commitment.id, LATEST_UPDATES)
     lines = [commitment_title(turn, commitment), localized(commitment.description, turn.locale)]
+    lines.append("")
+    lines.append(
+        t("plan-final-status-line" if ended else "plan-status-line", status=commitment.status)
+    )
+    lines.append(t("plan-progress-line", bar=progress_bar(commitment.progress)))
+    if updates:
+        lines.append(t("plan-last-update", date=t.date(updates[0].published_on)))
+    if commitment.example:
+        worked_on = any(not u.example for u in updates)
+        lines.append(t("plan-example-note-updated" if worked_on else "plan-example-note"))
+    rating = await repo.current_rating(turn.resident.id, commitment.id)
+    if rating is not None:
+        lines.append(t("plan-your-rating", rating=rating, stars=stars(rating)))
+    following = await repo.is_following(turn.resident.id, commitment.id)
+    rows: list[list[AnyButton]] = [
+        [
+            Button(t("plan-btn-rate" if rating is None else "plan-btn-rerate"), "rate"),
+            Button(t("plan-btn-unfollow"), "unfollow")
+            if following
+            else Button(t("plan-btn-follow"), "follow"),
+        ],
+        [Button(t("plan-btn-goals"), "goals"), Button(t("plan-btn-updates"), "updates")],
+        turn.nav_row(),
+    ]
+    turn.say("\n".join(lines), rows)
+
+
+async def render_goals(turn: Turn) -> None:
+    """Who leads the commitment, its dates, its id in the OGP database, and its goals."""
+    commitment = await _commitment(turn)
+    if commitment is None:
+        await _lost(turn)
+        return
+    t = turn.t
+    lines = [commitment_title(turn, commitment)]
     if commitment.lead:
         lines.append(t("plan-lead", lead=localized(commitment.lead, turn.locale)))
     when = period(turn, commitment.starts_on, commitment.ends_on)
@@ -123,11 +174,7 @@ async def render_commitment(turn: Turn) -> None:
         lines.append(t("plan-dates", period=when))
     if commitment.ogp_id:
         lines.append(t("plan-ogp-id", id=commitment.ogp_id))
-    lines.append(t("plan-status-line", status=commitment.status))
-    lines.append(t("plan-progress-line", bar=progress_bar(commitment.progress)))
-    if commitment.example:
-        lines.append(t("plan-example-note"))
-    milestones = await repo.milestones(commitment.id)
+    milestones = await PlanRepo(turn.session).milestones(commitment.id)
     if milestones:
         lines.append("")
         lines.append(t("plan-goals"))
@@ -135,26 +182,23 @@ async def render_commitment(turn: Turn) -> None:
             mark = "✅" if m.done else "▫️"
             example = " " + t("plan-example-mark") if m.example else ""
             lines.append(f"{mark} {localized(m.text, turn.locale)}{example}")
-    updates = await repo.updates(commitment.id, LATEST_UPDATES)
+    turn.say("\n".join(lines), [turn.nav_row()])
+
+
+async def render_updates(turn: Turn) -> None:
+    """The latest steps of the commitment's timeline."""
+    commitment = await _commitment(turn)
+    if commitment is None:
+        await _lost(turn)
+        return
+    updates = await PlanRepo(turn.session).updates(commitment.id, LATEST_UPDATES)
+    lines = [commitment_title(turn, commitment), ""]
     if updates:
-        lines.append("")
-        lines.append(t("plan-latest-updates"))
+        lines.append(turn.t("plan-latest-updates"))
         lines.extend(update_line(turn, u) for u in updates)
-    rating = await repo.current_rating(turn.resident.id, commitment.id)
-    if rating is not None:
-        lines.append("")
-        lines.append(t("plan-your-rating", rating=rating, stars=stars(rating)))
-    following = await repo.is_following(turn.resident.id, commitment.id)
-    rows: list[list[AnyButton]] = [
-        [Button(t("plan-btn-rate" if rating is None else "plan-btn-rerate"), "rate")],
-        [
-            Button(t("plan-btn-unfollow"), "unfollow")
-            if following
-            else Button(t("plan-btn-follow"), "follow")
-        ],
-        turn.nav_row(),
-    ]
-    turn.say("\n".join(lines), rows)
+    else:
+        lines.append(turn.t("plan-news-empty"))
+    turn.say("\n".join(lines), [turn.nav_row()])
 
 
 async def on_commitment(turn: Turn, payload: str) -> None:
@@ -163,8 +207,8 @@ async def on_commitment(turn: Turn, payload: str) -> None:
         await _lost(turn)
         return
     repo = PlanRepo(turn.session)
-    if payload == "rate":
-        await turn.goto("rate")
+    if payload in ("rate", "goals", "updates"):
+        await turn.goto(payload)
     elif payload == "follow":
         await repo.follow(turn.resident.id, commitment.id, turn.now)
         turn.say(turn.t("plan-followed", number=commitment.number))
@@ -330,6 +374,8 @@ PLAN_FLOW = Flow(
         "start": Screen(render_start, on_button=on_start),
         "commitment": Screen(render_commitment, on_button=on_commitment, back="start"),
         "rate": Screen(render_rate, on_button=on_rate, back="commitment"),
+        "goals": Screen(render_goals, back="commitment"),
+        "updates": Screen(render_updates, back="commitment"),
         "comment": Screen(
             render_comment,
             on_button=on_comment_button,

@@ -37,6 +37,8 @@ class PlanDocument(Base):
     summary: Mapped[dict[str, Any]] = mapped_column(default=dict)
     lead: Mapped[dict[str, Any]] = mapped_column(default=dict)
     partners: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    # What comes after the plan's period (the next action plan, where to follow it).
+    next_steps: Mapped[dict[str, Any]] = mapped_column(default=dict)
     submitted_on: Mapped[date | None] = mapped_column(Date, default=None)
     ends_on: Mapped[date | None] = mapped_column(Date, default=None)
     source: Mapped[str] = mapped_column(String(300), default="")

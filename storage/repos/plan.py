@@ -141,8 +141,8 @@ class PlanRepo:
             commitment.status = status
         if progress is not None:
             commitment.progress = progress
-        # The working group has now stated the state itself: it is no longer example data.
-        commitment.example = False
+        # The commitment's description, goals and leads stay what they were: if they are
+        # example data they keep their label; the update itself is the working group's.
         commitment.updated_at = now
         await self.session.flush()
         return published

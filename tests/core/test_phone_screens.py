@@ -150,7 +150,6 @@ async def test_waste_dropoff_screen_fits_and_lists_once(
         assert person.text.count(furniture) == 1  # both centres accept the same: listed once
 
 
-@pytest.mark.xfail(reason="the plan card (dialogs/plan) is another session's work: point 8")
 @pytest.mark.parametrize("channel", CHANNELS)
 async def test_every_plan_commitment_card_fits_a_phone_screen(
     svoi: Svoi, db: Database, channel: tuple[str, ChannelCapabilities]

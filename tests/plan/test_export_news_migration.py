@@ -112,12 +112,12 @@ async def test_plan_migration_down_and_up(db: Database) -> None:
     async with db.engine.connect() as conn:
         assert await conn.run_sync(_tables) >= PLAN_TABLES
     try:
-        await migrate.downgrade(db, "plan_0002@-2")  # the plan branch, down to its root
+        await migrate.downgrade(db, "plan_0003@-3")  # the plan branch, down to its root
         async with db.engine.connect() as conn:
             tables = await conn.run_sync(_tables)
         assert not tables & PLAN_TABLES
         assert {"residents", "outbox"} <= tables  # other features keep their tables
-        assert not {"plan_0001", "plan_0002"} & await migrate.current_revisions(db)
+        assert not {"plan_0001", "plan_0002", "plan_0003"} & await migrate.current_revisions(db)
     finally:
         await migrate.upgrade(db)
     assert await migrate.at_head(db)

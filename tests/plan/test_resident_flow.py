@@ -24,14 +24,24 @@ async def test_browse_rate_comment_consent_and_thanks(on_channel: Resident, db: 
     assert "2. План дій «Зелене місто»" in plain(resident.text)
     assert "(приклад)" in resident.text  # statuses not confirmed by a source are labelled
 
+    assert "Період плану завершився" in plain(resident.text)  # the plan ended in August 2025
+    assert "Що далі:" in plain(resident.text)
+
     await resident.press("2. План дій")
     text = plain(resident.text)
-    assert "Номер у міжнародній базі планів дій: UAKLY0003" in text
-    assert "Стан виконання: завершено" in text
+    assert "Підсумковий стан: завершено" in text  # the final state, and since when
     assert "Прогрес: ▰▰▰▰▰▰▰▰▰▰ 100%" in text
-    assert "⚠️ Статус, прогрес і відповідальні — приклад" in text
+    assert "Останнє оновлення: 30 червня 2022 р." in text
+    assert "⚠️ Опис і цілі — приклад" in text  # example content keeps its label
+    await resident.press("Цілі й відповідальні")
+    text = plain(resident.text)
+    assert "Номер у міжнародній базі планів дій: UAKLY0003" in text
     assert "✅ Відкрито інтерактивний центр" in text and "вул. Марка Кропивницького, 6А" in text
+    await resident.press("Назад")
+    await resident.press("Оновлення")
+    text = plain(resident.text)
     assert "Останні оновлення:" in text and "📅 30 червня 2022 р." in text
+    await resident.press("Назад")
 
     await resident.press("Оцінити")
     assert "1 — погано, 5 — відмінно" in plain(resident.text)
@@ -105,7 +115,7 @@ async def test_deep_link_before_onboarding_and_unknown_links(svoi: Svoi, plan: N
     await resident.send("/start c2")
     await resident.press("English")
     assert "2. Green City Action Plan" in plain(resident.text)
-    assert "Number in the international action plan database: UAKLY0003" in plain(resident.text)
+    assert "Final state: complete" in plain(resident.text)
 
     await resident.send("/start c9")  # no such commitment
     assert "Welcome back" in plain(resident.text)

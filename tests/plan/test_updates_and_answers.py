@@ -65,7 +65,8 @@ async def test_follower_gets_the_published_update_through_the_outbox(
         update = (
             await session.execute(select(ProgressUpdate).where(ProgressUpdate.author.is_not(None)))
         ).scalar_one()
-    assert (commitment.status, commitment.progress, commitment.example) == ("complete", 100, False)
+    # The state is the working group's now; the example description and goals keep their label.
+    assert (commitment.status, commitment.progress, commitment.example) == ("complete", 100, True)
     assert update.text == {"uk": text, "en": text} and update.author == "test:operator-1"
 
     rows = await outbox(db, kind="plan-update")

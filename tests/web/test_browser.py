@@ -192,10 +192,10 @@ async def test_a_resident_chats_on_the_web_page_and_gets_a_proactive_message(
     focused = await page.evaluate("document.activeElement.textContent")
     assert "Plan" in focused
     await page.keyboard.press("Enter")
-    await expect(page.locator("#log")).to_contain_text("choose one to see its progress")
+    await expect(page.locator("#log")).to_contain_text("choose one to see where it ended")
 
     await page.get_by_role("button", name="2. Green City Action Plan").click()
-    await expect(bot_messages(page).last).to_contain_text("UAKLY0003")
+    await expect(bot_messages(page).last).to_contain_text("Final state: complete")
     await page.get_by_role("button", name="Follow progress").click()
     await expect(page.locator("#log")).to_contain_text("we'll send you the updates of commitment 2")
     await page.get_by_role("button", name="Rate").last.click()
