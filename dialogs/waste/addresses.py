@@ -289,6 +289,7 @@ class StreetSegment:
     house_from: int | None = None
     house_to: int | None = None
     side: str = "all"
+    is_example: bool = False  # its assignment to the zone is example data
 
     def covers(self, number: int) -> bool:
         if self.side == "odd" and number % 2 == 0:

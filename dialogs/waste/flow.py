@@ -118,6 +118,7 @@ async def street_index(session: AsyncSession) -> addresses.StreetIndex:
                 s.house_from,
                 s.house_to,
                 s.side,
+                s.is_example,
             )
             for s in await WasteRepo(session).streets()
         ]
@@ -178,7 +179,8 @@ async def _resolved(turn: Turn, result: addresses.AddressMatch) -> None:
             )
         )
     if result.outcome is addresses.Outcome.FOUND and result.zone_id is not None:
-        turn.set(zone_id=result.zone_id, address=result.label(turn.locale))
+        example = result.segment is not None and result.segment.is_example
+        turn.set(zone_id=result.zone_id, address=result.label(turn.locale), zone_example=example)
         await turn.goto("schedule")
     elif result.outcome is addresses.Outcome.NEED_HOUSE and street is not None:
         turn.set(street=street.ref)
@@ -345,11 +347,11 @@ async def render_schedule(turn: Turn) -> None:
         await turn.goto("start")
         return
     body = await schedule_lines(turn, zone.id)
-    header = turn.t(
-        "waste-schedule-title",
-        address=str(turn.get("address", "")),
-        zone=localized(zone, "name", turn.locale),
-    )
+    zone_name = localized(zone, "name", turn.locale)
+    if zone.is_example or turn.get("zone_example") is True:
+        # which district a street belongs to is example data too: say so beside it
+        zone_name += " " + turn.t("waste-example-mark")
+    header = turn.t("waste-schedule-title", address=str(turn.get("address", "")), zone=zone_name)
     rows: list[list[AnyButton]] = [
         [Button(turn.t("waste-btn-subscribe"), "subscribe")],
         [Button(turn.t("waste-btn-other-address"), "again")],

@@ -68,7 +68,7 @@ async def test_find_schedule_subscribe_remind_stop_and_change_notice(
     assert "Напишіть вулицю й номер будинку" in person.text
 
     await person.send("вул. Трудова, 5")
-    assert "📍 вул. Трудова, 5 — Південно-Західний, вул. Трудова" in person.text
+    assert "📍 вул. Трудова, 5 — Південно-Західний, вул. Трудова\n" in person.text  # a real street
     assert re.search(
         r"• Гілля — (сьогодні|завтра|через \d+ д\w+), \d+ \w+ \d{4}\s?р\.", person.text
     )
@@ -398,3 +398,14 @@ async def test_two_rows_for_one_house_still_remind_once(svoi: Svoi, db: Database
     assert await tick(db, svoi.i18n, due) == 1
     reminders = await outbox(db, svoi.i18n)
     assert len(reminders) == 1 and reminders[0].row.user_id == person.user_id
+
+
+async def test_an_example_street_to_district_assignment_is_labelled(
+    svoi: Svoi, db: Database
+) -> None:
+    await load_content(db)
+    person = Resident.on(svoi.engine)
+    await _open_waste(person)
+    await person.send("Соборна 16")  # its district is example data in the shipped content
+    header = person.text.split("\n", 1)[0]
+    assert header.startswith("📍 вул. Соборна, 16 — ") and header.endswith("(приклад)")
