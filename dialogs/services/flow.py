@@ -21,11 +21,15 @@ buttons" answers.
 
 from __future__ import annotations
 
+from dataclasses import replace
+from typing import Any
+
 from bot.core.dialog import MENU, Flow, Screen, Turn
 from bot.core.messages import AnyButton, Button, LinkButton, Location
 from dialogs.questions import service as questions
 from dialogs.services.cards import card_text, details_pages, local, notice_text
 from dialogs.services.catalogue import Elsewhere, current_index, find_elsewhere
+from dialogs.services.payloads import OpenCategory, OpenService, Page, ServicesState
 from storage.models.services import Service
 from storage.repos.services import ServiceRepo
 
@@ -36,11 +40,12 @@ QUERY_LIMIT = 200
 UP = "up"  # back from a card to where the resident came from (a list or the results)
 
 
-def _int(payload: str, prefix: str) -> int | None:
-    """The number after `prefix`, or None for anything else (payloads are checked, but a
-    catalogue may have changed since the buttons were shown)."""
-    tail = payload.removeprefix(prefix)
-    return int(tail) if tail.isdigit() and len(tail) < 10 else None
+def _state(turn: Turn) -> ServicesState:
+    return turn.load(ServicesState)
+
+
+def _update(turn: Turn, **changes: Any) -> None:
+    turn.keep(replace(_state(turn), **changes))
 
 
 # --- search -------------------------------------------------------------------------------
@@ -51,7 +56,7 @@ async def find(turn: Turn, text: str) -> list[int]:
 
 async def on_search(turn: Turn, text: str) -> None:
     query = " ".join(text.split())[:QUERY_LIMIT]
-    turn.set(query=query, results=await find(turn, query))
+    _update(turn, query=query, results=await find(turn, query))
     await turn.goto("results")
 
 
@@ -63,14 +68,14 @@ async def search_from_menu(turn: Turn, text: str) -> bool:
     results = await find(turn, query)
     if not results and not find_elsewhere(query):
         return False
-    await turn.start("services", "results", query=query, results=results)
+    await turn.start("services", "results", **ServicesState(query, results).to_data())
     return True
 
 
 # --- start: categories ------------------------------------------------------------------------
 async def category_rows(turn: Turn) -> list[list[AnyButton]]:
     categories = await ServiceRepo(turn.session).categories()
-    return [[Button(local(c, "title", turn.locale), f"cat:{c.id}")] for c in categories]
+    return [[Button(local(c, "title", turn.locale), OpenCategory(c.id).pack())] for c in categories]
 
 
 async def render_start(turn: Turn) -> None:
@@ -84,26 +89,27 @@ async def on_start_button(turn: Turn, payload: str) -> None:
 
 
 async def open_category(turn: Turn, payload: str) -> None:
-    category_id = _int(payload, "cat:")
-    if category_id is None or await ServiceRepo(turn.session).category(category_id) is None:
+    opened = OpenCategory.unpack(payload)
+    if opened is None or await ServiceRepo(turn.session).category(opened.id) is None:
         turn.say(turn.t("services-gone"))
         await turn.goto("start")
         return
-    turn.set(category=category_id, page=0)
+    _update(turn, category=opened.id, page=0)
     await turn.goto("category")
 
 
 # --- category: one page of services -----------------------------------------------------------
 async def render_category(turn: Turn) -> None:
     repo = ServiceRepo(turn.session)
-    category = await repo.category(int(turn.get("category", 0)))
+    state = _state(turn)
+    category = await repo.category(state.category) if state.category is not None else None
     if category is None:
         turn.say(turn.t("services-gone"))
         await turn.goto("start")
         return
     total = await repo.count_in(category.id)
     pages = max(1, -(-total // PAGE_SIZE))
-    page = min(max(0, int(turn.get("page", 0))), pages - 1)
+    page = min(max(0, state.page), pages - 1)
     services = await repo.services_in(category.id, page * PAGE_SIZE, PAGE_SIZE)
     lines = [
         f"{page * PAGE_SIZE + n}. {local(s, 'name', turn.locale)}"
@@ -117,32 +123,32 @@ async def render_category(turn: Turn) -> None:
     if pages > 1:
         text += "\n\n" + turn.t("services-page", page=page + 1, pages=pages)
     rows: list[list[AnyButton]] = [
-        [Button(local(s, "name", turn.locale), f"svc:{s.id}")] for s in services
+        [Button(local(s, "name", turn.locale), OpenService(s.id).pack())] for s in services
     ]
     paging: list[AnyButton] = []
     if page > 0:
-        paging.append(Button(turn.t("btn-prev"), f"page:{page - 1}"))
+        paging.append(Button(turn.t("btn-prev"), Page(page - 1).pack()))
     if page < pages - 1:
-        paging.append(Button(turn.t("btn-more"), f"page:{page + 1}"))
+        paging.append(Button(turn.t("btn-more"), Page(page + 1).pack()))
     if paging:
         rows.append(paging)
     rows.append(turn.nav_row())
-    turn.set(page=page)
+    _update(turn, page=page)
     turn.say(text, rows)
 
 
 async def on_category_button(turn: Turn, payload: str) -> None:
-    if payload.startswith("page:"):
-        turn.set(page=_int(payload, "page:") or 0)
+    if (paged := Page.unpack(payload)) is not None:
+        _update(turn, page=paged.number)
         await turn.goto("category")
-    elif payload.startswith("svc:"):
+    elif OpenService.matches(payload):
         await open_card(turn, payload, origin="category")
 
 
 # --- results -------------------------------------------------------------------------------
 async def render_results(turn: Turn) -> None:
-    query = str(turn.get("query", ""))
-    ids = [int(i) for i in turn.get("results", [])]
+    state = _state(turn)
+    query, ids = state.query, state.results
     found = await ServiceRepo(turn.session).services_by_id(ids)
     services = [found[i] for i in ids if i in found]
     if not services:
@@ -163,7 +169,7 @@ async def render_results(turn: Turn) -> None:
         turn.say(turn.t("services-nothing-found", query=query), rows)
         return
     lines = [f"{n}. {local(s, 'name', turn.locale)}" for n, s in enumerate(services, start=1)]
-    rows = [[Button(local(s, "name", turn.locale), f"svc:{s.id}")] for s in services]
+    rows = [[Button(local(s, "name", turn.locale), OpenService(s.id).pack())] for s in services]
     rows.append(
         [
             Button(turn.t("services-btn-categories"), "cats"),
@@ -188,30 +194,31 @@ def elsewhere_text(turn: Turn, query: str, places: list[Elsewhere]) -> str:
 
 
 async def on_results_button(turn: Turn, payload: str) -> None:
-    if payload.startswith("svc:"):
+    if OpenService.matches(payload):
         await open_card(turn, payload, origin="results")
-    elif payload.startswith("cat:"):
+    elif OpenCategory.matches(payload):
         await open_category(turn, payload)
     elif payload == "cats":
         await turn.goto("start")
     elif payload == "ask":
-        turn.set(ask_service=None)
+        _update(turn, ask_service=None)
         await turn.goto("ask")
 
 
 # --- card ---------------------------------------------------------------------------------
 async def open_card(turn: Turn, payload: str, origin: str) -> None:
-    service_id = _int(payload, "svc:")
-    if service_id is None or await ServiceRepo(turn.session).service(service_id) is None:
+    opened = OpenService.unpack(payload)
+    if opened is None or await ServiceRepo(turn.session).service(opened.id) is None:
         turn.say(turn.t("services-gone"))
         await turn.goto("start")
         return
-    turn.set(service=service_id, origin=origin)
+    _update(turn, service=opened.id, origin=origin)
     await turn.goto("card")
 
 
 async def _current_service(turn: Turn) -> Service | None:
-    return await ServiceRepo(turn.session).service(int(turn.get("service", 0)))
+    service_id = _state(turn).service
+    return await ServiceRepo(turn.session).service(service_id) if service_id else None
 
 
 async def card_buttons(turn: Turn, service: Service) -> list[list[AnyButton]]:
@@ -256,17 +263,17 @@ async def on_card_button(turn: Turn, payload: str) -> None:
     if payload == "loc":
         await send_location(turn, service)
     elif payload == "details":
-        turn.set(details_page=0)
+        _update(turn, details_page=0)
         await turn.goto("details")
     elif payload == "notice":
         repo = ServiceRepo(turn.session)
         office = await repo.office(service.office_id) if service.office_id else None
         turn.say(notice_text(turn.t, office), await card_buttons(turn, service))
     elif payload == "ask":
-        turn.set(ask_service=service.code)
+        _update(turn, ask_service=service.code)
         await turn.goto("ask")
     elif payload == UP:
-        origin = str(turn.get("origin", "start"))
+        origin = _state(turn).origin
         await turn.goto(origin if origin in ("category", "results") else "start")
 
 
@@ -280,32 +287,32 @@ async def render_details(turn: Turn) -> None:
     office = await repo.office(service.office_id) if service.office_id else None
     category = await repo.category(service.category_id)
     pages = details_pages(turn.t, service, category, office)
-    page = min(max(0, int(turn.get("details_page", 0))), len(pages) - 1)
+    page = min(max(0, _state(turn).details_page), len(pages) - 1)
     rows: list[list[AnyButton]] = []
     paging: list[AnyButton] = []
     if page > 0:
-        paging.append(Button(turn.t("btn-prev"), f"page:{page - 1}"))
+        paging.append(Button(turn.t("btn-prev"), Page(page - 1).pack()))
     if page < len(pages) - 1:
-        paging.append(Button(turn.t("btn-more"), f"page:{page + 1}"))
+        paging.append(Button(turn.t("btn-more"), Page(page + 1).pack()))
     if paging:
         rows.append(paging)
     if service.online_url:
         rows.append([LinkButton(turn.t("services-btn-online"), service.online_url)])
     rows.append([Button(turn.t("services-btn-ask-about"), "ask")])
     rows.append([Button(turn.t("btn-back"), UP), Button(turn.t("btn-menu"), MENU)])
-    turn.set(details_page=page)
+    _update(turn, details_page=page)
     turn.say(pages[page], rows)
 
 
 async def on_details_button(turn: Turn, payload: str) -> None:
-    if payload.startswith("page:"):
-        turn.set(details_page=_int(payload, "page:") or 0)
+    if (paged := Page.unpack(payload)) is not None:
+        _update(turn, details_page=paged.number)
         await turn.goto("details")
     elif payload == UP:
         await turn.goto("card")
     elif payload == "ask":
         service = await _current_service(turn)
-        turn.set(ask_service=service.code if service is not None else None)
+        _update(turn, ask_service=service.code if service is not None else None)
         await turn.goto("ask")
 
 
@@ -337,7 +344,7 @@ async def render_ask(turn: Turn) -> None:
 
 async def on_ask_button(turn: Turn, payload: str) -> None:
     if payload == UP:
-        await turn.goto("card" if turn.get("ask_service") else "start")
+        await turn.goto("card" if _state(turn).ask_service else "start")
 
 
 async def on_question(turn: Turn, text: str) -> None:
@@ -346,8 +353,8 @@ async def on_question(turn: Turn, text: str) -> None:
             turn.session,
             turn.resident.id,
             text,
-            search_query=str(turn.get("query", "")),
-            service_code=turn.get("ask_service"),
+            search_query=_state(turn).query,
+            service_code=_state(turn).ask_service,
             now=turn.now,
         )
     except questions.Refused as refused:
