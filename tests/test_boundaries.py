@@ -43,6 +43,49 @@ def test_sdk_imports_stay_in_their_adapter(path: Path) -> None:
             assert not module.startswith("bot.channels"), f"{relative} imports {module}"
 
 
+# The layers (docs/architecture.md, "Packages"): what features and the application stand on
+# never imports them, so a feature can be added or removed without touching the core.
+LOWER = ("bot/core/", "bot/delivery/", "storage/")
+UPPER = (
+    "dialogs",
+    "handlers",
+    "bot.app",
+    "bot.cli",
+    "bot.commands",
+    "bot.scheduler",
+    "bot.channels",
+)
+
+
+def _runtime_imports(path: Path) -> set[str]:
+    """Imports that run (those under `if TYPE_CHECKING:` only name types)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.If) and getattr(node.test, "id", None) == "TYPE_CHECKING":
+            skipped.update(id(child) for stmt in node.body for child in ast.walk(stmt))
+    names: set[str] = set()
+    for node in ast.walk(tree):
+        if id(node) in skipped:
+            continue
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
+            names.add(node.module)
+    return names
+
+
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _sources() if p.relative_to(ROOT).as_posix().startswith(LOWER)],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_the_core_delivery_and_storage_never_import_features_or_the_shell(path: Path) -> None:
+    relative = path.relative_to(ROOT).as_posix()
+    for module in _runtime_imports(path):
+        assert not module.startswith(UPPER), f"{relative} imports {module}"
+
+
 def test_the_rule_sees_imports(tmp_path: Path) -> None:
     sample = tmp_path / "sample.py"
     sample.write_text("import aiogram.types\nfrom viberbot.api import Api\n")
@@ -60,3 +103,13 @@ def test_only_the_clock_reads_the_wall_clock(path: Path) -> None:
     text = path.read_text(encoding="utf-8")
     found = [call for call in WALL_CLOCK if call in text]
     assert not found, f"{path.relative_to(ROOT)} reads the wall clock: {found}; use clock.now()"
+
+
+def test_the_layer_rule_sees_runtime_imports_only(tmp_path: Path) -> None:
+    sample = tmp_path / "sample.py"
+    sample.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n    from bot.app import Svoi\n"
+        "def f():\n    from dialogs.plan import service\n"
+    )
+    assert _runtime_imports(sample) == {"typing", "dialogs.plan"}
