@@ -556,14 +556,6 @@ class ServiceIndex:
                 keep(candidate, score / 100.0 * 0.95)
         return found
 
-    def query_words(self, query: str) -> list[tuple[str, float]]:
-        """The query's meaningful words with their weight, translations and synonyms added."""
-        words: dict[str, float] = {}
-        for term in query_terms(query):
-            for word, weight in term.alternatives:
-                words[word] = max(weight, words.get(word, 0.0))
-        return list(words.items())
-
     def _match(self, term: Term, hit_stems: set[str]) -> _Match:
         """How one query term meets the catalogue; adds the stems it matched well."""
         weighted: list[tuple[str, float]] = []

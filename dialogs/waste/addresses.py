@@ -348,10 +348,6 @@ class Street:
     def key(self) -> str:
         return f"{self.kind} {self.name_uk}"
 
-    @property
-    def has_schedule(self) -> bool:
-        return bool(self.segments)
-
     def zone_ids(self) -> set[int]:
         return {s.zone_id for s in self.segments}
 
