@@ -18,6 +18,11 @@ def _address(text: str) -> tuple[str, str] | None:
     return channel.lower(), user_id
 
 
+def role_name(turn: Turn, role: str) -> str:
+    """A role as the operator reads it («адміністратор»), never its code."""
+    return turn.t("access-role", role=role)
+
+
 async def _admin_only(turn: Turn, action: str) -> bool:
     if turn.is_admin:
         return True
@@ -33,7 +38,10 @@ async def roles_command(turn: Turn, _args: str) -> None:
     if not rows:
         turn.say(turn.t("roles-empty"))
         return
-    lines = [turn.t("roles-line", address=f"{r.channel}:{r.user_id}", role=r.role) for r in rows]
+    lines = [
+        turn.t("roles-line", address=f"{r.channel}:{r.user_id}", role=role_name(turn, r.role))
+        for r in rows
+    ]
     turn.say("\n".join([turn.t("roles-title"), *lines]))
 
 
@@ -47,7 +55,7 @@ async def grant_command(turn: Turn, args: str) -> None:
         return
     await RoleRepo(turn.session).grant(*address, parts[1], granted_by=turn.actor)
     turn.audit("roles-grant", ":".join(address), role_granted=parts[1])
-    turn.say(turn.t("roles-granted", role=parts[1], address=":".join(address)))
+    turn.say(turn.t("roles-granted", role=role_name(turn, parts[1]), address=":".join(address)))
 
 
 async def revoke_command(turn: Turn, args: str) -> None:
@@ -78,9 +86,9 @@ async def audit_command(turn: Turn, _args: str) -> None:
             "audit-line",
             at=turn.t.datetime(e.at),
             actor=e.actor,
-            action=e.action,
+            action=turn.t("audit-action", action=e.action),
             target=e.target,
-            outcome=e.outcome,
+            outcome=turn.t("audit-outcome", outcome=e.outcome),
         )
         for e in entries
     ]

@@ -26,6 +26,16 @@ class Refused(ValueError):
         self.args_ = args
 
 
+def checked_text(text: str, limit: int) -> str:
+    """An operator's text, trimmed: refused when empty or over `limit` characters."""
+    text = text.strip()
+    if not text:
+        raise Refused("web-admin-error-empty")
+    if len(text) > limit:
+        raise Refused("web-admin-error-too-long", limit=limit)
+    return text
+
+
 @dataclass(frozen=True, slots=True)
 class Actor:
     """Who acts: the audit entry's actor and role, and the chat that gets a report, if any

@@ -74,7 +74,21 @@ def split_text(text: str, limit: int) -> list[str]:
 
 
 def _shorten(label: str, limit: int) -> str:
-    return label if len(label) <= limit else label[: max(1, limit - 1)] + "…"
+    """A button label that fits `limit` characters, cut at a word boundary, then «…».
+
+    The words that fit are kept whole, without the punctuation or dash they ended on
+    («↪️ Не наше: куди…», not «↪️ Не наше: куди зверн…»); a label whose first word alone is
+    too long (nothing readable would be left) is cut inside that word."""
+    if len(label) <= limit:
+        return label
+    room = max(1, limit - 1)  # the «…» takes one character
+    head = label[:room]
+    if not label[room].isspace():  # the cut falls inside a word: drop that word
+        head = head[: max(head.rfind(" "), 0)]
+    head = head.rstrip(" ,.;:·—–-")
+    if not any(char.isalnum() for char in head):
+        head = label[:room].rstrip()
+    return head + "…"
 
 
 def _rewrap(rows: list[list[AnyButton]], per_row: int) -> list[list[AnyButton]]:

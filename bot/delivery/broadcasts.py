@@ -375,7 +375,7 @@ async def _report(session: AsyncSession, broadcast: DeliveryBroadcast, result: P
                 dedup_key=f"broadcast-report:{broadcast.id}",
                 template_key="delivery-report",
                 template_args={
-                    "id": broadcast.id,
+                    "id": str(broadcast.id),
                     "total": result.total,
                     "sent": result.sent,
                     "blocked": result.blocked,

@@ -21,7 +21,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
+
+from fluent.runtime.types import FluentDecimal
 
 from bot.core import dialog
 from bot.core.dialog import MENU, Flow, Screen, Turn
@@ -105,15 +108,34 @@ def _update(turn: Turn, **changes: Any) -> None:
     turn.keep(replace(turn.load(DraftState), **changes))
 
 
-def audience_name(turn: Turn, audience: Audience) -> str:
-    return turn.t(f"broadcast-audience-{audience.kind}", value=audience.value or "")
+async def audience_name(turn: Turn, audience: Audience) -> str:
+    """The audience in the operator's words: a language through the message's selector, a
+    commitment or a waste zone by its name in the operator's language, never its code."""
+    value = audience.value or ""
+    if audience.kind not in (service.EVERYONE, service.LANGUAGE) and value:
+        names = dict(await service.audience_choices(turn.session, audience.kind, turn.locale))
+        value = names.get(value, value)
+    return turn.t(f"broadcast-audience-{audience.kind}", value=value)
+
+
+def per_channel(turn: Turn, counts: dict[str, int]) -> str:
+    """«Telegram: 800, Viber: 450»: channels by their names."""
+    return ", ".join(
+        f"{turn.t('channel-name', channel=channel)}: {n}" for channel, n in sorted(counts.items())
+    )
+
+
+def money(amount: float | Decimal) -> FluentDecimal:
+    """A sum for Fluent to format in the reader's locale: «0,85» in Ukrainian, «0.85» in
+    English, always with kopiyky."""
+    return FluentDecimal(Decimal(str(amount)), minimumFractionDigits=2, maximumFractionDigits=2)
 
 
 def status_line(turn: Turn, broadcast: DeliveryBroadcast) -> str:
     when = turn.t.datetime(broadcast.scheduled_at)
     return turn.t(
         "broadcast-line",
-        id=broadcast.id,
+        id=str(broadcast.id),  # a reference, not a quantity: «№ 1250», not «№ 1 250»
         status=turn.t(f"broadcast-status-{broadcast.status}"),
         when=when,
         recipients=broadcast.recipients,
@@ -235,8 +257,7 @@ async def render_value(turn: Turn) -> None:
         await turn.goto("audience")
         return
     rows: list[list[AnyButton]] = [
-        [Button(f"{code} · {label}"[:60], PickValue(code).pack())]
-        for code, label in options[:CHOICES_SHOWN]
+        [Button(label, PickValue(code).pack())] for code, label in options[:CHOICES_SHOWN]
     ]
     turn.say(turn.t(f"broadcast-pick-{kind}"), [*rows, turn.nav_row()])
 
@@ -272,13 +293,12 @@ async def render_summary(turn: Turn) -> None:
         await turn.goto("audience")
         return
     counts = estimate.counts
-    per_channel = ", ".join(f"{channel}: {n}" for channel, n in sorted(counts.items()))
     turn.say(
         turn.t(
             "broadcast-summary",
-            audience=audience_name(turn, draft.audience),
+            audience=await audience_name(turn, draft.audience),
             count=estimate.total,
-            channels=per_channel or "—",
+            channels=per_channel(turn, counts) or "—",
             urgent="yes" if draft.urgent else "no",
         )
     )
@@ -287,7 +307,7 @@ async def render_summary(turn: Turn) -> None:
             turn.t(
                 "broadcast-viber-cost",
                 count=counts["viber"],
-                cost=f"{estimate.viber_cost:.2f}",
+                cost=money(estimate.viber_cost),
                 currency=estimate.currency,
             )
         )
@@ -384,9 +404,9 @@ async def _create(turn: Turn, when: datetime | None) -> None:
         return
     broadcast = sent.broadcast
     if when is None:
-        turn.say(turn.t("broadcast-queued", id=broadcast.id, count=sent.queued or 0))
+        turn.say(turn.t("broadcast-queued", id=str(broadcast.id), count=sent.queued or 0))
     else:
-        turn.say(turn.t("broadcast-scheduled", id=broadcast.id, when=turn.t.datetime(when)))
+        turn.say(turn.t("broadcast-scheduled", id=str(broadcast.id), when=turn.t.datetime(when)))
     _update(turn, text=None, link_label=None, link_url=None, broadcast=broadcast.id)
     await turn.goto("detail")
 
@@ -399,7 +419,9 @@ async def render_recent(turn: Turn) -> None:
         turn.say(turn.t("broadcast-none"), [turn.nav_row()])
         return
     lines = [status_line(turn, b) for b in items]
-    rows: list[list[AnyButton]] = [[Button(f"#{b.id}", ShowBroadcast(b.id).pack())] for b in items]
+    rows: list[list[AnyButton]] = [
+        [Button(f"№\u00a0{b.id}", ShowBroadcast(b.id).pack())] for b in items
+    ]
     turn.say("\n".join(lines), [*rows, turn.nav_row()])
 
 
@@ -414,7 +436,7 @@ async def describe(turn: Turn, broadcast_id: int) -> DeliveryBroadcast | None:
     """Say where a broadcast stands; None when it does not exist."""
     found = await service.report(turn.session, broadcast_id)
     if found is None:
-        turn.say(turn.t("broadcast-not-found", id=broadcast_id))
+        turn.say(turn.t("broadcast-not-found", id=str(broadcast_id)))
         return None
     broadcast, progress = found.broadcast, found.progress
     turn.say(status_line(turn, broadcast))

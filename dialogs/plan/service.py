@@ -19,7 +19,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import dates
-from bot.core.actions import Actor, Refused
+from bot.core.actions import Actor, Refused, checked_text
 from bot.delivery.broadcasts import FOLLOWERS, AudienceSource, AudienceUnavailable
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
 from dialogs.plan.views import COMMENT_LIMIT, OPTION_LIMIT, QUESTION_LIMIT, localized
@@ -67,11 +67,7 @@ async def answer_feedback(
     session: AsyncSession, feedback_id: int, text: str, *, actor: Actor, now: datetime
 ) -> Feedback:
     """Answer a comment; the resident gets "you said, we did" in their own channel."""
-    text = text.strip()
-    if not text:
-        raise Refused("web-admin-error-empty")
-    if len(text) > COMMENT_LIMIT:
-        raise Refused("web-admin-error-too-long", limit=COMMENT_LIMIT)
+    text = checked_text(text, COMMENT_LIMIT)
     repo = PlanRepo(session)
     feedback = await repo.feedback(feedback_id)
     if feedback is None:
@@ -156,11 +152,7 @@ async def publish_update(
 ) -> Published:
     """A step on the commitment's timeline (its new status and progress); followers are
     told through the outbox unless `notify` is off."""
-    text = text.strip()
-    if not text:
-        raise Refused("web-admin-error-empty")
-    if len(text) > COMMENT_LIMIT:
-        raise Refused("web-admin-error-too-long", limit=COMMENT_LIMIT)
+    text = checked_text(text, COMMENT_LIMIT)
     if status is not None and status not in OGP_STATUSES:
         raise Refused("web-admin-error-status")
     if progress is not None and not 0 <= progress <= 100:
@@ -235,11 +227,7 @@ async def create_poll(
     zone: ZoneInfo,
 ) -> Poll:
     """A draft poll (opened by `set_poll_state`): question, options one a line, last day."""
-    question = question.strip()
-    if not question:
-        raise Refused("web-admin-error-empty")
-    if len(question) > QUESTION_LIMIT:
-        raise Refused("web-admin-error-too-long", limit=QUESTION_LIMIT)
+    question = checked_text(question, QUESTION_LIMIT)
     options = poll_options(options_text)
     closes_at = poll_closes(closes_on, now, zone)
     poll = await PlanRepo(session).create_poll(
@@ -270,11 +258,7 @@ async def edit_poll(
     poll = await repo.poll(poll_id)
     if poll is None:
         raise Refused("web-admin-error-not-found")
-    question = question.strip()
-    if not question:
-        raise Refused("web-admin-error-empty")
-    if len(question) > QUESTION_LIMIT:
-        raise Refused("web-admin-error-too-long", limit=QUESTION_LIMIT)
+    question = checked_text(question, QUESTION_LIMIT)
     options = poll_options(options_text)
     closes_at = poll_closes(closes_on, now, zone)
     results = await repo.results(poll.id)

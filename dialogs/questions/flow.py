@@ -51,7 +51,7 @@ async def render_mine(turn: Turn) -> None:
     for q in questions:
         part = turn.t(
             "questions-mine-item",
-            reference=q.id,
+            reference=str(q.id),  # a reference, not a quantity: «№ 1250»
             date=_date(turn, q),
             status=_status(turn, q),
             question=service.excerpt(q.text, 120),
@@ -122,7 +122,7 @@ async def render_item(turn: Turn) -> None:
         await turn.goto("start")
         return
     lines = [
-        turn.t("questions-op-item", reference=row.id, date=_date(turn, row)),
+        turn.t("questions-op-item", reference=str(row.id), date=_date(turn, row)),
         turn.t("questions-op-item-text", question=row.text),
     ]
     if row.search_query:

@@ -16,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from bot.core.actions import Actor, Refused
+from bot.core.actions import Actor, Refused, checked_text
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
 from storage.models.services import (
     QUESTION_ANSWERED,
@@ -125,11 +125,7 @@ async def _settle(
     actor: Actor,
     now: datetime,
 ) -> ServiceQuestion:
-    text = text.strip()
-    if not text:
-        raise Refused("web-admin-error-empty")
-    if len(text) > ANSWER_LIMIT:
-        raise Refused("web-admin-error-too-long", limit=ANSWER_LIMIT)
+    text = checked_text(text, ANSWER_LIMIT)
     row = await question(session, question_id)
     if row is None:
         raise Refused("web-admin-error-not-found")
@@ -160,7 +156,7 @@ async def _settle(
                         else "questions-notify-redirected"
                     ),
                     template_args={
-                        "reference": row.id,
+                        "reference": str(row.id),
                         "question": excerpt(row.text),
                         "answer": text,
                     },

@@ -37,9 +37,20 @@ broadcast-pick-followers = Choose the commitment:
 broadcast-pick-zone = Choose the waste collection zone:
 broadcast-no-choices = There is no data for this audience yet. Please choose another.
 broadcast-audience-everyone = all residents
-broadcast-audience-language = language: { $value }
-broadcast-audience-followers = following commitment { $value }
-broadcast-audience-zone = subscribers of zone { $value }
+broadcast-audience-language = language: { $value ->
+        [uk] Ukrainian
+        [en] English
+       *[other] { $value }
+    }
+broadcast-audience-followers = following the commitment: { $value }
+broadcast-audience-zone = subscribers of the collection zone: { $value }
+channel-name = { $channel ->
+        [telegram] Telegram
+        [viber] Viber
+        [web] web chat
+        [console] terminal chat
+       *[other] { $channel }
+    }
 broadcast-summary =
     Audience: { $audience }.
     Recipients: { $count } ({ $channels }).

@@ -42,4 +42,4 @@ questions-op-redirect-ask = Write where the resident should turn: the institutio
 questions-op-answered = The answer has been sent to the resident.
 questions-op-redirected = The resident has been told where to turn.
 questions-op-already = This question has already been answered.
-plan-op-btn-questions = ❓ Residents' questions ({ $count })
+plan-op-btn-questions = ❓ Questions ({ $count })

@@ -207,7 +207,13 @@ web-admin-audience-kind = { $kind ->
     }
 web-admin-audience-value = Audience value
 web-admin-audience-count = Recipients: { $count } ({ $channels })
-web-admin-viber-cost = Viber cost estimate: { $count } messages ≈ { $cost } { $currency }
+web-admin-viber-cost = Viber cost estimate: { $count } { $count ->
+        [one] message
+       *[other] messages
+    } ≈ { $cost } { $currency ->
+        [UAH] hryvnias
+       *[other] { $currency }
+    }
 web-admin-broadcast-urgent = Urgent (send during quiet hours too)
 web-admin-broadcast-schedule = Schedule for
 web-admin-broadcast-when = Sending time
@@ -252,7 +258,7 @@ web-admin-waste-upcoming = Upcoming schedule changes
 web-admin-waste-cancelled = cancelled
 
 web-admin-services-counts = In the catalogue: { $services } services, { $categories } categories, { $offices } offices.
-web-admin-services-source = Last import: { $source }, { $when }.
+web-admin-services-source = Last import: { $when }. File:
 web-admin-services-report = Validation report
 web-admin-services-problems = { $count ->
         [one] { $count } problem found; nothing was changed.
@@ -261,8 +267,8 @@ web-admin-services-problems = { $count ->
 web-admin-services-valid = The file is valid (checked, nothing changed):
 web-admin-services-imported = Imported:
 web-admin-services-import = Import the catalogue
-web-admin-services-file = Catalogue file (.yaml, .yml or .csv)
-web-admin-services-file-hint = The format is described in docs/services.md. A file with errors changes nothing.
+web-admin-services-file = Catalogue file
+web-admin-services-file-hint = Accepted files: { $formats }. How to write them is described in { $guide }. A file with errors changes nothing.
 web-admin-services-dry-run = Only check, change nothing
 web-admin-services-submit = Upload
 

@@ -43,9 +43,20 @@ broadcast-pick-followers = Оберіть зобовʼязання:
 broadcast-pick-zone = Оберіть зону вивезення:
 broadcast-no-choices = Для цієї аудиторії ще немає даних. Оберіть іншу.
 broadcast-audience-everyone = усі мешканці
-broadcast-audience-language = мова: { $value }
-broadcast-audience-followers = стежать за зобовʼязанням { $value }
-broadcast-audience-zone = підписники зони { $value }
+broadcast-audience-language = мова: { $value ->
+        [uk] українська
+        [en] англійська
+       *[other] { $value }
+    }
+broadcast-audience-followers = ті, хто стежить за зобовʼязанням: { $value }
+broadcast-audience-zone = підписники зони вивезення: { $value }
+channel-name = { $channel ->
+        [telegram] Telegram
+        [viber] Viber
+        [web] вебчат
+        [console] чат у терміналі
+       *[other] { $channel }
+    }
 broadcast-summary =
     Аудиторія: { $audience }.
     Отримувачів: { $count } ({ $channels }).

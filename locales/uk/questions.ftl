@@ -2,7 +2,7 @@
 
 questions-status = { $status ->
         [answered] ✅ Відповідь надано
-        [redirected] ↪️ Питання не до міської ради
+        [redirected] ↪️ Запитання не до міської ради
        *[new] ⏳ Чекає на відповідь
     }
 questions-btn-mine = 📨 Мої запитання
@@ -36,10 +36,20 @@ questions-op-item-text = «{ $question }»
 questions-op-item-search = Мешканець шукав: «{ $query }»
 questions-op-item-service = Послуга: { $service }
 questions-op-btn-answer = 💬 Відповісти
-questions-op-btn-redirect = ↪️ Не до нас: куди звернутися
-questions-op-answer-ask = Напишіть відповідь одним повідомленням (до { $limit } символів). Мешканець отримає її в тому месенджері, з якого запитував.
-questions-op-redirect-ask = Напишіть, куди мешканцеві звернутися: установа, адреса чи телефон (до { $limit } символів).
+questions-op-btn-redirect = ↪️ Не наше: куди звернутися
+questions-op-answer-ask = Напишіть відповідь одним повідомленням (до { $limit } { $limit ->
+        [one] символу
+        [few] символів
+        [many] символів
+       *[other] символу
+    }). Мешканець отримає її в тому месенджері, з якого запитував.
+questions-op-redirect-ask = Напишіть, куди мешканцеві звернутися: установа, адреса чи телефон (до { $limit } { $limit ->
+        [one] символу
+        [few] символів
+        [many] символів
+       *[other] символу
+    }).
 questions-op-answered = Відповідь надіслано мешканцеві.
 questions-op-redirected = Мешканцеві надіслано, куди звернутися.
 questions-op-already = На це запитання вже відповіли.
-plan-op-btn-questions = ❓ Запитання мешканців ({ $count })
+plan-op-btn-questions = ❓ Запитання ({ $count })

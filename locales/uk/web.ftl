@@ -8,24 +8,24 @@ web-language-nav = Мова сторінки
 web-switch-language = English
 web-log-label = Розмова
 web-input-label = Ваше повідомлення
-web-input-hint = Enter — надіслати, Shift+Enter — новий рядок. Кнопки в повідомленнях можна обирати клавішею Tab.
+web-input-hint = Щоб надіслати, натисніть клавішу введення ⏎; новий рядок — ⇧ і ⏎ разом. Між кнопками в повідомленнях можна переходити клавішею табуляції ⇥.
 web-send = Надіслати
 web-menu = Головне меню
 web-help = Довідка
-web-noscript = Для чату потрібен JavaScript. Також можна написати «Своїм» у Telegram або Viber.
+web-noscript = Щоб чат працював, дозвольте браузеру виконувати скрипти на цій сторінці. Також можна написати «Своїм» у Telegram або Viber.
 web-you = Ви
 web-svoi = Свої
 web-sending = Надсилаємо…
-web-send-failed = Не вдалося надіслати. Перевірте з'єднання і спробуйте ще раз.
+web-send-failed = Не вдалося надіслати. Перевірте зʼєднання і спробуйте ще раз.
 web-too-many-new-chats = З вашої мережі цієї години почато забагато нових розмов. Спробуйте пізніше або напишіть «Своїм» у Telegram чи Viber.
 web-bad-request = Сторінка надіслала запит, який «Свої» не змогли прочитати. Оновіть сторінку і спробуйте ще раз.
 web-unavailable = «Свої» ненадовго недоступні. Спробуйте ще раз за хвилину.
-web-offline = Зв'язок перервано, поновлюємо…
-web-online = На зв'язку.
-web-location-asking = Браузер запитає дозвіл поділитися місцезнаходженням…
-web-location-denied = Місцезнаходження недоступне. Напишіть адресу текстом.
-web-location-unsupported = Цей браузер не вміє ділитися місцезнаходженням. Напишіть адресу текстом.
-web-location-sent = 📍 Моє місцезнаходження
+web-offline = Звʼязок перервано, поновлюємо…
+web-online = На звʼязку.
+web-location-asking = Браузер запитає дозвіл поділитися геолокацією…
+web-location-denied = Геолокація недоступна. Напишіть адресу текстом.
+web-location-unsupported = Цей браузер не вміє ділитися геолокацією. Напишіть адресу текстом.
+web-location-sent = 📍 Моя геолокація
 web-phone-label = Номер телефону
 web-phone-send = Надіслати номер
 web-download = Завантажити
@@ -39,7 +39,7 @@ web-admin-skip = Перейти до змісту
 web-admin-nav = Розділи консолі
 web-admin-nav-dashboard = Огляд
 web-admin-nav-feedback = Відгуки
-web-admin-nav-commitments = Зобов'язання
+web-admin-nav-commitments = Зобовʼязання
 web-admin-nav-polls = Опитування
 web-admin-nav-broadcasts = Розсилки
 web-admin-nav-waste = Вивезення відходів
@@ -57,7 +57,12 @@ web-admin-login-account-hint = Канал і ваш ідентифікатор �
 web-admin-login-password = Пароль
 web-admin-login-submit = Увійти
 web-admin-login-failed = Неправильний обліковий запис або пароль.
-web-admin-login-locked = Забагато невдалих спроб. Вхід для цього облікового запису заблоковано приблизно на { $minutes } хв.
+web-admin-login-locked = Забагато невдалих спроб. Вхід для цього облікового запису заблоковано приблизно на { $minutes } { $minutes ->
+        [one] хвилину
+        [few] хвилини
+        [many] хвилин
+       *[other] хвилини
+    }.
 
 web-admin-refused-title = Доступ заборонено
 web-admin-refused-login = Увійдіть, щоб працювати з консоллю.
@@ -65,7 +70,7 @@ web-admin-refused-role = Ваша роль ({ $role }) не дає доступ�
 web-admin-refused-csrf = Запит відхилено: форма застаріла або надіслана з іншого сайту. Оновіть сторінку і спробуйте ще раз.
 
 web-admin-notice-answered = Відповідь збережено; мешканець отримає її у своєму месенджері.
-web-admin-notice-reviewed = Позначено як переглянуте.
+web-admin-notice-reviewed = Позначено як розглянутий.
 web-admin-notice-published = Оновлення опубліковано; підписники отримають сповіщення.
 web-admin-notice-poll-created = Опитування створено як чернетку. Відкрийте його, коли будете готові.
 web-admin-notice-poll-opened = Опитування відкрито.
@@ -78,16 +83,31 @@ web-admin-notice-waste-saved = Зміну графіка збережено; п�
 web-admin-notice-logged-out = Ви вийшли з консолі.
 
 web-admin-error-empty = Текст порожній.
-web-admin-error-too-long = Текст задовгий: щонайбільше { $limit } символів.
+web-admin-error-too-long = Текст задовгий: можна до { $limit } { $limit ->
+        [one] символу
+        [few] символів
+        [many] символів
+       *[other] символу
+    }.
 web-admin-error-not-found = Не знайдено.
 web-admin-error-already-answered = На цей відгук уже відповіли або він без коментаря.
 web-admin-error-status = Невідомий статус.
 web-admin-error-progress = Прогрес — ціле число від 0 до 100.
-web-admin-error-options = Потрібно від 2 до 10 варіантів, кожен до { $limit } символів, по одному в рядку.
+web-admin-error-options = Потрібно від 2 до 10 варіантів, кожен до { $limit } { $limit ->
+        [one] символу
+        [few] символів
+        [many] символів
+       *[other] символу
+    }, по одному в рядку.
 web-admin-error-past = Дата закриття вже минула.
-web-admin-error-poll-options-locked = Варіанти можна змінити лише в чернетці, за яку ще ніхто не голосував. Питання й дату закриття змінити можна.
+web-admin-error-poll-options-locked = Варіанти можна змінити лише в чернетці, за яку ще ніхто не голосував. Запитання й дату закриття змінити можна.
 web-admin-error-audience = Ця аудиторія недоступна: оберіть іншу або її значення.
-web-admin-error-link = Посилання має вигляд «Підпис | https://…», підпис до { $limit } символів.
+web-admin-error-link = Посилання має вигляд «Підпис | https://…», підпис до { $limit } { $limit ->
+        [one] символу
+        [few] символів
+        [many] символів
+       *[other] символу
+    }.
 web-admin-error-schedule = Час розсилки має бути в майбутньому, не далі ніж за { $days } { $days ->
         [one] день
         [few] дні
@@ -101,7 +121,7 @@ web-admin-error-file = Оберіть файл для імпорту.
 
 web-admin-chart-channels = Мешканці за каналами
 web-admin-chart-languages = Мешканці за мовою
-web-admin-chart-ratings = Середня оцінка зобов'язань (1–5) і кількість оцінок
+web-admin-chart-ratings = Середня оцінка зобовʼязань (1–5) і кількість оцінок
 web-admin-chart-poll = Результати, % голосів
 web-admin-language = { $code ->
         [uk] українська
@@ -113,12 +133,12 @@ web-admin-residents = Мешканці
 web-admin-residents-total = Активних: { $active }, тих, хто заблокував бота: { $inactive }.
 web-admin-subscriptions = Підписки
 web-admin-subscriptions-kind = { $kind ->
-        [plan] Стежать за зобов'язаннями
+        [plan] Стежать за зобовʼязаннями
         [waste] Нагадування про вивезення
         [mutes] Вимкнені сповіщення
        *[other] { $kind }
     }
-web-admin-ratings = Оцінки зобов'язань
+web-admin-ratings = Оцінки зобовʼязань
 web-admin-delivery = Доставка
 web-admin-delivery-waiting = Чекають на надсилання: { $count }.
 web-admin-delivery-oldest = Найстаріше з { $when }.
@@ -134,7 +154,7 @@ web-admin-outbox-status = { $status ->
        *[other] { $status }
     }
 
-web-admin-filter-commitment = Зобов'язання
+web-admin-filter-commitment = Зобовʼязання
 web-admin-filter-all = Усі
 web-admin-filter-waiting = Лише ті, що чекають відповіді або перегляду
 web-admin-filter-apply = Показати
@@ -147,14 +167,14 @@ web-admin-feedback-count = { $count ->
 web-admin-feedback-empty = Відгуків немає.
 web-admin-reference = Номер
 web-admin-date = Дата
-web-admin-commitment = Зобов'язання
+web-admin-commitment = Зобовʼязання
 web-admin-rating = Оцінка
 web-admin-rating-of = { $rating } з 5
 web-admin-comment = Коментар
 web-admin-state = Стан
 web-admin-state-waiting = чекає відповіді
 web-admin-state-answered = є відповідь
-web-admin-state-reviewed = переглянуто
+web-admin-state-reviewed = розглянуто
 web-admin-state-new = новий
 web-admin-feedback-title = Відгук { $reference }
 web-admin-no-comment = без коментаря
@@ -162,9 +182,14 @@ web-admin-contact = Контакт
 web-admin-no-consent = мешканець не дав згоди на контакт
 web-admin-answer = Відповідь
 web-admin-answer-label = Відповідь мешканцю
-web-admin-answer-hint = До { $limit } символів. Мешканець отримає її у тому месенджері, де залишив відгук.
+web-admin-answer-hint = До { $limit } { $limit ->
+        [one] символу
+        [few] символів
+        [many] символів
+       *[other] символу
+    }. Мешканець отримає її у тому месенджері, де залишив відгук.
 web-admin-answer-send = Надіслати відповідь
-web-admin-mark-reviewed = Позначити як переглянуте
+web-admin-mark-reviewed = Позначити як розглянутий
 
 web-admin-status = Статус
 web-admin-progress = Прогрес
@@ -178,7 +203,7 @@ web-admin-notify-followers = Сповістити тих, хто стежить 
 web-admin-publish = Опублікувати
 web-admin-timeline = Хронологія
 
-web-admin-poll-question = Питання
+web-admin-poll-question = Запитання
 web-admin-poll-closes = Закривається
 web-admin-poll-state = { $state ->
         [draft] чернетка
@@ -189,7 +214,7 @@ web-admin-poll-state = { $state ->
 web-admin-poll-new = Нове опитування
 web-admin-poll-options = Варіанти відповіді
 web-admin-poll-options-hint = Від 2 до 10 варіантів, по одному в рядку.
-web-admin-poll-closes-hint = Необов'язково: опитування закриється наприкінці цього дня (за київським часом).
+web-admin-poll-closes-hint = Необовʼязково: опитування закриється наприкінці цього дня (за київським часом).
 web-admin-poll-create = Створити чернетку
 web-admin-poll-link = Посилання для чату: /start { $link }
 web-admin-poll-total = Усього голосів: { $count }
@@ -198,19 +223,27 @@ web-admin-poll-close = Закрити опитування
 
 web-admin-broadcast-new = Нова розсилка
 web-admin-broadcast-text = Текст
-web-admin-broadcast-link = Кнопка-посилання (необов'язково)
+web-admin-broadcast-link = Кнопка-посилання (необовʼязково)
 web-admin-broadcast-link-hint = Підпис | https://адреса, наприклад: Деталі | https://khm.gov.ua
 web-admin-audience = Аудиторія
 web-admin-audience-kind = { $kind ->
         [everyone] усі мешканці
         [language] за мовою
-        [followers] ті, хто стежить за зобов'язанням
+        [followers] ті, хто стежить за зобовʼязанням
         [zone] підписники зони вивезення
        *[other] { $kind }
     }
 web-admin-audience-value = Значення аудиторії
 web-admin-audience-count = Отримають: { $count } ({ $channels })
-web-admin-viber-cost = Оцінка вартості у Viber: { $count } повідомлень ≈ { $cost } { $currency }
+web-admin-viber-cost = Орієнтовна вартість у Viber: { $count } { $count ->
+        [one] повідомлення
+        [few] повідомлення
+        [many] повідомлень
+       *[other] повідомлення
+    } ≈ { $cost } { $currency ->
+        [UAH] грн
+       *[other] { $currency }
+    }
 web-admin-broadcast-urgent = Термінова (надсилати і в тихі години)
 web-admin-broadcast-schedule = Запланувати на
 web-admin-broadcast-when = Час надсилання
@@ -227,7 +260,7 @@ web-admin-broadcast-status = { $status ->
         [cancelled] скасовано
        *[other] { $status }
     }
-web-admin-broadcast-title = Розсилка №{ $id }
+web-admin-broadcast-title = Розсилка № { $id }
 web-admin-broadcast-progress = Хід розсилки
 web-admin-broadcast-done = Оброблено
 web-admin-broadcast-blocked = Заблокували бота
@@ -249,13 +282,13 @@ web-admin-waste-cancel = Скасувати вивезення цього дня
 web-admin-waste-move = Перенести на
 web-admin-waste-new-date = Нова дата
 web-admin-waste-reason-uk = Причина (українською)
-web-admin-waste-reason-en = Причина (англійською, необов'язково)
+web-admin-waste-reason-en = Причина (англійською, необовʼязково)
 web-admin-waste-save = Зберегти і сповістити підписників
 web-admin-waste-upcoming = Зміни графіка попереду
 web-admin-waste-cancelled = скасовано
 
 web-admin-services-counts = У каталозі: послуг — { $services }, категорій — { $categories }, офісів — { $offices }.
-web-admin-services-source = Останній імпорт: { $source }, { $when }.
+web-admin-services-source = Останній імпорт: { $when }. Файл:
 web-admin-services-report = Звіт перевірки
 web-admin-services-problems = { $count ->
         [one] Знайдено { $count } проблему; нічого не змінено.
@@ -266,14 +299,14 @@ web-admin-services-problems = { $count ->
 web-admin-services-valid = Файл правильний (перевірка без змін):
 web-admin-services-imported = Імпортовано:
 web-admin-services-import = Імпорт каталогу
-web-admin-services-file = Файл каталогу (.yaml, .yml або .csv)
-web-admin-services-file-hint = Формат описано в docs/services.md. Файл з помилками нічого не змінює.
+web-admin-services-file = Файл каталогу
+web-admin-services-file-hint = Підходять файли { $formats }. Як їх скласти, описано у файлі { $guide }. Файл з помилками нічого не змінює.
 web-admin-services-dry-run = Лише перевірити, нічого не змінювати
 web-admin-services-submit = Завантажити
 
 web-admin-audit-actor = Хто
 web-admin-audit-action = Дія
-web-admin-audit-target = Об'єкт
+web-admin-audit-target = Обʼєкт
 web-admin-audit-outcome = Результат
 
 web-admin-zone = Київ
@@ -314,10 +347,20 @@ web-admin-question-service = Послуга (код у каталозі)
 web-admin-question-pointer = Куди звернутися
 web-admin-question-answered-by = Хто відповів і коли
 web-admin-question-answer = Відповісти
-web-admin-question-answer-hint = До { $limit } символів. Мешканець отримає відповідь у месенджері, з якого запитував.
+web-admin-question-answer-hint = До { $limit } { $limit ->
+        [one] символу
+        [few] символів
+        [many] символів
+       *[other] символу
+    }. Мешканець отримає відповідь у месенджері, з якого запитував.
 web-admin-question-redirect = Не до нас: куди звернутися
 web-admin-question-redirect-label = Куди мешканцеві звернутися
-web-admin-question-redirect-hint = Установа, адреса чи телефон; до { $limit } символів. Мешканець отримає це у своєму месенджері.
+web-admin-question-redirect-hint = Установа, адреса чи телефон; до { $limit } { $limit ->
+        [one] символу
+        [few] символів
+        [many] символів
+       *[other] символу
+    }. Мешканець отримає це у своєму месенджері.
 web-admin-question-redirect-send = Надіслати, куди звернутися
 web-admin-question-already = На це запитання вже відповіли. Мешканець не отримає другої відповіді.
 web-admin-poll-edit = Змінити опитування

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.core.capabilities import CONSOLE, TELEGRAM, ChannelCapabilities
 from bot.core.messages import Button, LinkButton, Reply, Request, RequestButton
-from bot.core.render import RenderTexts, render, split_text
+from bot.core.render import RenderTexts, _shorten, render, split_text
 
 TEXTS = RenderTexts(choose_number="Pick a number.", share_location="LOC", share_phone="PHONE")
 NARROW = ChannelCapabilities(
@@ -27,7 +27,7 @@ def test_rows_are_rewrapped_and_labels_shortened() -> None:
     out = render([reply], NARROW, TEXTS)
     rows = out.replies[0].buttons
     assert [len(row) for row in rows] == [2, 1]
-    assert rows[1][0].label == "Very lo…"
+    assert rows[1][0].label == "Very…"  # cut between words, never inside one
     assert out.offered() == ["a", "b", "c"]
 
 
@@ -72,3 +72,29 @@ def test_numbering_continues_across_replies_of_one_turn() -> None:
     out = render(replies, CONSOLE, TEXTS)
     assert out.numbered == ["1", "2"]
     assert "2. y" in out.replies[1].text
+
+
+def test_button_labels_are_cut_between_words() -> None:
+    """A label that does not fit loses its last words, not the end of a word (UKRAINIAN.md:
+    buttons never cut mid-word), and the punctuation they hung on; a single long word is the
+    only thing cut inside."""
+    label = "↪️ Не до нас: куди звернутися"
+    assert _shorten(label, 28) == "↪️ Не до нас: куди…"
+    assert _shorten(label, 16) == "↪️ Не до нас…"  # not «↪️ Не до нас:…»
+    assert _shorten("📋 Стежать за зобовʼязанням", 20) == "📋 Стежать за…"
+    assert _shorten("Коротка назва", 28) == "Коротка назва"
+    assert _shorten("Коротка назва", 13) == "Коротка назва"
+    assert _shorten("Коротка назва", 12) == "Коротка…"
+    assert _shorten("Незвичайнодовгеслово", 8) == "Незвича…"
+    assert _shorten("📍 Незвичайнодовгеслово", 8) == "📍 Незви…"
+    for limit in range(2, 30):
+        for text in (label, "Вивезення відходів: графік на рік", "a b c d e f g"):
+            cut = _shorten(text, limit)
+            assert len(cut) <= limit
+            if cut != text:
+                kept = cut.removesuffix("…")
+                assert text.startswith(kept)
+                word_cut = text[len(kept)].isalnum() and kept[-1:].isalnum()
+                # only when no whole word fits (an icon alone would say nothing)
+                whole_words = text[: max(text.rfind(" ", 0, limit), 0)]
+                assert not word_cut or not any(c.isalnum() for c in whole_words), cut

@@ -77,7 +77,7 @@ async def test_a_question_asked_in_a_messenger_gets_an_answer_from_the_chat(
     operator = Resident.on(asker.svoi.engine, user_id="operator-1")
     await operator.onboard("en")
     await operator.send("/operator")
-    await operator.press("Residents' questions (1)")
+    await operator.press("Questions (1)")
     assert "waiting for an answer: 1" in operator.text
     await operator.press(f"q:{reference}")
     assert "When will the bus stop on Proskurivska be repaired?" in operator.text

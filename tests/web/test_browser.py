@@ -333,11 +333,13 @@ async def test_an_operator_answers_publishes_and_broadcasts(stack: Stack, browse
 
     # Broadcasts: live count, preview per channel, send, watch the progress bar complete.
     await page.get_by_role("link", name="Broadcasts").click()
-    await expect(page.locator("#audience-count")).to_contain_text("Recipients: 1 (telegram: 1)")
+    await expect(page.locator("#audience-count")).to_contain_text("Recipients: 1 (Telegram: 1)")
     await page.get_by_label("Text", exact=True).fill("Svoi now has a web chat on khm.gov.ua!")
     await page.get_by_role("button", name="Preview").click()
     await expect(page.get_by_role("heading", name="How each channel will show it")).to_be_visible()
-    await expect(page.locator(".preview figcaption")).to_contain_text(["telegram", "web"])
+    await expect(page.locator(".preview figcaption")).to_contain_text(
+        ["terminal chat", "Telegram", "web chat"]
+    )
     await shot(page, "console-broadcast-preview")
     await page.get_by_role("button", name="Send", exact=True).click()
     await expect(page.get_by_role("heading", level=1)).to_contain_text("Broadcast No.")

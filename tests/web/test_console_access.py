@@ -75,7 +75,7 @@ async def test_a_viewer_is_refused_everywhere_and_it_is_audited(web: WebService)
     for path in routes(web, "GET"):
         response = await client.get(path, allow_redirects=False)
         assert response.status == 403, path
-        assert "(viewer)" in await response.text()
+        assert "(спостерігач)" in await response.text()  # the role by its name
     for path in routes(web, "POST"):
         response = await client.post(path, data={"csrf": "x"}, allow_redirects=False)
         assert response.status == 403, path

@@ -155,10 +155,11 @@ async def test_a_published_update_notifies_followers(
     async with web.svoi.db.transaction() as session:
         commitment = await PlanRepo(session).commitment("c3")
     assert commitment is not None
+    # The state is the working group's; the example description keeps its label.
     assert (commitment.status, commitment.progress, commitment.example) == (
         "substantial",
         70,
-        False,
+        True,
     )
     (note,) = await outbox(web.svoi.db, template_key="plan-notify-update")
     assert note.user_id == "310000778" and note.template_args["text"] == "Six hubs opened."
@@ -294,7 +295,7 @@ async def test_broadcasts_are_counted_previewed_queued_and_cancelled(
     assert preview.status == 200
     assert "Як це побачать у кожному каналі" in page
     assert page.count("Water off on Soborna street on Monday.") >= 3  # form + each channel
-    assert "Отримають: 2 (telegram: 2)" in page
+    assert "Отримають: 2 (Telegram: 2)" in page
     assert not await outbox(web.svoi.db, kind="broadcast")
 
     bad_link = await post(
@@ -441,6 +442,6 @@ async def test_the_dashboard_counts_residents_and_ratings(
             await session.execute(select(Commitment).where(Commitment.code == "c1"))
         ).scalar_one()
     page = await text(await operator.get("/admin/?lang=en"))
-    assert '<th scope="row">telegram</th><td>1</td>' in page
+    assert '<th scope="row">Telegram</th><td>1</td>' in page
     assert '<th scope="row">English</th><td>1</td>' in page
     assert f"{commitment.number}." in page and "4.00 (1)" in page

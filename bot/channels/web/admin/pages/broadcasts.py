@@ -4,9 +4,11 @@ count, preview per channel, Viber cost, send now or schedule → progress, cance
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
+from fluent.runtime.types import FluentDecimal
 
 from bot.channels.web.admin.operator import Operator, Route
 from dialogs.broadcast import service as broadcasting
@@ -29,6 +31,51 @@ def routes(console: Console) -> list[Route]:
     ]
 
 
+Names = dict[str, dict[str, str]]  # audience kind → value code → its name
+
+
+def money(amount: float | Decimal) -> FluentDecimal:
+    """A sum for Fluent to format in the operator's locale («0,85 грн», «0.85»)."""
+    return FluentDecimal(Decimal(str(amount)), minimumFractionDigits=2, maximumFractionDigits=2)
+
+
+def channel_counts(op: Operator, counts: dict[str, int]) -> str:
+    """«Telegram: 800, Viber: 450»: channels by their names, not their codes."""
+    named = (f"{op.t('channel-name', channel=c)}: {n}" for c, n in sorted(counts.items()))
+    return ", ".join(named) or "—"
+
+
+def audience_text(op: Operator, names: Names, kind: str, value: str | None) -> str:
+    """An audience as the operator reads it: its kind, and a language, commitment or zone by
+    its name (the code only if that value is gone from the content)."""
+    shown = op.t("web-admin-audience-kind", kind=kind)
+    if not value:
+        return shown
+    if kind == broadcasting.LANGUAGE:
+        return f"{shown}: {op.t('web-admin-language', code=value)}"
+    return f"{shown}: {names.get(kind, {}).get(value, value)}"
+
+
+def estimate_texts(op: Operator, estimate: broadcasting.Estimate) -> dict[str, str]:
+    """The live count and the Viber cost under the compose form."""
+    viber = estimate.counts.get("viber", 0)
+    return {
+        "text": op.t(
+            "web-admin-audience-count",
+            count=estimate.total,
+            channels=channel_counts(op, estimate.counts),
+        ),
+        "cost_text": op.t(
+            "web-admin-viber-cost",
+            count=viber,
+            cost=money(estimate.viber_cost),
+            currency=estimate.currency,
+        )
+        if viber
+        else "",
+    }
+
+
 class BroadcastPages:
     def __init__(self, console: Console) -> None:
         self.console = console
@@ -45,6 +92,12 @@ class BroadcastPages:
     def _channels(self) -> list[str]:
         return broadcasting.deliverable(self.svoi.engine.capabilities)
 
+    async def _names(self, session: Any, op: Operator) -> Names:
+        return {
+            kind: dict(await broadcasting.audience_choices(session, kind, op.locale))
+            for kind in (broadcasting.FOLLOWERS, broadcasting.ZONE)
+        }
+
     async def _broadcasts_page(
         self, request: web.Request, op: Operator, *, status: int = 200, **context: Any
     ) -> web.Response:
@@ -54,15 +107,24 @@ class BroadcastPages:
                 kind: await broadcasting.audience_choices(session, kind, op.locale)
                 for kind in (broadcasting.FOLLOWERS, broadcasting.ZONE)
             }
+        names = {kind: dict(pairs) for kind, pairs in choices.items()}
         context.setdefault("form", {})
         context.setdefault("preview", None)
-        context.setdefault("estimate", None)
+        estimate = context.setdefault("estimate", None)
         return self.console.render(
             request,
             "admin/broadcasts.html",
             operator=op,
             status=status,
             recent=[r.broadcast for r in recent],
+            audience_of={
+                r.broadcast.id: audience_text(
+                    op, names, r.broadcast.audience, r.broadcast.audience_value
+                )
+                for r in recent
+            },
+            estimate_text=estimate_texts(op, estimate) if estimate is not None else None,
+            channel_names={c: op.t("channel-name", channel=c) for c in self._channels()},
             progress={r.broadcast.id: r.progress for r in recent},
             audiences=broadcasting.available_audiences(),
             choices=choices,
@@ -154,42 +216,37 @@ class BroadcastPages:
                 "counts": estimate.counts,
                 "viber_cost": estimate.viber_cost,
                 "currency": estimate.currency,
-                "text": op.t(
-                    "web-admin-audience-count",
-                    count=estimate.total,
-                    channels=", ".join(f"{c}: {n}" for c, n in sorted(estimate.counts.items()))
-                    or "—",
-                ),
-                "cost_text": op.t(
-                    "web-admin-viber-cost",
-                    count=estimate.counts.get("viber", 0),
-                    cost=f"{estimate.viber_cost:.2f}",
-                    currency=estimate.currency,
-                ),
+                **estimate_texts(op, estimate),
             },
             headers={"Cache-Control": "no-store"},
         )
 
-    async def _broadcast_state(self, broadcast_id: int) -> broadcasting.Report:
+    async def _broadcast_state(
+        self, broadcast_id: int, op: Operator
+    ) -> tuple[broadcasting.Report, str]:
+        """Where a broadcast stands, and its audience in the operator's words."""
         async with self.svoi.db.transaction() as session:
             found = await broadcasting.report(session, broadcast_id)
-        if found is None:
-            raise web.HTTPNotFound()
-        return found
+            if found is None:
+                raise web.HTTPNotFound()
+            names = await self._names(session, op)
+        broadcast = found.broadcast
+        return found, audience_text(op, names, broadcast.audience, broadcast.audience_value)
 
     async def broadcast(self, request: web.Request, op: Operator) -> web.Response:
-        found = await self._broadcast_state(int(request.match_info["id"]))
+        found, audience = await self._broadcast_state(int(request.match_info["id"]), op)
         return self.console.render(
             request,
             "admin/broadcast.html",
             operator=op,
             broadcast=found.broadcast,
+            audience=audience,
             progress=found.progress,
             running=found.broadcast.status in (SCHEDULED, SENDING),
         )
 
     async def broadcast_progress(self, request: web.Request, op: Operator) -> web.Response:
-        found = await self._broadcast_state(int(request.match_info["id"]))
+        found, _ = await self._broadcast_state(int(request.match_info["id"]), op)
         status, progress = found.broadcast.status, found.progress
         return web.json_response(
             {
@@ -217,7 +274,7 @@ class BroadcastPages:
                     # the console records only what it did.
                     raise broadcasting.Refused("finished", id=broadcast_id)
         except broadcasting.Refused as refused:
-            found = await self._broadcast_state(broadcast_id)
+            found, audience = await self._broadcast_state(broadcast_id, op)
             return self.console.render(
                 request,
                 "admin/broadcast.html",
@@ -225,6 +282,7 @@ class BroadcastPages:
                 status=409,
                 error=self._broadcast_refusal(op, refused),
                 broadcast=found.broadcast,
+                audience=audience,
                 progress=found.progress,
                 running=False,
             )

@@ -37,7 +37,10 @@ class DashboardPage:
         t = op.t
         channels = charts.bar_chart(
             t("web-admin-chart-channels"),
-            [(c, n, str(n)) for c, n in sorted(board.by_channel.items())],
+            [
+                (t("channel-name", channel=c), n, str(n))
+                for c, n in sorted(board.by_channel.items())
+            ],
         )
         languages = charts.bar_chart(
             t("web-admin-chart-languages"),

@@ -53,6 +53,7 @@ class WastePages:
             types=types,
             exceptions=exceptions,
             zone_of=names,
+            type_of={t.code: t for t in types},  # the table shows names, never type codes
             today=today.isoformat(),
         )
 
