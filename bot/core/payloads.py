@@ -81,7 +81,7 @@ class Payload:
         for (name, kind), text in zip(fields, parts[1:], strict=True):
             if kind is int:
                 digits = text[1:] if text.startswith("-") else text
-                if not digits.isdigit() or len(digits) > 18:
+                if not (digits.isascii() and digits.isdigit()) or len(digits) > 18:
                     return None
                 values[name] = int(text)
             elif kind is bool:

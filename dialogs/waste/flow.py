@@ -19,8 +19,9 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -31,6 +32,21 @@ from dialogs.waste import addresses, schedule
 from dialogs.waste.calendar import MIME, build_calendar, calendar_url
 from dialogs.waste.config import WasteSettings
 from dialogs.waste.content import read_register
+from dialogs.waste.payloads import (
+    EditReminder,
+    OpenSubscription,
+    OpsDate,
+    OpsNewDate,
+    OpsType,
+    OpsZone,
+    PickStreet,
+    PickZone,
+    RemindAt,
+    StopReminder,
+    ToggleType,
+    WasteState,
+    from_action_arg,
+)
 from dialogs.waste.service import (
     ScheduleError,
     TypeNames,
@@ -59,6 +75,29 @@ def _repo(turn: Turn) -> WasteRepo:
 
 def _today(turn: Turn) -> date:
     return schedule.local_today(turn.now)
+
+
+def _state(turn: Turn) -> WasteState:
+    return turn.load(WasteState)
+
+
+def _update(turn: Turn, **changes: Any) -> None:
+    turn.keep(replace(_state(turn), **changes))
+
+
+def _iso(text: str | None) -> date | None:
+    """A day the state keeps as an ISO date, or None if it has none (or a stale one)."""
+    try:
+        return date.fromisoformat(text) if text is not None else None
+    except ValueError:
+        return None
+
+
+async def _zone_types(turn: Turn, zone_id: int | None) -> list[str]:
+    """The waste types a zone's schedule collects (none without a zone)."""
+    if zone_id is None:
+        return []
+    return (await ZoneSchedules.load(_repo(turn), zone_id)).types_of(zone_id)
 
 
 def remind_text(turn: Turn, offset: int, hour: int) -> str:
@@ -162,7 +201,7 @@ async def on_address(turn: Turn, text: str) -> None:
     result = addresses.match(text, await _streets(turn))
     house = str(result.house) if result.house is not None else None
     if result.outcome is addresses.Outcome.AMBIGUOUS:
-        turn.set(candidates=[s.ref for s in result.candidates], house=house)
+        _update(turn, candidates=[s.ref for s in result.candidates], house=house)
         await turn.goto("pick_street")
     else:
         await _resolved(turn, result)
@@ -180,10 +219,12 @@ async def _resolved(turn: Turn, result: addresses.AddressMatch) -> None:
         )
     if result.outcome is addresses.Outcome.FOUND and result.zone_id is not None:
         example = result.segment is not None and result.segment.is_example
-        turn.set(zone_id=result.zone_id, address=result.label(turn.locale), zone_example=example)
+        _update(
+            turn, zone_id=result.zone_id, address=result.label(turn.locale), zone_example=example
+        )
         await turn.goto("schedule")
     elif result.outcome is addresses.Outcome.NEED_HOUSE and street is not None:
-        turn.set(street=street.ref)
+        _update(turn, street=street.ref)
         await turn.goto("house")
     elif result.outcome is addresses.Outcome.HOUSE_NOT_FOUND and street is not None:
         turn.say(
@@ -193,7 +234,7 @@ async def _resolved(turn: Turn, result: addresses.AddressMatch) -> None:
                 house=str(result.house),
             )
         )
-        turn.set(street=street.ref)
+        _update(turn, street=street.ref)
         await turn.goto("house")
     elif result.outcome is addresses.Outcome.NO_SCHEDULE and street is not None:
         text = turn.t("waste-street-no-schedule", street=result.label(turn.locale))
@@ -215,8 +256,8 @@ async def _resolved(turn: Turn, result: addresses.AddressMatch) -> None:
         await turn.goto("start")
 
 
-async def _street_of(turn: Turn, ref: Any) -> addresses.Street | None:
-    if not isinstance(ref, int):
+async def _street_of(turn: Turn, ref: int | None) -> addresses.Street | None:
+    if ref is None:
         return None
     for street in await _streets(turn):
         if street.ref == ref or any(s.id == ref for s in street.segments):
@@ -226,31 +267,31 @@ async def _street_of(turn: Turn, ref: Any) -> addresses.Street | None:
 
 async def render_pick_street(turn: Turn) -> None:
     streets = await _streets(turn)
-    wanted = [i for i in turn.get("candidates", []) if isinstance(i, int)]
+    wanted = _state(turn).candidates
     rows: list[list[AnyButton]] = []
     for street in streets:
         if street.ref in wanted:
             label = addresses.street_label(street, None, turn.locale)
-            rows.append([Button(label, f"st:{street.ref}")])
+            rows.append([Button(label, PickStreet(street.ref).pack())])
     rows.append(turn.nav_row())
     turn.say(turn.t("waste-pick-street"), rows)
 
 
 async def on_pick_street(turn: Turn, payload: str) -> None:
-    ref = payload[3:]
-    if not payload.startswith("st:") or not ref.lstrip("-").isdigit():
+    picked = PickStreet.unpack(payload)
+    if picked is None:
         return
-    street = await _street_of(turn, int(ref))
+    street = await _street_of(turn, picked.ref)
     if street is None:
         await turn.goto("start")
         return
-    house_text = turn.get("house")
-    house = addresses.parse_house(house_text) if isinstance(house_text, str) else None
+    house_text = _state(turn).house
+    house = addresses.parse_house(house_text) if house_text is not None else None
     await _resolved(turn, addresses.resolve_house(street, house))
 
 
 async def render_house(turn: Turn) -> None:
-    street = await _street_of(turn, turn.get("street"))
+    street = await _street_of(turn, _state(turn).street)
     if street is None:
         await turn.goto("start")
         return
@@ -259,7 +300,7 @@ async def render_house(turn: Turn) -> None:
 
 
 async def on_house(turn: Turn, text: str) -> None:
-    street = await _street_of(turn, turn.get("street"))
+    street = await _street_of(turn, _state(turn).street)
     if street is None:
         await turn.goto("start")
         return
@@ -282,19 +323,19 @@ async def on_location(turn: Turn, location: Location) -> None:
         await turn.goto("start")
         return
     near = [zone_id for km, zone_id in measured if km <= measured[0][0] + NEAR_KM]
-    turn.set(address=turn.t("waste-address-location"))
+    address = turn.t("waste-address-location")
     if len(near) == 1:
-        turn.set(zone_id=near[0])
+        _update(turn, address=address, zone_id=near[0])
         await turn.goto("schedule")
     else:
-        turn.set(zones=near)
+        _update(turn, address=address, zones=near)
         await turn.goto("pick_zone")
 
 
 async def render_pick_zone(turn: Turn) -> None:
-    wanted = [i for i in turn.get("zones", []) if isinstance(i, int)]
+    wanted = _state(turn).zones
     rows: list[list[AnyButton]] = [
-        [Button(localized(z, "name", turn.locale), f"z:{z.id}")]
+        [Button(localized(z, "name", turn.locale), PickZone(z.id).pack())]
         for z in await _repo(turn).zones()
         if z.id in wanted
     ]
@@ -303,8 +344,8 @@ async def render_pick_zone(turn: Turn) -> None:
 
 
 async def on_pick_zone(turn: Turn, payload: str) -> None:
-    if payload.startswith("z:") and payload[2:].isdigit():
-        turn.set(zone_id=int(payload[2:]))
+    if (picked := PickZone.unpack(payload)) is not None:
+        _update(turn, zone_id=picked.id)
         await turn.goto("schedule")
 
 
@@ -342,16 +383,17 @@ async def schedule_lines(turn: Turn, zone_id: int, types: list[str] | None = Non
 
 
 async def render_schedule(turn: Turn) -> None:
-    zone = await _zone(turn, turn.get("zone_id"))
+    state = _state(turn)
+    zone = await _zone(turn, state.zone_id)
     if zone is None:
         await turn.goto("start")
         return
     body = await schedule_lines(turn, zone.id)
     zone_name = localized(zone, "name", turn.locale)
-    if zone.is_example or turn.get("zone_example") is True:
+    if zone.is_example or state.zone_example:
         # which district a street belongs to is example data too: say so beside it
         zone_name += " " + turn.t("waste-example-mark")
-    header = turn.t("waste-schedule-title", address=str(turn.get("address", "")), zone=zone_name)
+    header = turn.t("waste-schedule-title", address=state.address, zone=zone_name)
     rows: list[list[AnyButton]] = [
         [Button(turn.t("waste-btn-subscribe"), "subscribe")],
         [Button(turn.t("waste-btn-other-address"), "again")],
@@ -361,8 +403,8 @@ async def render_schedule(turn: Turn) -> None:
     turn.say(f"{header}\n\n{body}", rows)
 
 
-async def _zone(turn: Turn, zone_id: Any) -> WasteZone | None:
-    if not isinstance(zone_id, int):
+async def _zone(turn: Turn, zone_id: int | None) -> WasteZone | None:
+    if zone_id is None:
         return None
     return await _repo(turn).zone(zone_id)
 
@@ -376,9 +418,7 @@ async def on_schedule(turn: Turn, payload: str) -> None:
             turn.say(turn.t("waste-too-many", limit=MAX_SUBSCRIPTIONS))
             await turn.goto("subs")
             return
-        zone_id = turn.get("zone_id")
-        schedules = await ZoneSchedules.load(_repo(turn), zone_id)
-        turn.set(selected=schedules.types_of(zone_id), editing=None)
+        _update(turn, selected=await _zone_types(turn, _state(turn).zone_id), editing=None)
         await turn.goto("types")
     elif payload == "again":
         await turn.goto("start")
@@ -389,30 +429,28 @@ async def on_schedule(turn: Turn, payload: str) -> None:
 async def _open_existing(turn: Turn) -> bool:
     """The same house again (the same words or another spelling of it): open the resident's
     subscription to it to edit, instead of a second one that would remind twice."""
-    zone_id = turn.get("zone_id")
-    if not isinstance(zone_id, int):
+    state = _state(turn)
+    if state.zone_id is None:
         return False
-    address = str(turn.get("address", ""))
-    sub = await _repo(turn).subscription_at(turn.resident.id, zone_id, address)
+    sub = await _repo(turn).subscription_at(turn.resident.id, state.zone_id, state.address)
     if sub is None:
         return False
     turn.say(turn.t("waste-already-subscribed", address=sub.address))
-    turn.set(sub_id=sub.id, editing=None)
+    _update(turn, sub_id=sub.id, editing=None)
     await turn.goto("sub")
     return True
 
 
 # --- subscribing: types and time -----------------------------------------------------------
 async def render_types(turn: Turn) -> None:
-    zone_id = turn.get("zone_id")
-    repo = _repo(turn)
-    available = (await ZoneSchedules.load(repo, zone_id)).types_of(zone_id)
-    names = await TypeNames.load(repo)
-    selected = set(turn.get("selected", []))
+    available = await _zone_types(turn, _state(turn).zone_id)
+    names = await TypeNames.load(_repo(turn))
+    selected = set(_state(turn).selected)
     rows: list[list[AnyButton]] = [
         [
             Button(
-                ("✅ " if code in selected else "⬜ ") + names.name(code, turn.locale), f"t:{code}"
+                ("✅ " if code in selected else "⬜ ") + names.name(code, turn.locale),
+                ToggleType(code).pack(),
             )
         ]
         for code in sorted(
@@ -426,24 +464,23 @@ async def render_types(turn: Turn) -> None:
 
 
 async def on_types(turn: Turn, payload: str) -> None:
-    if payload.startswith("t:"):
-        code = payload[2:]
-        selected = list(turn.get("selected", []))
-        if code in selected:
-            selected.remove(code)
+    state = _state(turn)
+    if (toggled := ToggleType.unpack(payload)) is not None:
+        selected = list(state.selected)
+        if toggled.code in selected:
+            selected.remove(toggled.code)
         else:
-            selected.append(code)
-        turn.set(selected=selected)
+            selected.append(toggled.code)
+        _update(turn, selected=selected)
         await turn.goto("types")
         return
-    if payload == "next" and turn.get("selected"):
-        editing = turn.get("editing")
-        if isinstance(editing, int):
-            sub = await _repo(turn).subscription_of(turn.resident.id, editing)
+    if payload == "next" and state.selected:
+        if state.editing is not None:
+            sub = await _repo(turn).subscription_of(turn.resident.id, state.editing)
             if sub is not None:
-                sub.types = list(turn.get("selected"))
+                sub.types = list(state.selected)
                 turn.say(turn.t("waste-saved"))
-                turn.set(sub_id=sub.id)
+                _update(turn, sub_id=sub.id)
                 await turn.goto("sub")
                 return
         await turn.goto("time")
@@ -451,33 +488,33 @@ async def on_types(turn: Turn, payload: str) -> None:
 
 async def render_time(turn: Turn) -> None:
     rows: list[list[AnyButton]] = [
-        [Button(remind_text(turn, -1, h), f"rt:-1:{h}") for h in EVENING_HOURS[:2]],
-        [Button(remind_text(turn, -1, h), f"rt:-1:{h}") for h in EVENING_HOURS[2:]],
-        [Button(remind_text(turn, 0, h), f"rt:0:{h}") for h in MORNING_HOURS],
+        [Button(remind_text(turn, -1, h), RemindAt(-1, h).pack()) for h in EVENING_HOURS[:2]],
+        [Button(remind_text(turn, -1, h), RemindAt(-1, h).pack()) for h in EVENING_HOURS[2:]],
+        [Button(remind_text(turn, 0, h), RemindAt(0, h).pack()) for h in MORNING_HOURS],
         turn.nav_row(),
     ]
     turn.say(turn.t("waste-choose-time"), rows)
 
 
 async def on_time(turn: Turn, payload: str) -> None:
-    parts = payload.split(":")
-    if len(parts) != 3 or parts[0] != "rt":
+    chosen = RemindAt.unpack(payload)
+    if chosen is None:
         return
-    offset, hour = int(parts[1]), int(parts[2])
+    offset, hour = chosen.offset, chosen.hour
     if (offset, hour) not in [(-1, h) for h in EVENING_HOURS] + [(0, h) for h in MORNING_HOURS]:
         return
     repo = _repo(turn)
-    editing = turn.get("editing")
-    if isinstance(editing, int):
-        sub = await repo.subscription_of(turn.resident.id, editing)
+    state = _state(turn)
+    if state.editing is not None:
+        sub = await repo.subscription_of(turn.resident.id, state.editing)
         if sub is not None:
             sub.remind_offset, sub.remind_hour = offset, hour
             turn.say(turn.t("waste-saved"))
-            turn.set(sub_id=sub.id)
+            _update(turn, sub_id=sub.id)
             await turn.goto("sub")
             return
-    zone_id = turn.get("zone_id")
-    if not isinstance(zone_id, int) or await repo.zone(zone_id) is None:
+    zone_id = state.zone_id
+    if zone_id is None or await repo.zone(zone_id) is None:
         await turn.goto("start")
         return
     if await _open_existing(turn):  # subscribed meanwhile, e.g. from another screen
@@ -485,13 +522,13 @@ async def on_time(turn: Turn, payload: str) -> None:
     sub = await repo.add_subscription(
         turn.resident.id,
         zone_id,
-        str(turn.get("address", "")),
-        list(turn.get("selected", [])),
+        state.address,
+        list(state.selected),
         offset,
         hour,
     )
     turn.say(turn.t("waste-subscribed", when=remind_text(turn, offset, hour)))
-    turn.set(sub_id=sub.id)
+    _update(turn, sub_id=sub.id)
     await turn.goto("sub")
 
 
@@ -515,7 +552,7 @@ async def render_subs(turn: Turn) -> None:
     subs = await repo.subscriptions_of(turn.resident.id)
     names = await TypeNames.load(repo)
     # The addresses are the buttons; the text adds what each reminds of (never «1. 1. …»).
-    rows: list[list[AnyButton]] = [[Button(s.address, f"s:{s.id}")] for s in subs]
+    rows: list[list[AnyButton]] = [[Button(s.address, OpenSubscription(s.id).pack())] for s in subs]
     if len(subs) < MAX_SUBSCRIPTIONS:
         rows.append([Button(turn.t("waste-btn-add-address"), "add")])
     if subs:
@@ -529,8 +566,8 @@ async def render_subs(turn: Turn) -> None:
 
 
 async def on_subs(turn: Turn, payload: str) -> None:
-    if payload.startswith("s:") and payload[2:].isdigit():
-        turn.set(sub_id=int(payload[2:]))
+    if (opened := OpenSubscription.unpack(payload)) is not None:
+        _update(turn, sub_id=opened.id)
         await turn.goto("sub")
     elif payload == "add":
         await turn.goto("start")
@@ -540,8 +577,8 @@ async def on_subs(turn: Turn, payload: str) -> None:
 
 
 async def _current_sub(turn: Turn) -> WasteSubscription | None:
-    sub_id = turn.get("sub_id")
-    if not isinstance(sub_id, int):
+    sub_id = _state(turn).sub_id
+    if sub_id is None:
         return None
     return await _repo(turn).subscription_of(turn.resident.id, sub_id)
 
@@ -582,10 +619,10 @@ async def on_sub(turn: Turn, payload: str) -> None:
         turn.say(turn.t("waste-stopped" if sub.paused else "waste-resumed"))
         await turn.goto("sub")
     elif payload == "types":
-        turn.set(editing=sub.id, zone_id=sub.zone_id, selected=list(sub.types))
+        _update(turn, editing=sub.id, zone_id=sub.zone_id, selected=list(sub.types))
         await turn.goto("types")
     elif payload == "time":
-        turn.set(editing=sub.id)
+        _update(turn, editing=sub.id)
         await turn.goto("time")
     elif payload == "remove":
         await turn.goto("remove")
@@ -742,7 +779,8 @@ async def render_ops_zone(turn: Turn) -> None:
     if await _refuse(turn):
         return
     rows: list[list[AnyButton]] = [
-        [Button(localized(z, "name", turn.locale), f"oz:{z.id}")] for z in await _repo(turn).zones()
+        [Button(localized(z, "name", turn.locale), OpsZone(z.id).pack())]
+        for z in await _repo(turn).zones()
     ]
     rows.append(turn.nav_row())
     turn.say(turn.t("waste-ops-zone"), rows)
@@ -751,19 +789,19 @@ async def render_ops_zone(turn: Turn) -> None:
 async def on_ops_zone(turn: Turn, payload: str) -> None:
     if await _refuse(turn):
         return
-    if payload.startswith("oz:") and payload[3:].isdigit():
-        turn.set(ops_zone=int(payload[3:]))
+    if (picked := OpsZone.unpack(payload)) is not None:
+        _update(turn, ops_zone=picked.id)
         await turn.goto("ops_type")
 
 
 async def render_ops_type(turn: Turn) -> None:
     if await _refuse(turn):
         return
-    zone_id = turn.get("ops_zone")
-    repo = _repo(turn)
-    names = await TypeNames.load(repo)
-    types = (await ZoneSchedules.load(repo, zone_id)).types_of(zone_id)
-    rows: list[list[AnyButton]] = [[Button(names.name(c, turn.locale), f"ot:{c}")] for c in types]
+    names = await TypeNames.load(_repo(turn))
+    types = await _zone_types(turn, _state(turn).ops_zone)
+    rows: list[list[AnyButton]] = [
+        [Button(names.name(c, turn.locale), OpsType(c).pack())] for c in types
+    ]
     rows.append(turn.nav_row())
     turn.say(turn.t("waste-ops-type"), rows)
 
@@ -771,16 +809,19 @@ async def render_ops_type(turn: Turn) -> None:
 async def on_ops_type(turn: Turn, payload: str) -> None:
     if await _refuse(turn):
         return
-    if payload.startswith("ot:"):
-        turn.set(ops_type=payload[3:])
+    if (picked := OpsType.unpack(payload)) is not None:
+        _update(turn, ops_type=picked.code)
         await turn.goto("ops_date")
 
 
 async def _ops_days(turn: Turn) -> list[date]:
-    zone_id = turn.get("ops_zone")
+    state = _state(turn)
+    zone_id = state.ops_zone
+    if zone_id is None:
+        return []
     today = _today(turn)
     schedules = await ZoneSchedules.load(_repo(turn), zone_id)
-    specs = [s for s in schedules.rules.get(zone_id, []) if s.waste_type == turn.get("ops_type")]
+    specs = [s for s in schedules.rules.get(zone_id, []) if s.waste_type == state.ops_type]
     days: set[date] = set()
     for spec in specs:
         days.update(schedule.scheduled_days(spec, today, today + timedelta(days=62)))
@@ -791,7 +832,7 @@ async def render_ops_date(turn: Turn) -> None:
     if await _refuse(turn):
         return
     rows: list[list[AnyButton]] = [
-        [Button(turn.t.date(d, "short"), f"od:{d.isoformat()}")] for d in await _ops_days(turn)
+        [Button(turn.t.date(d, "short"), OpsDate.of(d).pack())] for d in await _ops_days(turn)
     ]
     rows.append(turn.nav_row())
     turn.say(turn.t("waste-ops-date"), rows)
@@ -817,20 +858,23 @@ def parse_day(text: str, today: date) -> date | None:
         return None
 
 
-async def _ops_pick_date(turn: Turn, key: str, value: date | None, next_screen: str) -> None:
+async def _ops_pick_date(
+    turn: Turn, key: Literal["ops_date", "ops_new"], value: date | None, next_screen: str
+) -> None:
     if value is None:
         turn.say(turn.t("waste-ops-date-invalid"))
         await turn.goto(turn.screen_name or "ops_date")
         return
-    turn.set(**{key: value.isoformat()})
+    _update(turn, **{key: value.isoformat()})
     await turn.goto(next_screen)
 
 
 async def on_ops_date_button(turn: Turn, payload: str) -> None:
     if await _refuse(turn):
         return
-    if payload.startswith("od:"):
-        await _ops_pick_date(turn, "ops_date", date.fromisoformat(payload[3:]), "ops_action")
+    picked = OpsDate.unpack(payload)
+    if picked is not None and (day := picked.as_date()) is not None:
+        await _ops_pick_date(turn, "ops_date", day, "ops_action")
 
 
 async def on_ops_date_text(turn: Turn, text: str) -> None:
@@ -842,8 +886,12 @@ async def on_ops_date_text(turn: Turn, text: str) -> None:
 async def render_ops_action(turn: Turn) -> None:
     if await _refuse(turn):
         return
+    day = _iso(_state(turn).ops_date)
+    if day is None:
+        await turn.goto("ops_date")
+        return
     turn.say(
-        turn.t("waste-ops-action", date=turn.t.date(date.fromisoformat(turn.get("ops_date")))),
+        turn.t("waste-ops-action", date=turn.t.date(day)),
         [
             [
                 Button(turn.t("waste-btn-ops-move"), "move"),
@@ -860,17 +908,20 @@ async def on_ops_action(turn: Turn, payload: str) -> None:
     if payload == "move":
         await turn.goto("ops_new")
     elif payload == "cancel":
-        turn.set(ops_new=None)
+        _update(turn, ops_new=None)
         await turn.goto("ops_reason")
 
 
 async def render_ops_new(turn: Turn) -> None:
     if await _refuse(turn):
         return
-    original = date.fromisoformat(turn.get("ops_date"))
+    original = _iso(_state(turn).ops_date)
+    if original is None:
+        await turn.goto("ops_date")
+        return
     choices = [original + timedelta(days=n) for n in (1, 2, 3)]
     rows: list[list[AnyButton]] = [
-        [Button(turn.t.date(d, "short"), f"nd:{d.isoformat()}") for d in choices],
+        [Button(turn.t.date(d, "short"), OpsNewDate.of(d).pack()) for d in choices],
         turn.nav_row(),
     ]
     turn.say(turn.t("waste-ops-new"), rows)
@@ -879,8 +930,9 @@ async def render_ops_new(turn: Turn) -> None:
 async def on_ops_new_button(turn: Turn, payload: str) -> None:
     if await _refuse(turn):
         return
-    if payload.startswith("nd:"):
-        await _ops_pick_date(turn, "ops_new", date.fromisoformat(payload[3:]), "ops_reason")
+    picked = OpsNewDate.unpack(payload)
+    if picked is not None and (day := picked.as_date()) is not None:
+        await _ops_pick_date(turn, "ops_new", day, "ops_reason")
 
 
 async def on_ops_new_text(turn: Turn, text: str) -> None:
@@ -898,24 +950,32 @@ async def render_ops_reason(turn: Turn) -> None:
 async def on_ops_reason(turn: Turn, text: str) -> None:
     if await _refuse(turn):
         return
-    turn.set(ops_reason=text.strip())
+    _update(turn, ops_reason=text.strip())
     await turn.goto("ops_confirm")
 
 
 async def render_ops_confirm(turn: Turn) -> None:
     if await _refuse(turn):
         return
-    zone = await _zone(turn, turn.get("ops_zone"))
+    state = _state(turn)
+    original = _iso(state.ops_date)
+    if original is None:
+        await turn.goto("ops_date")
+        return
+    new = _iso(state.ops_new)
+    if state.ops_new is not None and new is None:  # never a move read as a cancellation
+        await turn.goto("ops_new")
+        return
+    zone = await _zone(turn, state.ops_zone)
     names = await TypeNames.load(_repo(turn))
-    new = turn.get("ops_new")
     turn.say(
         turn.t(
             "waste-ops-summary",
             zone=localized(zone, "name", turn.locale) if zone else "-",
-            type=names.name(str(turn.get("ops_type")), turn.locale),
-            date=turn.t.date(date.fromisoformat(turn.get("ops_date"))),
-            new_date=turn.t.date(date.fromisoformat(new)) if new else "-",
-            reason=str(turn.get("ops_reason", "")),
+            type=names.name(str(state.ops_type), turn.locale),
+            date=turn.t.date(original),
+            new_date=turn.t.date(new) if new else "-",
+            reason=state.ops_reason,
         ),
         [[Button(turn.t("waste-btn-ops-confirm"), "confirm")], turn.nav_row()],
     )
@@ -924,23 +984,32 @@ async def render_ops_confirm(turn: Turn) -> None:
 async def on_ops_confirm(turn: Turn, payload: str) -> None:
     if await _refuse(turn) or payload != "confirm":
         return
-    zone = await _zone(turn, turn.get("ops_zone"))
+    state = _state(turn)
+    zone = await _zone(turn, state.ops_zone)
     if zone is None:
         await turn.goto("ops_zone")
         return
-    new = turn.get("ops_new")
+    original = _iso(state.ops_date)
+    if original is None:
+        await turn.goto("ops_date")
+        return
+    new = state.ops_new
+    moved_to = _iso(new)
+    if new is not None and moved_to is None:  # never a move read as a cancellation
+        await turn.goto("ops_new")
+        return
     try:
         _exc, notices = await add_exception(
             turn.session,
             turn.engine.i18n,
             zone=zone,
-            waste_type=str(turn.get("ops_type")),
-            original=date.fromisoformat(turn.get("ops_date")),
-            moved_to=date.fromisoformat(new) if new else None,
+            waste_type=str(state.ops_type),
+            original=original,
+            moved_to=moved_to,
             # Residents of both languages see the operator's words; English ones see them
             # as `reason_en` only when the operator wrote in English.
-            reason_uk=str(turn.get("ops_reason", "")),
-            reason_en=str(turn.get("ops_reason", "")) if turn.locale == "en" else "",
+            reason_uk=state.ops_reason,
+            reason_en=state.ops_reason if turn.locale == "en" else "",
             now=turn.now,
         )
     except ScheduleError:
@@ -949,7 +1018,7 @@ async def on_ops_confirm(turn: Turn, payload: str) -> None:
         return
     turn.audit(
         "waste-exception",
-        f"{zone.code}:{turn.get('ops_type')}:{turn.get('ops_date')}",
+        f"{zone.code}:{state.ops_type}:{state.ops_date}",
         moved_to=new or None,
         notices=notices,
     )
@@ -958,32 +1027,35 @@ async def on_ops_confirm(turn: Turn, payload: str) -> None:
 
 
 # --- global actions on reminders -----------------------------------------------------------
-async def _sub_from_arg(turn: Turn, arg: str) -> WasteSubscription | None:
-    if not arg.isdigit() or len(arg) > 12:
+async def _sub_from_arg(
+    turn: Turn, kind: type[StopReminder | EditReminder], arg: str
+) -> WasteSubscription | None:
+    action = from_action_arg(kind, arg)
+    if action is None:
         return None
-    return await _repo(turn).subscription_of(turn.resident.id, int(arg))
+    return await _repo(turn).subscription_of(turn.resident.id, action.sub_id)
 
 
 async def stop_action(turn: Turn, arg: str) -> None:
     """ "Stop" on a reminder: pause that subscription (it can be resumed or removed)."""
-    sub = await _sub_from_arg(turn, arg)
+    sub = await _sub_from_arg(turn, StopReminder, arg)
     if sub is None:
         turn.say(turn.t("waste-sub-not-found"))
         await turn.menu()
         return
     sub.paused = True
     turn.say(turn.t("waste-stopped"))
-    await turn.start(FLOW, "sub", sub_id=sub.id)
+    await turn.start(FLOW, "sub", **WasteState(sub_id=sub.id).to_data())
 
 
 async def edit_action(turn: Turn, arg: str) -> None:
     """ "Change" on a reminder: open that subscription."""
-    sub = await _sub_from_arg(turn, arg)
+    sub = await _sub_from_arg(turn, EditReminder, arg)
     if sub is None:
         turn.say(turn.t("waste-sub-not-found"))
         await turn.menu()
         return
-    await turn.start(FLOW, "sub", sub_id=sub.id)
+    await turn.start(FLOW, "sub", **WasteState(sub_id=sub.id).to_data())
 
 
 async def waste_command(turn: Turn, _args: str) -> None:

@@ -16,6 +16,7 @@ from bot.core.i18n import I18n
 from bot.delivery.broadcasts import ZONE, AudienceSource, AudienceUnavailable
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
 from dialogs.waste import schedule
+from dialogs.waste.payloads import GLOBAL, EditReminder, StopReminder, global_payload
 from dialogs.waste.schedule import Collection, ExceptionSpec, RuleSpec
 from storage.models.waste import (
     CollectionException,
@@ -27,8 +28,8 @@ from storage.models.waste import (
 from storage.repos.waste import WasteRepo
 
 NOTICE_CHUNK = 1000
-STOP_ACTION = "wstop"
-EDIT_ACTION = "wedit"
+STOP_ACTION = StopReminder.prefix  # the global actions of a reminder's buttons
+EDIT_ACTION = EditReminder.prefix
 
 
 def localized(row: Any, field: str, locale: str) -> str:
@@ -147,17 +148,22 @@ def when_key(day: date, today: date) -> tuple[str, int]:
     return "days", delta
 
 
-# The buttons on every reminder and change notice: (label key, payload prefix); the
-# subscription id completes the payload of a global action (see flow.stop_action).
-REMINDER_BUTTONS = (
-    ("waste-btn-stop", f"g:{STOP_ACTION}:"),
-    ("waste-btn-change", f"g:{EDIT_ACTION}:"),
+# The buttons on every reminder and change notice: a label key and the global action whose
+# payload, `g:wstop:<id>`, the subscription id completes (dialogs/waste/payloads.py,
+# flow.stop_action). The tick completes it in SQL, so it takes (label key, payload prefix).
+_REMINDER_ACTIONS: tuple[tuple[str, type[StopReminder | EditReminder]], ...] = (
+    ("waste-btn-stop", StopReminder),
+    ("waste-btn-change", EditReminder),
 )
+REMINDER_BUTTONS = tuple((key, f"{GLOBAL}{kind.prefix}:") for key, kind in _REMINDER_ACTIONS)
 
 
 def reminder_buttons(subscription_id: int) -> tuple[tuple[OutboxButton, ...], ...]:
     return (
-        tuple(OutboxButton(key, f"{prefix}{subscription_id}") for key, prefix in REMINDER_BUTTONS),
+        tuple(
+            OutboxButton(key, global_payload(kind(subscription_id)))
+            for key, kind in _REMINDER_ACTIONS
+        ),
     )
 
 

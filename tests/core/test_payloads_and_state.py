@@ -33,7 +33,18 @@ def test_a_payload_packs_and_unpacks() -> None:
 
 @pytest.mark.parametrize(
     "payload",
-    ["ot:c3", "pk:c3:2", "pk:c3:2:1:9", "pk:c3:x:1", "pk:c3:2:yes", "pk::2:1", "", "pk", "g:menu"],
+    [
+        "ot:c3",
+        "pk:c3:2",
+        "pk:c3:2:1:9",
+        "pk:c3:x:1",
+        "pk:c3:²:1",  # a digit to Python, not a number
+        "pk:c3:2:yes",
+        "pk::2:1",
+        "",
+        "pk",
+        "g:menu",
+    ],
 )
 def test_anything_else_unpacks_to_none(payload: str) -> None:
     assert Pick.unpack(payload) is None
