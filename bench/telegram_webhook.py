@@ -10,8 +10,9 @@ commands) in a child process; the echo bot is aiogram's Dispatcher behind its ow
 load generator: `--updates` text updates ("/start", which shows the language question: one
 sendMessage each) spread over `--residents` chats, `--concurrency` requests in flight.
 
-Reported: time-to-200 percentiles, updates/s to the last 200, and updates/s until the fake
-API has received every reply (end to end). Results go in docs/benchmarks.md.
+Reported: time-to-200 percentiles, updates/s to the last 200, updates/s until the fake
+API has received every reply (end to end), the server process's CPU per update (from /proc,
+measured over the timed run) and its RSS at the end. Results go in docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -46,6 +47,8 @@ class Result:
     to_200: float
     to_replies: float
     latencies: list[float]
+    cpu_seconds: float = 0.0  # the server process's CPU (user + system) during the run
+    rss_mb: float = 0.0  # the server's resident memory at the end of the run
 
     def row(self) -> str:
         ordered = sorted(self.latencies)
@@ -53,8 +56,28 @@ class Result:
         p99 = ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))] * 1000
         return (
             f"| {self.name} | {self.updates} | {self.updates / self.to_200:.0f} | "
-            f"{self.updates / self.to_replies:.0f} | {p50:.1f} | {p99:.1f} |"
+            f"{self.updates / self.to_replies:.0f} | {p50:.1f} | {p99:.1f} | "
+            f"{self.cpu_seconds * 1000 / self.updates:.2f} | {self.rss_mb:.0f} |"
         )
+
+
+def process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) a process has used, from /proc (0 where there is none)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def process_rss_mb(pid: int) -> float:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
 
 def free_port() -> int:
@@ -124,14 +147,17 @@ async def run_one(
         url = f"http://127.0.0.1:{port}{path}"
         # Warm-up: connections, caches, the first residents' rows.
         await load(api, url, min(100, args.updates), args.residents, args.concurrency)
+        cpu_before = process_cpu(process.pid)
         to_200, to_replies, latencies = await load(
             api, url, args.updates, args.residents, args.concurrency
         )
+        cpu = process_cpu(process.pid) - cpu_before
+        rss = process_rss_mb(process.pid)
     finally:
         process.terminate()
         await asyncio.wait_for(process.wait(), 30)
         await api.stop()
-    return Result(name, args.updates, to_200, to_replies, latencies)
+    return Result(name, args.updates, to_200, to_replies, latencies, cpu, rss)
 
 
 async def postgres_url() -> str:
@@ -200,8 +226,11 @@ async def main(args: argparse.Namespace) -> None:
         command = [sys.executable, "-m", "bench.telegram_webhook", "--echo-bot", str(port)]
         results.append(await run_one("aiogram echo bot", command, {}, port, "/webhook", args))
     print(f"\n{args.updates} updates, {args.residents} chats, {args.concurrency} in flight\n")
-    print("| server | updates | updates/s to 200 | updates/s end to end | p50 ms | p99 ms |")
-    print("|---|---|---|---|---|---|")
+    print(
+        "| server | updates | updates/s to 200 | updates/s end to end | p50 ms to 200 | "
+        "p99 ms to 200 | server CPU ms/update | server RSS MB |"
+    )
+    print("|---|---|---|---|---|---|---|---|")
     for result in results:
         print(result.row())
 

@@ -5,12 +5,20 @@ SQLite runs in WAL mode with a busy timeout so the bot and a CLI command can sha
 
 from __future__ import annotations
 
+import collections
+import sqlite3
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 from typing import Any
 
+import aiosqlite
 from sqlalchemy import event, text
+from sqlalchemy.dialects.sqlite.aiosqlite import (
+    AsyncAdapt_aiosqlite_connection,
+    AsyncAdapt_aiosqlite_cursor,
+    AsyncAdapt_aiosqlite_dbapi,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.ext.asyncio import (
@@ -19,6 +27,8 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
+from sqlalchemy.util import EMPTY_DICT
+from sqlalchemy.util.concurrency import await_
 
 # What database code raises when the database is down or unreachable: SQLAlchemy's errors,
 # and the driver's socket errors and timeouts that reach us unwrapped while connecting.
@@ -38,6 +48,7 @@ class Database:
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
             kwargs["connect_args"] = {"timeout": 30}
+            kwargs["module"] = _OneHopDBAPI(aiosqlite, sqlite3)
         else:
             kwargs.update(pool_pre_ping=True, pool_size=10, max_overflow=10)
         self.engine: AsyncEngine = create_async_engine(url, **kwargs)
@@ -76,3 +87,103 @@ def _sqlite_begin_immediate(conn: Any) -> None:
     # locked" when another one writes first; taking the write lock up front makes SQLite wait
     # (busy_timeout) instead, so concurrent turns queue rather than fail.
     conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+# --- SQLite: one thread hop per statement -------------------------------------------------
+# aiosqlite runs every sqlite3 call on its connection's thread, and SQLAlchemy's adapter makes
+# three or four such calls per statement (open a cursor, execute, fetch, close): each is a
+# queue put, a thread switch and a wake-up of the event loop. This cursor runs the whole
+# statement — execute, fetch every row, close — in one call on that thread. Same connection,
+# same thread, same single writer; only the number of round trips between threads changes.
+
+
+def _run_statement(
+    conn: sqlite3.Connection, operation: Any, parameters: Any, many: bool
+) -> tuple[Any, list[Any], int, int | None]:
+    cursor = conn.cursor()
+    try:
+        if many:
+            cursor.executemany(operation, parameters)
+        elif parameters is None:
+            cursor.execute(operation)
+        else:
+            cursor.execute(operation, parameters)
+        description = cursor.description
+        rows = cursor.fetchall() if description else []
+        return description, rows, cursor.rowcount, cursor.lastrowid
+    finally:
+        cursor.close()
+
+
+class _OneHopCursor(AsyncAdapt_aiosqlite_cursor):
+    __slots__ = ("_description", "_lastrowid", "_rowcount")
+
+    def __init__(self, adapt_connection: Any) -> None:  # no aiosqlite cursor: no hop
+        self._adapt_connection = adapt_connection
+        self._connection = adapt_connection._connection
+        self._cursor = None  # type: ignore[assignment]
+        self._soft_closed_memoized = EMPTY_DICT
+        self._rows = collections.deque()
+        self._description: Any = None
+        self._rowcount = -1
+        self._lastrowid: int | None = None
+
+    @property
+    def description(self) -> Any:
+        return self._description
+
+    @property
+    def rowcount(self) -> int:
+        return self._rowcount
+
+    @property
+    def lastrowid(self) -> Any:
+        return self._lastrowid
+
+    @property
+    def arraysize(self) -> int:
+        return 1
+
+    @arraysize.setter
+    def arraysize(self, value: int) -> None:
+        pass
+
+    async def _async_soft_close(self) -> None:
+        return None
+
+    def close(self) -> None:
+        self._rows.clear()
+
+    async def _run(self, operation: Any, parameters: Any, many: bool) -> None:
+        async with self._adapt_connection._execute_mutex:
+            connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
+            run: Any = connection._execute  # aiosqlite's "call this on the connection's thread"
+            description, rows, rowcount, lastrowid = await run(
+                _run_statement, connection._conn, operation, parameters, many
+            )
+        self._description, self._rowcount, self._lastrowid = description, rowcount, lastrowid
+        self._rows = collections.deque(rows)
+
+    async def _execute_async(self, operation: Any, parameters: Any) -> Any:
+        await self._run(operation, parameters, False)
+
+    async def _executemany_async(self, operation: Any, seq_of_parameters: Any) -> Any:
+        await self._run(operation, seq_of_parameters, True)
+
+    def setinputsizes(self, *inputsizes: Any) -> None:
+        pass
+
+    def nextset(self) -> None:
+        pass
+
+
+class _OneHopConnection(AsyncAdapt_aiosqlite_connection):
+    __slots__ = ()
+    _cursor_cls = _OneHopCursor
+
+
+class _OneHopDBAPI(AsyncAdapt_aiosqlite_dbapi):
+    def connect(self, *arg: Any, **kw: Any) -> AsyncAdapt_aiosqlite_connection:
+        connection = self.aiosqlite.connect(*arg, **kw)
+        connection._thread.daemon = True  # as SQLAlchemy's own adapter does
+        return _OneHopConnection(self, await_(connection))

@@ -43,7 +43,7 @@ from bot.core.render import RenderTexts, render, render_texts
 from storage import clock
 from storage.db import Database
 from storage.repos.access import DownloadRepo, FloodRepo, FloodVerdict, RoleResolver
-from storage.repos.inbox import InboxRepo
+from storage.repos.inbox import InboxRepo, InboxWriter
 from storage.repos.residents import ResidentRepo
 
 log = logging.getLogger(__name__)
@@ -137,6 +137,7 @@ class Engine:
         self.registry = registry
         self.capabilities: dict[str, ChannelCapabilities] = {}
         self._locks: KeyedLock[Address] = KeyedLock()
+        self.inbox = InboxWriter(db)
 
     def register_channel(self, name: str, capabilities: ChannelCapabilities) -> None:
         self.capabilities[name] = capabilities
@@ -151,9 +152,6 @@ class Engine:
 
     def settings_role(self, channel: str, user_id: str) -> str | None:
         return self.roles.configured(channel, user_id)
-
-    async def _role(self, turn: Turn) -> str | None:
-        return await self.roles.role(turn.session, turn.resident.channel, turn.resident.user_id)
 
     def public_url(self, path: str) -> str:
         base = self.settings.public_base_url.rstrip("/") or (
@@ -212,15 +210,13 @@ class Engine:
         caps = self.capabilities[incoming.address.channel]
         async with self.db.transaction() as session:
             if incoming.event_id is not None:
-                inbox = InboxRepo(session)
-                recorded = await inbox.get(incoming.address.channel, incoming.event_id)
-                if recorded is not None:
-                    event = await inbox.claim(incoming.address.channel, incoming.event_id)
-                    if event is None:
-                        log.info("duplicate event ignored", extra={"event_id": incoming.event_id})
-                        metrics.DUPLICATES.labels(incoming.address.channel).inc()
-                        return []
-                    await inbox.mark_done(event)
+                claimed = await InboxRepo(session).claim_done(
+                    incoming.address.channel, incoming.event_id
+                )
+                if claimed is False:
+                    log.info("duplicate event ignored", extra={"event_id": incoming.event_id})
+                    metrics.DUPLICATES.labels(incoming.address.channel).inc()
+                    return []
             residents = ResidentRepo(session)
             resident, created = await residents.upsert_for_turn(
                 incoming.address.channel,
@@ -228,12 +224,13 @@ class Engine:
                 locale=self.i18n.normalize(incoming.language_hint),
                 display_name=incoming.display_name,
             )
-            state = await residents.state(resident)
+            state, flood, stored_role = await residents.for_turn(resident)
             turn = Turn(self, incoming, resident, state, session, clock.now(), correlation_id)
-            turn.role = await self._role(turn)
+            turn.role = self.roles.resolve(stored_role, resident.channel, resident.user_id)
             before = (state.flow, state.step)
             if incoming.kind is not Kind.LIFECYCLE:
-                verdict = await FloodRepo(session).hit(
+                verdict = FloodRepo(session).count(
+                    flood,
                     resident.id,
                     turn.now,
                     self.settings.flood_max_messages,
@@ -480,9 +477,9 @@ class Engine:
 
     # --- helpers for channels ---------------------------------------------------------
     async def record_event(self, channel: str, event_id: str, body: str) -> bool:
-        """Record a platform event before acknowledging it; False for a duplicate."""
-        async with self.db.transaction() as session:
-            return await InboxRepo(session).record(channel, event_id, body)
+        """Record a platform event before acknowledging it; False for a duplicate. Concurrent
+        records share one commit (`InboxWriter`)."""
+        return await self.inbox.record(channel, event_id, body)
 
     def button(self, label: str, payload: str) -> Button:
         return Button(label, payload)

@@ -57,6 +57,10 @@ class RoleResolver:
 
     async def role(self, session: AsyncSession, channel: str, user_id: str) -> str | None:
         stored = await RoleRepo(session).get(channel, user_id)
+        return self.resolve(stored, channel, user_id)
+
+    def resolve(self, stored: str | None, channel: str, user_id: str) -> str | None:
+        """The role, given the one stored (read already, e.g. with the turn's state)."""
         return stronger(stored, self.configured(channel, user_id))
 
 
@@ -225,6 +229,18 @@ class FloodRepo:
         self, resident_id: int, now: datetime, limit: int, window: timedelta
     ) -> FloodVerdict:
         row = await self.session.get(FloodWindow, resident_id)
+        return self.count(row, resident_id, now, limit, window)
+
+    def count(
+        self,
+        row: FloodWindow | None,
+        resident_id: int,
+        now: datetime,
+        limit: int,
+        window: timedelta,
+    ) -> FloodVerdict:
+        """`hit` on a window row loaded already (the turn reads it with the dialog state):
+        no statement here; the change is written when the turn's transaction flushes."""
         if row is None:
             self.session.add(
                 FloodWindow(resident_id=resident_id, window_start=now, count=1, warned=False)

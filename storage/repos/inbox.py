@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Callable
+from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime, timedelta
+from typing import Any
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
+from storage.db import Database
 from storage.models import InboundEvent
 from storage.repos.common import insert_ignoring_conflicts
 
@@ -48,6 +53,40 @@ class InboxRepo:
         if event is None or event.status == DONE:
             return None
         return event
+
+    async def claim_done(self, channel: str, event_id: str) -> bool | None:
+        """Claim the event for this turn and mark it done, in the caller's transaction (the
+        turn's: a failed turn rolls the mark back and the sweeper runs the event again).
+
+        One statement on the common path: `UPDATE … WHERE status <> 'done' RETURNING id`.
+        On PostgreSQL the update locks the row, so a second run of the same event (another
+        instance's sweeper) waits for this transaction and then finds it done. True: claimed;
+        False: done already (a duplicate); None: never recorded (the turn runs anyway)."""
+        claimed = await self.session.execute(
+            update(InboundEvent)
+            .where(
+                InboundEvent.channel == channel,
+                InboundEvent.event_id == event_id,
+                InboundEvent.status != DONE,
+            )
+            # The raw body holds the resident's message; once handled only the id is needed.
+            .values(
+                body="",
+                status=DONE,
+                attempts=InboundEvent.attempts + 1,
+                processed_at=clock.now(),
+            )
+            .returning(InboundEvent.id)
+            .execution_options(synchronize_session=False)
+        )
+        if claimed.first() is not None:
+            return True
+        known = await self.session.execute(
+            select(InboundEvent.id).where(
+                InboundEvent.channel == channel, InboundEvent.event_id == event_id
+            )
+        )
+        return False if known.first() is not None else None
 
     async def get(self, channel: str, event_id: str) -> InboundEvent | None:
         return (
@@ -100,3 +139,76 @@ class InboxRepo:
             .where(InboundEvent.status == DONE, InboundEvent.received_at < clock.now() - older_than)
             .values(body="")
         )
+
+
+Guard = Callable[[], AbstractAsyncContextManager[Any]]
+
+
+class InboxWriter:
+    """Group commit for the inbox: webhooks that arrive while a write is in progress share
+    the next one — one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING` in one
+    transaction — and each learns only then, with the row durable, whether its event was
+    new. No waiting is added: a lone webhook is written at once; under a burst each commit
+    carries everything that queued behind the previous one (at most `max_batch` rows).
+
+    A failed write fails every webhook of that batch (each answers 503 and the platform
+    delivers again). `guard` wraps each write (SQLite's single-writer lock of a channel)."""
+
+    def __init__(self, db: Database, guard: Guard | None = None, max_batch: int = 100) -> None:
+        self.db = db
+        self.guard: Guard = guard or nullcontext
+        self.max_batch = max_batch
+        self._queue: list[tuple[str, str, str, asyncio.Future[bool]]] = []
+        self._writer: asyncio.Task[None] | None = None
+
+    async def record(self, channel: str, event_id: str, body: str) -> bool:
+        """Store the event durably; False when it was already recorded (a duplicate)."""
+        future: asyncio.Future[bool] = asyncio.get_running_loop().create_future()
+        self._queue.append((channel, event_id, body, future))
+        if self._writer is None or self._writer.done():
+            self._writer = asyncio.create_task(self._write_all())
+        return await asyncio.shield(future)
+
+    async def _write_all(self) -> None:
+        while self._queue:
+            batch, self._queue = self._queue[: self.max_batch], self._queue[self.max_batch :]
+            try:
+                fresh = await self._write(batch)
+            except Exception as exc:  # noqa: BLE001 - handed to every waiter of the batch
+                for *_, future in batch:
+                    if not future.done():
+                        future.set_exception(exc)
+                continue
+            except BaseException:  # cancelled (shutting down): nobody gets an answer
+                for *_, future in (*batch, *self._queue):
+                    future.cancel()
+                self._queue.clear()
+                raise
+            for channel, event_id, _body, future in batch:
+                if not future.done():
+                    # The first of two identical events in one batch is the fresh one.
+                    future.set_result((channel, event_id) in fresh)
+                    fresh.discard((channel, event_id))
+
+    async def _write(self, batch: list[tuple[str, str, str, asyncio.Future[bool]]]) -> set[Any]:
+        now = clock.now()
+        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        for channel, event_id, body, _future in batch:
+            rows.setdefault(
+                (channel, event_id),
+                {
+                    "channel": channel,
+                    "event_id": event_id,
+                    "body": body,
+                    "status": RECEIVED,
+                    "attempts": 0,
+                    "received_at": now,
+                },
+            )
+        async with self.guard(), self.db.transaction() as session:
+            result = await session.execute(
+                insert_ignoring_conflicts(session, InboundEvent)
+                .values(list(rows.values()))
+                .returning(InboundEvent.channel, InboundEvent.event_id)
+            )
+            return {(channel, event_id) for channel, event_id in result}

@@ -4,20 +4,27 @@ buttons (muted categories)."""
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, func, select, tuple_
+from sqlalchemy import and_, delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
 from storage.models import DialogState, Resident
+from storage.models.access import FloodWindow, Role
 from storage.models.delivery import DeliveryMute
-from storage.repos.common import insert_ignoring_conflicts
+from storage.repos.common import dialect_insert
 
 # A mute is a button press (`g:mute:<category>`) that anyone can forge with any category, so
 # one resident could add rows without end: at most this many muted categories each (the
 # city has a handful: waste, broadcasts, answers, one per commitment).
 MAX_MUTES = 50
+
+
+class TurnRows(NamedTuple):
+    state: DialogState
+    flood: FloodWindow | None
+    stored_role: str | None
 
 
 class ResidentRepo:
@@ -27,36 +34,57 @@ class ResidentRepo:
     async def upsert_for_turn(
         self, channel: str, user_id: str, *, locale: str, display_name: str | None = None
     ) -> tuple[Resident, bool]:
-        """Create the resident if new and lock the row for this turn (PostgreSQL), so one
-        resident's turns run one at a time across instances. Returns (resident, created)."""
+        """Create the resident if new, note `last_seen_at` (and a changed display name), and
+        lock the row for this turn — one statement: `INSERT … ON CONFLICT DO UPDATE …
+        RETURNING`. The update takes the row lock on PostgreSQL (held to the end of the
+        transaction), so one resident's turns run one at a time across instances; SQLite
+        has one writer anyway (`BEGIN IMMEDIATE`). Returns (resident, created); `created`
+        compares `created_at` with this turn's time (nothing in the turn depends on it)."""
         now = clock.now()
-        result = await self.session.execute(
-            insert_ignoring_conflicts(self.session, Resident)
-            .values(
-                channel=channel,
-                user_id=user_id,
-                locale=locale,
-                locale_chosen=False,
-                display_name=display_name[:128] if display_name else None,
-                is_active=True,
-                created_at=now,
-                last_seen_at=now,
-            )
-            .returning(Resident.id)
+        name = display_name[:128] if display_name else None
+        insert = dialect_insert(self.session, Resident).values(
+            channel=channel,
+            user_id=user_id,
+            locale=locale,
+            locale_chosen=False,
+            display_name=name,
+            is_active=True,
+            created_at=now,
+            last_seen_at=now,
         )
-        created = result.scalar_one_or_none() is not None
+        statement = insert.on_conflict_do_update(
+            index_elements=["channel", "user_id"],
+            set_={
+                "last_seen_at": insert.excluded.last_seen_at,
+                "display_name": func.coalesce(insert.excluded.display_name, Resident.display_name),
+            },
+        ).returning(Resident)
         resident = (
+            await self.session.scalars(statement, execution_options={"populate_existing": True})
+        ).one()
+        return resident, resident.created_at == now
+
+    async def for_turn(self, resident: Resident) -> TurnRows:
+        """What a turn reads besides the resident, in one query: the dialog state (a new,
+        pending one when the resident has none), the flood window (None before the first
+        message) and the role an admin stored (None: the settings decide)."""
+        row = (
             await self.session.execute(
-                select(Resident)
-                .where(Resident.channel == channel, Resident.user_id == user_id)
-                .with_for_update()
-                .execution_options(populate_existing=True)
+                select(DialogState, FloodWindow, Role.role)
+                .select_from(Resident)
+                .outerjoin(DialogState, DialogState.resident_id == Resident.id)
+                .outerjoin(FloodWindow, FloodWindow.resident_id == Resident.id)
+                .outerjoin(
+                    Role, and_(Role.channel == Resident.channel, Role.user_id == Resident.user_id)
+                )
+                .where(Resident.id == resident.id)
             )
-        ).scalar_one()
-        resident.last_seen_at = now
-        if display_name and resident.display_name != display_name[:128]:
-            resident.display_name = display_name[:128]
-        return resident, created
+        ).one()
+        state, flood, role = row
+        if state is None:
+            state = DialogState(resident_id=resident.id, data={}, offered=[], numbered=[])
+            self.session.add(state)
+        return TurnRows(state, flood, role)
 
     async def get(self, channel: str, user_id: str) -> Resident | None:
         return (

@@ -70,7 +70,7 @@ from storage import clock
 from storage.db import DATABASE_ERRORS
 from storage.models.telegram import TelegramCallback
 from storage.repos.common import dialect_insert
-from storage.repos.inbox import InboxRepo
+from storage.repos.inbox import InboxRepo, InboxWriter
 from storage.repos.residents import ResidentRepo
 
 if TYPE_CHECKING:
@@ -143,6 +143,8 @@ class TelegramChannel:
         sqlite = svoi.db.is_sqlite
         self._turns = asyncio.Semaphore(max_concurrent_turns or (1 if sqlite else 8))
         self._writer: asyncio.Lock | None = asyncio.Lock() if sqlite else None
+        # Updates arriving together are recorded in one commit, under the writer lock.
+        self._inbox = InboxWriter(svoi.db, guard=self._writing)
         # Updates of one chat run one after another, in the order they arrived.
         self._chats: KeyedLock[int] = KeyedLock()
         self._tasks: set[asyncio.Task[None]] = set()
@@ -173,8 +175,7 @@ class TelegramChannel:
         """Record one update and start processing it; False for a duplicate, None when the
         database could not record it (the sender must deliver it again)."""
         try:
-            async with self._writing():
-                fresh = await self.svoi.engine.record_event(CHANNEL, str(update_id), body)
+            fresh = await self._inbox.record(CHANNEL, str(update_id), body)
         except DATABASE_ERRORS as exc:
             log.warning("could not record telegram update %s: %s", update_id, type(exc).__name__)
             return None
@@ -273,12 +274,10 @@ class TelegramChannel:
         """Mark an update that runs no turn as handled (or as failed, with the reason)."""
         async with self.svoi.db.transaction() as session:
             inbox = InboxRepo(session)
-            event = await inbox.claim(CHANNEL, str(update_id))
-            if event is None:
-                return
             if error is None:
-                await inbox.mark_done(event)
-            else:
+                await inbox.claim_done(CHANNEL, str(update_id))
+                return
+            if await inbox.claim(CHANNEL, str(update_id)) is not None:
                 await inbox.mark_attempt_failed(CHANNEL, str(update_id), error, max_attempts=1)
 
     async def _attempt_failed(self, update_id: int, error: str) -> None:
