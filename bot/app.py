@@ -26,6 +26,7 @@ from bot.core.capabilities import CONSOLE
 from bot.core.engine import Engine, Registry
 from bot.core.i18n import I18n
 from bot.core.ports import ChannelAdapter
+from bot.delivery import alerts
 from storage import migrate
 from storage.db import DATABASE_ERRORS, Database
 from storage.repos.access import DownloadRepo
@@ -123,6 +124,9 @@ async def readyz(request: web.Request) -> web.Response:
     }
     if channels:
         body["channels"] = channels
+    # The air-raid alert feed: when it fails, notifications are sent as usual (fail open),
+    # so "degraded" is reported without taking the instance out of service.
+    body["alerts"] = alerts.feed_status(svoi.db)
     return web.json_response(body, status=200 if ok else 503)
 
 

@@ -124,6 +124,20 @@ class Settings(BaseSettings):
     delivery_viber_rate_per_second: float = Field(default=40.0, gt=0, le=1000)
     delivery_viber_price: float = Field(default=0.0, ge=0)  # per Viber message, for estimates
     delivery_viber_currency: str = "UAH"
+    # Air-raid alerts (docs/delivery.md, "Air-raid alerts"): the alerts.in.ua feed is off
+    # without a token; the operators' switch ("тривога / відбій") works either way.
+    alerts_api_token: SecretStr = SecretStr("")
+    alerts_api_base: str = "https://api.alerts.in.ua"
+    # The alerts.in.ua location uid: 3 is Хмельницька область (devs.alerts.in.ua).
+    alerts_region: str = Field(default="3", pattern=r"^[0-9]{1,6}$")
+    alerts_poll_seconds: float = Field(default=30.0, ge=0.05, le=3600)
+    # An alert from the feed holds notifications only while the feed confirmed it this
+    # recently: a feed that fails lets them go (fail open).
+    alerts_stale_seconds: float = Field(default=120.0, gt=0, le=86_400)
+    alerts_count_partly: bool = True  # "P": part of the region (a raion, a hromada) alerted
+    # After the all-clear a held reminder older than this is skipped, as the reminder tick
+    # skips reminders found late (WASTE_REMINDER_MAX_LATENESS_MINUTES, also 120).
+    alerts_reminder_max_age_minutes: int = Field(default=120, ge=1, le=24 * 60)
 
     @field_validator("timezone")
     @classmethod

@@ -109,6 +109,16 @@ SCHEDULER_TICKS = Counter(
     registry=REGISTRY,
 )
 OUTBOX = Gauge("svoi_outbox_messages", "Outbox rows by status", ["status"], registry=REGISTRY)
+ALERT_ACTIVE = Gauge(
+    "svoi_alert_active",
+    "1 while an air-raid alert holds this instance's non-urgent notifications",
+    registry=REGISTRY,
+)
+ALERT_FEED_ERRORS = Counter(
+    "svoi_alert_feed_errors",
+    "Failed polls of the alerts.in.ua feed (HTTP errors, timeouts, unexpected answers)",
+    registry=REGISTRY,
+)
 
 
 async def refresh_outbox_gauge(db: Database) -> None:

@@ -4,8 +4,9 @@
   with the same labels (the test reads the table).
 - One scenario per metric — turns, a failing turn, a redelivered update at the Telegram
   webhook and at the engine, a flood, outbox sends that succeed, are blocked (403), fail
-  (500) and meet a 429, an abandoned claim given back, a running broadcast, a scheduler
-  tick — and every metric of the table changes on the real /metrics.
+  (500) and meet a 429, an abandoned claim given back, a running broadcast, an air-raid
+  alert and a failing alerts feed, a scheduler tick — and every metric of the table
+  changes on the real /metrics.
 - The shipped alert "notifications are not going out" (deploy/prometheus/rules.yml) fires
   against two real /metrics scrapes when the sender cannot reach the platform, and stays
   quiet when it can: its expression is evaluated by a small evaluator of the PromQL subset
@@ -37,8 +38,9 @@ from sqlalchemy import event, update
 from bot import metrics, scheduler
 from bot.app import Svoi, build_web_app
 from bot.config import Settings
+from bot.core.actions import CLI
 from bot.core.dialog import Flow, Screen, Turn
-from bot.delivery import broadcasts
+from bot.delivery import alerts, broadcasts
 from bot.delivery.broadcasts import LANGUAGE, Audience, Draft
 from bot.delivery.service import DeliveryService
 from storage import clock
@@ -48,6 +50,7 @@ from tests.channels.telegram.conftest import Chat, start_service, stop_service
 from tests.delivery.conftest import add_residents, eventually, fast_config, note, put, rows
 from tests.delivery.fake_platform import FakePlatform
 from tests.delivery.http_adapter import FakePlatformAdapter
+from tests.fakes.alerts_api import FakeAlertsAPI
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.clock import TEST_START
 from tests.support.conversation import Resident
@@ -197,6 +200,18 @@ async def test_every_documented_metric_moves(
         await delivery.start()
         await eventually(lambda: _settled(svoi), within=30)
         await eventually(lambda: _broadcasts_done(svoi), within=30)  # the supervisor closed it
+        # An air-raid alert declared by an operator holds notifications (the gauge), and
+        # one poll of the alerts.in.ua feed fails (the error counter).
+        async with svoi.db.transaction() as session:
+            await alerts.switch(session, svoi.settings.alerts_region, True, CLI, clock.now())
+        await delivery.alerts.refresh()
+        alerts_api = await FakeAlertsAPI().start()
+        alerts_api.failing = 500
+        feed = alerts.AlertFeed(svoi.db, alerts.AlertsClient(alerts_api.url, alerts_api.token), "3")
+        with pytest.raises(alerts.FeedError):
+            await feed.poll()
+        await feed.client.close()
+        await alerts_api.close()
         # A scheduler tick, 15 s after its second 5.
         test_clock.set(TEST_START.replace(second=20))
         await scheduler.waste_reminders(svoi)
@@ -226,6 +241,8 @@ async def test_every_documented_metric_moves(
     assert _delta(before, after, "svoi_rate_limited_total", channel="fake") == 1
     assert _delta(before, after, "svoi_outbox_reclaimed_total", reason="abandoned") == 1
     assert _delta(before, after, "svoi_sender_elected", channel="fake") == 1
+    assert _delta(before, after, "svoi_alert_active") == 1
+    assert _delta(before, after, "svoi_alert_feed_errors_total") == 1
 
 
 def _delta(before: Samples, after: Samples, name: str, **labels: str) -> float:

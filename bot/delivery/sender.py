@@ -5,7 +5,8 @@ happened.
     elect (PostgreSQL advisory lock: one sender per token across instances) →
     return expired claims (rows in `sending` past their lease) at once →
     return abandoned claims (rows in `sending` claimed by another holder) after the grace →
-    loop: claim due rows (quiet hours: urgent only) → skip muted / inactive residents →
+    loop: claim due rows (quiet hours: urgent only; an air-raid alert: what may go, see
+          bot/delivery/alerts.py) → skip muted / inactive residents, stale reminders →
           per row: wait for a rate slot → adapter.deliver → outcome → batched write
 
 Outcomes: SENT → sent with the platform's message id; GONE → resident inactive, row skipped;
@@ -57,6 +58,7 @@ from bot.core.i18n import I18n
 from bot.core.messages import Reply
 from bot.core.ports import ChannelAdapter, DeliveryResult, DeliveryStatus
 from bot.delivery import content
+from bot.delivery.alerts import AlertMonitor
 from bot.delivery.limits import Clock, TokenLimiter
 from bot.delivery.quiet import QuietHours
 from storage import clock
@@ -189,8 +191,10 @@ class ChannelSender:
         *,
         clock: Clock | None = None,
         token_id: str = "",
+        alerts: AlertMonitor | None = None,
     ) -> None:
         self.db = db
+        self.alerts = alerts
         self.i18n = i18n
         self.adapter = adapter
         self.channel = adapter.name
@@ -316,6 +320,7 @@ class ChannelSender:
     async def _claim(self, room: int) -> int:
         now = clock.now()
         quiet = self.quiet.is_quiet(now)
+        alert = self.alerts is not None and self.alerts.holding(now)
         loop_time = asyncio.get_running_loop().time()
         # Between full claims, continue after the last claimed row (see ClaimCursor).
         cursor = self._cursor if loop_time < self._next_full_claim else None
@@ -328,6 +333,7 @@ class ChannelSender:
                 room,
                 lease(now, self.config.lease_seconds),
                 urgent_only=quiet,
+                alert=alert,
                 holder=self.holder,
             )
             rows = await claim(after=cursor)
@@ -356,6 +362,8 @@ class ChannelSender:
                     skips.append(self._outcome(row, SKIPPED, row.attempts, error="inactive"))
                 elif recipient is not None and (recipient.resident_id, row.category) in mutes:
                     skips.append(self._outcome(row, SKIPPED, row.attempts, error="muted"))
+                elif self._stale_after_alert(row, now):
+                    skips.append(self._outcome(row, SKIPPED, row.attempts, error="stale"))
                 else:
                     locale = recipient.locale if recipient else self.i18n.default_locale
                     to_send.append((row, locale))
@@ -365,6 +373,14 @@ class ChannelSender:
         self._held.update(row.id for row, _ in to_send)
         self._dispatch(to_send)
         return len(rows)
+
+    def _stale_after_alert(self, row: ClaimedRow, now: datetime) -> bool:
+        """A reminder held over an air-raid alert and no longer relevant (AlertMonitor)."""
+        return (
+            self.alerts is not None
+            and metrics.delivery_kind(row.kind) == "reminder"
+            and self.alerts.stale_reminder(row.created_at, now)
+        )
 
     def _dispatch(self, rows: list[tuple[ClaimedRow, str]]) -> None:
         groups: dict[tuple[int, str], list[ClaimedRow]] = {}

@@ -1,5 +1,6 @@
 """The delivery service: one sender per registered channel adapter, plus the broadcast
-supervisor (starts scheduled broadcasts, closes finished ones and reports to their author).
+supervisor (starts scheduled broadcasts, closes finished ones and reports to their author),
+the air-raid alert monitor and, with `ALERTS_API_TOKEN`, the alerts.in.ua feed poller.
 
     service = DeliveryService(svoi)
     await service.start()   # after the channels are added to svoi.channels
@@ -17,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Settings
 from bot.delivery import broadcasts
+from bot.delivery.alerts import AlertFeed, AlertMonitor, AlertsClient, AlertSettings
 from bot.delivery.limits import Clock
 from bot.delivery.quiet import QuietHours
 from bot.delivery.sender import ChannelSender, SenderConfig
@@ -77,6 +79,15 @@ class DeliveryService:
         self.configs = configs or {}
         self.clock = clock
         self.senders: dict[str, ChannelSender] = {}
+        settings = svoi.settings
+        self.alert_settings = AlertSettings.of(settings)
+        self.alerts = AlertMonitor(
+            svoi.db,
+            self.alert_settings.region,
+            stale_after=self.alert_settings.stale_after,
+            reminder_max_age=self.alert_settings.reminder_max_age,
+        )
+        self.alert_feed: AlertFeed | None = None
         self._tasks: list[asyncio.Task[None]] = []
         self._stopping = asyncio.Event()
 
@@ -86,6 +97,24 @@ class DeliveryService:
 
     async def start(self) -> None:
         settings = self.svoi.settings
+        # The alert state first: a sender's first claim already knows about an alert.
+        with contextlib.suppress(Exception):
+            await self.alerts.refresh()
+        self._tasks.append(
+            asyncio.create_task(self.alerts.run(self._stopping), name="alert-monitor")
+        )
+        if self.alert_settings.token:
+            self.alert_feed = AlertFeed(
+                self.svoi.db,
+                AlertsClient(self.alert_settings.api_base, self.alert_settings.token),
+                self.alert_settings.region,
+                interval=self.alert_settings.poll_seconds,
+                count_partly=self.alert_settings.count_partly,
+                monitor=self.alerts,
+            )
+            self._tasks.append(
+                asyncio.create_task(self.alert_feed.run(self._stopping), name="alert-feed")
+            )
         for name, adapter in self.svoi.channels.items():
             config = self.configs.get(name) or sender_config(name, settings)
             sender = ChannelSender(
@@ -96,6 +125,7 @@ class DeliveryService:
                 self.quiet_hours(),
                 clock=self.clock,
                 token_id=token_id(name, settings),
+                alerts=self.alerts,
             )
             self.senders[name] = sender
             self._tasks.append(asyncio.create_task(sender.run(), name=f"sender-{name}"))

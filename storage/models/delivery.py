@@ -68,3 +68,27 @@ class DeliveryBroadcast(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     started_at: Mapped[datetime | None] = mapped_column(default=None)
     finished_at: Mapped[datetime | None] = mapped_column(default=None)
+
+
+ALERT_API = "api"
+ALERT_OPERATOR = "operator"
+
+
+class DeliveryAlert(Base):
+    """The air-raid alert state of one region, shared by every instance (bot/delivery/alerts.py).
+
+    `active`/`source`/`since` is the state in force: switched by an operator ("тривога /
+    відбій") or by the alerts.in.ua feed, whichever changed it last; `since` is when it last
+    changed (for an inactive row: the all-clear). `feed_active` is the feed's last reading and
+    `feed_checked_at` its time: an alert from the feed holds notifications only while the
+    feed keeps confirming it (fail open)."""
+
+    __tablename__ = "delivery_alerts"
+
+    region: Mapped[str] = mapped_column(String(32), primary_key=True)
+    active: Mapped[bool] = mapped_column(default=False)
+    source: Mapped[str] = mapped_column(String(16), default=ALERT_OPERATOR)
+    since: Mapped[datetime] = mapped_column(default=clock.now)
+    updated_at: Mapped[datetime] = mapped_column(default=clock.now)
+    feed_active: Mapped[bool | None] = mapped_column(default=None)
+    feed_checked_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -13,16 +13,25 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, bindparam, func, literal, select, tuple_, update
+from sqlalchemy import Table, and_, bindparam, func, literal, or_, select, tuple_, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, Resident
 from storage.models.base import UTCDateTime
-from storage.models.delivery import DeliveryMute
+from storage.models.delivery import ALERT_API, DeliveryAlert, DeliveryMute
 from storage.models.outbox import PENDING, SENDING, SENT, SKIPPED
 from storage.repos.common import dialect_name, insert_ignoring_conflicts
 
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
+
+# During an air-raid alert only these rows are claimed (docs/delivery.md, "Air-raid alerts"):
+# what answers something a resident or an operator did themselves (answers to feedback and
+# questions, a broadcast's delivery report), and urgent rows that are not reminders (urgent
+# broadcasts). Reminders are urgent only so that quiet hours let the hour the resident chose
+# through; during an alert they wait like progress updates, waste changes, non-urgent
+# broadcasts and any kind added later.
+ALERT_EXEMPT_KINDS = ("plan-answer", "question-answer", "report")
+REMINDER_KIND = "%reminder%"  # as `bot.metrics.delivery_kind` tells a reminder
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,11 +102,14 @@ class DeliveryRepo:
         lease_until: datetime,
         *,
         urgent_only: bool = False,
+        alert: bool = False,
         after: ClaimCursor | None = None,
         holder: str | None = None,
     ) -> list[ClaimedRow]:
         """Take up to `limit` due rows of a channel, highest priority first, and lease them
-        to `holder` (the claiming sender's id, see `reclaim_abandoned`).
+        to `holder` (the claiming sender's id, see `reclaim_abandoned`). `urgent_only`
+        (quiet hours) and `alert` (an air-raid alert: see ALERT_EXEMPT_KINDS) leave the rows
+        they hold pending, as one more condition of the same query.
 
         With `after`, only rows of the cursor's priority that sort after it are taken (an
         index seek); the caller still claims without a cursor now and then, for rows that
@@ -118,6 +130,15 @@ class DeliveryRepo:
         ).limit(limit)
         if urgent_only:
             due = due.where(OutboxMessage.urgent.is_(True))
+        if alert:
+            due = due.where(
+                or_(
+                    OutboxMessage.kind.in_(ALERT_EXEMPT_KINDS),
+                    and_(
+                        OutboxMessage.urgent.is_(True), OutboxMessage.kind.not_like(REMINDER_KIND)
+                    ),
+                )
+            )
         if _is_postgres(self.session):
             due = due.with_for_update(skip_locked=True)
         result = await self.session.execute(
@@ -323,3 +344,90 @@ class DeliveryRepo:
 
 def lease(now: datetime, seconds: float) -> datetime:
     return now + timedelta(seconds=seconds)
+
+
+@dataclass(frozen=True, slots=True)
+class AlertState:
+    """A region's alert state, detached from the session (see `DeliveryAlert`)."""
+
+    region: str
+    active: bool
+    source: str
+    since: datetime
+    updated_at: datetime
+    feed_active: bool | None
+    feed_checked_at: datetime | None
+
+
+class AlertRepo:
+    """The air-raid alert state: one row per region, written under a row lock so that every
+    instance's operators and feed pollers agree."""
+
+    def __init__(self, session: AsyncSession) -> None:
+        self.session = session
+
+    async def get(self, region: str) -> AlertState | None:
+        row = await self.session.get(DeliveryAlert, region)
+        return _alert_state(row) if row is not None else None
+
+    async def _locked(self, region: str, now: datetime) -> tuple[DeliveryAlert, bool]:
+        """The region's row, locked for this transaction; True when it was just created."""
+        inserted = await self.session.execute(
+            insert_ignoring_conflicts(self.session, DeliveryAlert.__table__).values(
+                region=region, active=False, source=ALERT_API, since=now, updated_at=now
+            )
+        )
+        created = bool(getattr(inserted, "rowcount", 0))
+        query = (
+            select(DeliveryAlert)
+            .where(DeliveryAlert.region == region)
+            .execution_options(populate_existing=True)
+        )
+        if _is_postgres(self.session):
+            query = query.with_for_update()
+        row = (await self.session.execute(query)).scalar_one()
+        return row, created
+
+    async def switch(self, region: str, active: bool, source: str, now: datetime) -> bool:
+        """Set the state (an operator's switch); True when it changed."""
+        row, _ = await self._locked(region, now)
+        changed = row.active != active
+        if changed:
+            row.since = now
+        row.active = active
+        row.source = source
+        row.updated_at = now
+        return changed
+
+    async def feed(self, region: str, active: bool, now: datetime) -> bool:
+        """Record one reading of the feed; True when it changed the state in force.
+
+        The feed changes the state only on an edge of its own (its reading differs from its
+        previous one), so an operator's switch stands until the feed itself changes; a
+        first reading takes effect only if it reports an alert (it cannot know that an
+        operator's "тривога" was wrong)."""
+        row, created = await self._locked(region, now)
+        previous = None if created else row.feed_active
+        row.feed_checked_at = now
+        row.feed_active = active
+        if previous == active or (previous is None and not active and not created):
+            return False
+        changed = row.active != active
+        if changed:
+            row.since = now
+        row.active = active
+        row.source = ALERT_API
+        row.updated_at = now
+        return changed
+
+
+def _alert_state(row: DeliveryAlert) -> AlertState:
+    return AlertState(
+        row.region,
+        row.active,
+        row.source,
+        row.since,
+        row.updated_at,
+        row.feed_active,
+        row.feed_checked_at,
+    )

@@ -9,7 +9,15 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from bot.channels.web.admin.operator import Route
-from bot.channels.web.admin.pages import broadcasts, dashboard, plan, questions, services, waste
+from bot.channels.web.admin.pages import (
+    alerts,
+    broadcasts,
+    dashboard,
+    plan,
+    questions,
+    services,
+    waste,
+)
 
 if TYPE_CHECKING:
     from bot.channels.web.admin.shell import Console
@@ -21,4 +29,5 @@ PAGES: tuple[Callable[[Console], list[Route]], ...] = (
     broadcasts.routes,
     waste.routes,
     services.routes,
+    alerts.routes,
 )
