@@ -164,45 +164,6 @@ _STEM_ENDINGS = (
     "o",
 )
 
-_TRANSLIT = {
-    "а": "a",
-    "б": "b",
-    "в": "v",
-    "г": "h",
-    "ґ": "g",
-    "д": "d",
-    "е": "e",
-    "є": "ie",
-    "ж": "zh",
-    "з": "z",
-    "и": "y",
-    "і": "i",
-    "ї": "i",
-    "й": "i",
-    "к": "k",
-    "л": "l",
-    "м": "m",
-    "н": "n",
-    "о": "o",
-    "п": "p",
-    "р": "r",
-    "с": "s",
-    "т": "t",
-    "у": "u",
-    "ф": "f",
-    "х": "kh",
-    "ц": "ts",
-    "ч": "ch",
-    "ш": "sh",
-    "щ": "shch",
-    "ь": "",
-    "ю": "iu",
-    "я": "ia",
-    "ы": "y",
-    "э": "e",
-    "ё": "e",
-    "ъ": "",
-}
 _SKELETON_STEPS = (
     ("shch", "sc"),
     ("sch", "sc"),
@@ -264,6 +225,8 @@ _NATIONAL = {
     "ю": "iu",
     "я": "ia",
 }
+# Russian letters typed in a street name read as their closest Latin forms too.
+_TRANSLIT = {**_NATIONAL, "ы": "y", "э": "e", "ё": "e", "ъ": ""}
 _NATIONAL_INITIAL = {"є": "ye", "ї": "yi", "й": "y", "ю": "yu", "я": "ya"}
 
 

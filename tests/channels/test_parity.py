@@ -4,7 +4,6 @@ platform APIs, on both databases."""
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from typing import Protocol
 
 import pytest
 
@@ -12,6 +11,7 @@ from bot.app import Svoi
 from bot.config import Settings
 from dialogs.plan.content import ensure_default_content
 from storage.db import Database
+from tests.channels.parity_messengers import Messenger, TelegramMessenger
 from tests.channels.telegram.conftest import Chat, start_service, stop_service
 from tests.channels.viber.client import ViberResident
 from tests.channels.viber.client import start_service as start_viber
@@ -19,31 +19,6 @@ from tests.channels.viber.conftest import viber_settings
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.fakes.viber_api import FakeViberApi
 from tests.support.telegram import telegram_settings
-
-
-class Messenger(Protocol):
-    """What a script needs from a resident on any messenger."""
-
-    async def send(self, text: str) -> object: ...
-    async def press(self, label: str) -> object: ...
-
-    @property
-    def text(self) -> str: ...
-
-
-class TelegramMessenger:
-    def __init__(self, chat: Chat) -> None:
-        self.chat = chat
-
-    async def send(self, text: str) -> object:
-        return await self.chat.send(text)
-
-    async def press(self, label: str) -> object:
-        return await self.chat.press(label)
-
-    @property
-    def text(self) -> str:
-        return self.chat.text
 
 
 @pytest.fixture(params=["telegram", "viber"])
