@@ -55,6 +55,7 @@ def test_run_without_tokens_serves_and_explains(tmp_path: Path) -> None:
                 "status": "ok",
                 "checks": {"database": "ok", "migrations": "ok"},
                 "channels": {"web": "ok"},  # the web chat is always on
+                "alerts": "off",  # no ALERTS_API_TOKEN: the operator's switch only
             },
         )
         assert _get(f"http://127.0.0.1:{port}/healthz") == (200, {"status": "ok"})
