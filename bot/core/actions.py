@@ -16,6 +16,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.repos.access import AuditRepo
 
+# The roles that may act for the working group (operators; admins may do all they may).
+OPERATOR_ROLES = ("operator", "admin")
+
 
 class Refused(ValueError):
     """The action cannot apply; `key` is the Fluent message explaining why, `args_` its values."""
@@ -45,6 +48,10 @@ class Actor:
     role: str | None
     author: tuple[str, str] | None = None
     via: str | None = None  # "web" on the console; recorded with the audit entry
+
+    @property
+    def is_operator(self) -> bool:
+        return self.role in OPERATOR_ROLES
 
     def audit(
         self,

@@ -1,10 +1,10 @@
 """Waste collection: schedules by address, reminders, change notices, calendar export.
 
 Modules: `schedule` (pure RRULE expansion), `addresses` (pure address matching), `service`
-(loading schedules, change notices), `reminders` (the one-minute tick), `calendar` (.ics
-and its HTTP route), `content` (import/export, the shipped data), `flow` (the dialog).
-`FEATURE` gives the application `add_routes` and `ensure_default_waste`; bot/scheduler.py
-runs `tick`.
+(loading schedules, change notices, the operators' collection changes), `reminders` (the
+one-minute tick), `calendar` (.ics and its HTTP route), `content` (import/export, the shipped
+data), `flow` (the resident's dialog), `operator` (the working group's screens). `FEATURE`
+gives the application `add_routes` and `ensure_default_waste`; bot/scheduler.py runs `tick`.
 """
 
 from __future__ import annotations
@@ -27,9 +27,10 @@ if TYPE_CHECKING:
 
 def register(registry: Registry) -> None:
     from bot.delivery.broadcasts import add_audience_source
-    from dialogs.waste import flow, service
+    from dialogs.waste import flow, operator, service
 
     registry.add_flow(flow.WASTE_FLOW)
+    registry.add_flow(operator.WASTE_OPS_FLOW)
     add_audience_source(service.ZONE_AUDIENCE)  # broadcasts to a zone's subscribers
     registry.add_menu_entry(MenuEntry("menu-waste", flow.WASTE_FLOW.name, 30))
     registry.add_global_action(service.STOP_ACTION, flow.stop_action)

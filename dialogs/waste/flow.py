@@ -10,18 +10,16 @@ Steps:
       → sub (one subscription: change types/time, pause/resume, remove, calendar)
     subs (all subscriptions, add an address, calendar file) → sub → remove (confirm)
     dropoff (waste-management centres, the company, Ecobus stops; nearest by location)
-    ops_zone → ops_type → ops_date → ops_action → ops_new → ops_reason → ops_confirm
-      (operators only: every handler checks `turn.is_operator`)
+    "ops" (operators) opens the working group's screens: dialogs/waste/operator.py
 Reminder buttons call the global actions `wstop` (pause) and `wedit` (open the subscription).
 """
 
 from __future__ import annotations
 
 import math
-import re
 from dataclasses import replace
-from datetime import date, timedelta
-from typing import Any, Literal
+from datetime import date
+from typing import Any
 
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -35,10 +33,6 @@ from dialogs.waste.content import read_register
 from dialogs.waste.payloads import (
     EditReminder,
     OpenSubscription,
-    OpsDate,
-    OpsNewDate,
-    OpsType,
-    OpsZone,
     PickStreet,
     PickZone,
     RemindAt,
@@ -48,10 +42,8 @@ from dialogs.waste.payloads import (
     from_action_arg,
 )
 from dialogs.waste.service import (
-    ScheduleError,
     TypeNames,
     ZoneSchedules,
-    add_exception,
     localized,
     when_key,
     window_part,
@@ -66,7 +58,7 @@ MORNING_HOURS = (6, 7)
 MAX_SUBSCRIPTIONS = 5
 NEAR_KM = 0.3
 CITY_KM = 15.0
-_DATE_DMY = re.compile(r"^\s*(\d{1,2})[./-](\d{1,2})(?:[./-](\d{2,4}))?\s*$")
+OPS_FLOW = "waste_ops"  # dialogs/waste/operator.py
 
 
 def _repo(turn: Turn) -> WasteRepo:
@@ -188,11 +180,7 @@ async def render_start(turn: Turn) -> None:
 
 async def on_start_button(turn: Turn, payload: str) -> None:
     if payload == "ops":
-        if not turn.is_operator:
-            turn.say(turn.t("operator-only"))
-            await turn.goto("start")
-            return
-        await turn.goto("ops_zone")
+        await turn.start(OPS_FLOW)  # operators only: the engine refuses everyone else
     elif payload in ("subs", "dropoff"):
         await turn.goto(payload)
 
@@ -765,267 +753,6 @@ async def on_dropoff_location(turn: Turn, location: Location) -> None:
     await turn.goto("ecobus")
 
 
-# --- operators: a moved or cancelled collection --------------------------------------------
-async def _refuse(turn: Turn) -> bool:
-    if turn.is_operator:
-        return False
-    turn.audit("waste-exception", turn.screen_name or "", outcome="refused")
-    turn.say(turn.t("operator-only"))
-    await turn.goto("start")
-    return True
-
-
-async def render_ops_zone(turn: Turn) -> None:
-    if await _refuse(turn):
-        return
-    rows: list[list[AnyButton]] = [
-        [Button(localized(z, "name", turn.locale), OpsZone(z.id).pack())]
-        for z in await _repo(turn).zones()
-    ]
-    rows.append(turn.nav_row())
-    turn.say(turn.t("waste-ops-zone"), rows)
-
-
-async def on_ops_zone(turn: Turn, payload: str) -> None:
-    if await _refuse(turn):
-        return
-    if (picked := OpsZone.unpack(payload)) is not None:
-        _update(turn, ops_zone=picked.id)
-        await turn.goto("ops_type")
-
-
-async def render_ops_type(turn: Turn) -> None:
-    if await _refuse(turn):
-        return
-    names = await TypeNames.load(_repo(turn))
-    types = await _zone_types(turn, _state(turn).ops_zone)
-    rows: list[list[AnyButton]] = [
-        [Button(names.name(c, turn.locale), OpsType(c).pack())] for c in types
-    ]
-    rows.append(turn.nav_row())
-    turn.say(turn.t("waste-ops-type"), rows)
-
-
-async def on_ops_type(turn: Turn, payload: str) -> None:
-    if await _refuse(turn):
-        return
-    if (picked := OpsType.unpack(payload)) is not None:
-        _update(turn, ops_type=picked.code)
-        await turn.goto("ops_date")
-
-
-async def _ops_days(turn: Turn) -> list[date]:
-    state = _state(turn)
-    zone_id = state.ops_zone
-    if zone_id is None:
-        return []
-    today = _today(turn)
-    schedules = await ZoneSchedules.load(_repo(turn), zone_id)
-    specs = [s for s in schedules.rules.get(zone_id, []) if s.waste_type == state.ops_type]
-    days: set[date] = set()
-    for spec in specs:
-        days.update(schedule.scheduled_days(spec, today, today + timedelta(days=62)))
-    return sorted(days)[:6]
-
-
-async def render_ops_date(turn: Turn) -> None:
-    if await _refuse(turn):
-        return
-    rows: list[list[AnyButton]] = [
-        [Button(turn.t.date(d, "short"), OpsDate.of(d).pack())] for d in await _ops_days(turn)
-    ]
-    rows.append(turn.nav_row())
-    turn.say(turn.t("waste-ops-date"), rows)
-
-
-def parse_day(text: str, today: date) -> date | None:
-    """ "03.12.2026", "3.12", "2026-12-03" → a date (a day without a year is the next one)."""
-    try:
-        return date.fromisoformat(text.strip())
-    except ValueError:
-        pass
-    match = _DATE_DMY.match(text)
-    if match is None:
-        return None
-    day, month, year = int(match.group(1)), int(match.group(2)), match.group(3)
-    try:
-        if year is None:
-            found = date(today.year, month, day)
-            return found if found >= today else date(today.year + 1, month, day)
-        full = int(year) + (2000 if len(year) == 2 else 0)
-        return date(full, month, day)
-    except ValueError:
-        return None
-
-
-async def _ops_pick_date(
-    turn: Turn, key: Literal["ops_date", "ops_new"], value: date | None, next_screen: str
-) -> None:
-    if value is None:
-        turn.say(turn.t("waste-ops-date-invalid"))
-        await turn.goto(turn.screen_name or "ops_date")
-        return
-    _update(turn, **{key: value.isoformat()})
-    await turn.goto(next_screen)
-
-
-async def on_ops_date_button(turn: Turn, payload: str) -> None:
-    if await _refuse(turn):
-        return
-    picked = OpsDate.unpack(payload)
-    if picked is not None and (day := picked.as_date()) is not None:
-        await _ops_pick_date(turn, "ops_date", day, "ops_action")
-
-
-async def on_ops_date_text(turn: Turn, text: str) -> None:
-    if await _refuse(turn):
-        return
-    await _ops_pick_date(turn, "ops_date", parse_day(text, _today(turn)), "ops_action")
-
-
-async def render_ops_action(turn: Turn) -> None:
-    if await _refuse(turn):
-        return
-    day = _iso(_state(turn).ops_date)
-    if day is None:
-        await turn.goto("ops_date")
-        return
-    turn.say(
-        turn.t("waste-ops-action", date=turn.t.date(day)),
-        [
-            [
-                Button(turn.t("waste-btn-ops-move"), "move"),
-                Button(turn.t("waste-btn-ops-cancel"), "cancel"),
-            ],
-            turn.nav_row(),
-        ],
-    )
-
-
-async def on_ops_action(turn: Turn, payload: str) -> None:
-    if await _refuse(turn):
-        return
-    if payload == "move":
-        await turn.goto("ops_new")
-    elif payload == "cancel":
-        _update(turn, ops_new=None)
-        await turn.goto("ops_reason")
-
-
-async def render_ops_new(turn: Turn) -> None:
-    if await _refuse(turn):
-        return
-    original = _iso(_state(turn).ops_date)
-    if original is None:
-        await turn.goto("ops_date")
-        return
-    choices = [original + timedelta(days=n) for n in (1, 2, 3)]
-    rows: list[list[AnyButton]] = [
-        [Button(turn.t.date(d, "short"), OpsNewDate.of(d).pack()) for d in choices],
-        turn.nav_row(),
-    ]
-    turn.say(turn.t("waste-ops-new"), rows)
-
-
-async def on_ops_new_button(turn: Turn, payload: str) -> None:
-    if await _refuse(turn):
-        return
-    picked = OpsNewDate.unpack(payload)
-    if picked is not None and (day := picked.as_date()) is not None:
-        await _ops_pick_date(turn, "ops_new", day, "ops_reason")
-
-
-async def on_ops_new_text(turn: Turn, text: str) -> None:
-    if await _refuse(turn):
-        return
-    await _ops_pick_date(turn, "ops_new", parse_day(text, _today(turn)), "ops_reason")
-
-
-async def render_ops_reason(turn: Turn) -> None:
-    if await _refuse(turn):
-        return
-    turn.say(turn.t("waste-ops-reason"), [turn.nav_row()])
-
-
-async def on_ops_reason(turn: Turn, text: str) -> None:
-    if await _refuse(turn):
-        return
-    _update(turn, ops_reason=text.strip())
-    await turn.goto("ops_confirm")
-
-
-async def render_ops_confirm(turn: Turn) -> None:
-    if await _refuse(turn):
-        return
-    state = _state(turn)
-    original = _iso(state.ops_date)
-    if original is None:
-        await turn.goto("ops_date")
-        return
-    new = _iso(state.ops_new)
-    if state.ops_new is not None and new is None:  # never a move read as a cancellation
-        await turn.goto("ops_new")
-        return
-    zone = await _zone(turn, state.ops_zone)
-    names = await TypeNames.load(_repo(turn))
-    turn.say(
-        turn.t(
-            "waste-ops-summary",
-            zone=localized(zone, "name", turn.locale) if zone else "-",
-            type=names.name(str(state.ops_type), turn.locale),
-            date=turn.t.date(original),
-            new_date=turn.t.date(new) if new else "-",
-            reason=state.ops_reason,
-        ),
-        [[Button(turn.t("waste-btn-ops-confirm"), "confirm")], turn.nav_row()],
-    )
-
-
-async def on_ops_confirm(turn: Turn, payload: str) -> None:
-    if await _refuse(turn) or payload != "confirm":
-        return
-    state = _state(turn)
-    zone = await _zone(turn, state.ops_zone)
-    if zone is None:
-        await turn.goto("ops_zone")
-        return
-    original = _iso(state.ops_date)
-    if original is None:
-        await turn.goto("ops_date")
-        return
-    new = state.ops_new
-    moved_to = _iso(new)
-    if new is not None and moved_to is None:  # never a move read as a cancellation
-        await turn.goto("ops_new")
-        return
-    try:
-        _exc, notices = await add_exception(
-            turn.session,
-            turn.engine.i18n,
-            zone=zone,
-            waste_type=str(state.ops_type),
-            original=original,
-            moved_to=moved_to,
-            # Residents of both languages see the operator's words; English ones see them
-            # as `reason_en` only when the operator wrote in English.
-            reason_uk=state.ops_reason,
-            reason_en=state.ops_reason if turn.locale == "en" else "",
-            now=turn.now,
-        )
-    except ScheduleError:
-        turn.say(turn.t("waste-ops-not-a-day"))
-        await turn.goto("ops_date")
-        return
-    turn.audit(
-        "waste-exception",
-        f"{zone.code}:{state.ops_type}:{state.ops_date}",
-        moved_to=new or None,
-        notices=notices,
-    )
-    turn.say(turn.t("waste-ops-done", count=notices))
-    await turn.goto("start")
-
-
 # --- global actions on reminders -----------------------------------------------------------
 async def _sub_from_arg(
     turn: Turn, kind: type[StopReminder | EditReminder], arg: str
@@ -1100,26 +827,5 @@ WASTE_FLOW = Flow(
             render_dropoff, on_button=on_dropoff, on_location=on_dropoff_location, back="start"
         ),
         "ecobus": Screen(render_ecobus, on_location=on_dropoff_location, back="dropoff"),
-        "ops_zone": Screen(render_ops_zone, on_button=on_ops_zone, back="start"),
-        "ops_type": Screen(render_ops_type, on_button=on_ops_type, back="ops_zone"),
-        "ops_date": Screen(
-            render_ops_date,
-            on_button=on_ops_date_button,
-            on_text=on_ops_date_text,
-            back="ops_type",
-            text_limit=20,
-        ),
-        "ops_action": Screen(render_ops_action, on_button=on_ops_action, back="ops_date"),
-        "ops_new": Screen(
-            render_ops_new,
-            on_button=on_ops_new_button,
-            on_text=on_ops_new_text,
-            back="ops_action",
-            text_limit=20,
-        ),
-        "ops_reason": Screen(
-            render_ops_reason, on_text=on_ops_reason, back="ops_action", text_limit=300
-        ),
-        "ops_confirm": Screen(render_ops_confirm, on_button=on_ops_confirm, back="ops_reason"),
     },
 )

@@ -153,9 +153,14 @@ class WasteState(FlowState):
     selected: list[str] = field(default_factory=list)  # waste types ticked
     editing: int | None = None  # the subscription being changed, None for a new one
     sub_id: int | None = None  # the subscription shown
-    # operators: a moved or cancelled collection
-    ops_zone: int | None = None
-    ops_type: str | None = None
-    ops_date: str | None = None  # ISO date
-    ops_new: str | None = None  # ISO date, None to cancel
-    ops_reason: str = ""
+
+
+@dataclass
+class OpsState(FlowState):
+    """What the operators' screens (dialogs/waste/operator.py) keep: one collection change."""
+
+    zone: int | None = None
+    waste_type: str | None = None
+    day: str | None = None  # ISO date of the collection that changes
+    moved_to: str | None = None  # ISO date, None to cancel
+    reason: str = ""

@@ -281,8 +281,14 @@ async def change_collection(
     actor: Actor,
     now: datetime,
 ) -> int:
-    """Move or cancel one collection day of a zone named by its code, with a reason (the
-    console's form); returns how many change notices were queued."""
+    """Move or cancel one collection day of a zone named by its code, with a reason; returns
+    how many change notices were queued. The one implementation behind the chat's operator
+    screens, the console's form and `python -m bot waste exception`: only the working group
+    may, and every attempt is audited."""
+    target = f"{zone_code}:{waste_type}:{original.isoformat()}"
+    if not actor.is_operator:
+        actor.audit(session, "waste-exception", target, outcome="refused")
+        raise Refused("operator-only")
     if not reason_uk.strip():
         raise Refused("web-admin-error-reason")
     zone = await WasteRepo(session).zone_by_code(zone_code)
@@ -305,7 +311,7 @@ async def change_collection(
     actor.audit(
         session,
         "waste-exception",
-        f"{zone_code}:{waste_type}:{original.isoformat()}",
+        target,
         moved_to=moved_to.isoformat() if moved_to else None,
         notices=notices,
     )
