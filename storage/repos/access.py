@@ -208,8 +208,10 @@ class DownloadRepo:
             return None
         return row
 
-    async def purge_expired(self) -> None:
-        await self.session.execute(delete(Download).where(Download.expires_at <= clock.now()))
+    async def purge_expired(self, now: datetime) -> int:
+        """Delete the download links that expired by `now`; how many."""
+        result = await self.session.execute(delete(Download).where(Download.expires_at <= now))
+        return int(getattr(result, "rowcount", 0) or 0)
 
 
 class FloodVerdict(StrEnum):

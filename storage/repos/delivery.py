@@ -13,16 +13,30 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, and_, bindparam, func, literal, or_, select, tuple_, update
+from sqlalchemy import (
+    Table,
+    Text,
+    and_,
+    bindparam,
+    cast,
+    func,
+    literal,
+    or_,
+    select,
+    tuple_,
+    update,
+)
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models import OutboxMessage, Resident
 from storage.models.base import UTCDateTime
 from storage.models.delivery import ALERT_API, DeliveryAlert, DeliveryMute
-from storage.models.outbox import PENDING, SENDING, SENT, SKIPPED
+from storage.models.outbox import FAILED, PENDING, SENDING, SENT, SKIPPED, UNKNOWN
 from storage.repos.common import dialect_name, insert_ignoring_conflicts
 
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]
+# A message in one of these states will not be sent again (retention strips its contents).
+FINISHED = (SENT, SKIPPED, FAILED, UNKNOWN)
 
 # During an air-raid alert only these rows are claimed (docs/delivery.md, "Air-raid alerts"):
 # what answers something a resident or an operator did themselves (answers to feedback and
@@ -338,6 +352,20 @@ class DeliveryRepo:
             update(OUTBOX)
             .where(OUTBOX.c.broadcast_id == broadcast_id, OUTBOX.c.status == PENDING)
             .values(status=SKIPPED, error=reason)
+        )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def strip_finished(self, before: datetime) -> int:
+        """Finished messages created before `before` keep their row (for reports) but lose
+        their contents: text, template values, buttons, error. How many were stripped."""
+        result = await self.session.execute(
+            update(OutboxMessage)
+            .where(
+                OutboxMessage.status.in_(FINISHED),
+                OutboxMessage.created_at < before,
+                OutboxMessage.text.is_not(None) | (cast(OutboxMessage.template_args, Text) != "{}"),
+            )
+            .values(text=None, template_args={}, buttons=[], error=None)
         )
         return int(getattr(result, "rowcount", 0) or 0)
 

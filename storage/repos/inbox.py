@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
@@ -133,12 +133,28 @@ class InboxRepo:
         )
         return list(rows.scalars())
 
-    async def purge_done(self, older_than: timedelta) -> None:
-        await self.session.execute(
-            update(InboundEvent)
-            .where(InboundEvent.status == DONE, InboundEvent.received_at < clock.now() - older_than)
-            .values(body="")
+    async def purge_finished(self, before: datetime) -> int:
+        """Delete handled (or given-up) events received before `before`: their ids only
+        matter while a platform may still redeliver (Telegram 24 h, Viber an hour)."""
+        result = await self.session.execute(
+            delete(InboundEvent).where(
+                InboundEvent.status.in_((DONE, FAILED)), InboundEvent.received_at < before
+            )
         )
+        return int(getattr(result, "rowcount", 0) or 0)
+
+    async def purge_unfinished(self, before: datetime) -> dict[str, int]:
+        """Delete events received before `before` and never finished (no platform or
+        sweeper will run them any more), so their raw bodies — residents' messages — do
+        not stay for ever; how many per channel, for the log."""
+        old = (InboundEvent.status.not_in((DONE, FAILED)), InboundEvent.received_at < before)
+        counts = await self.session.execute(
+            select(InboundEvent.channel, func.count()).where(*old).group_by(InboundEvent.channel)
+        )
+        per_channel = {channel: int(count) for channel, count in counts.all()}
+        if per_channel:
+            await self.session.execute(delete(InboundEvent).where(*old))
+        return per_channel
 
 
 Guard = Callable[[], AbstractAsyncContextManager[Any]]
