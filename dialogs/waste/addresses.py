@@ -15,8 +15,11 @@ What residents type, and what is done with it (docs/waste.md, "How addresses are
   («на Трудовій», «по улице Каменецкой», «вулиці Свободи») are compared on stems;
 * old names: a street renamed in 2016 or 2022 is found by its old name, and the match says
   so (`AddressMatch.old`);
-* the city's street register (content/streets.yaml): a real street whose schedule is not
-  loaded is `Outcome.NO_SCHEDULE`, not `UNKNOWN`.
+* the city's street register (content/streets.yaml, docs/streets.md): a real street whose
+  schedule is not loaded is `Outcome.NO_SCHEDULE`, not `UNKNOWN`; a street of another city
+  stays `UNKNOWN`: with hundreds of names a short name often lies "inside" a longer one
+  («Стрийська» in «Староміська»), so a key whose stem is longer or shorter by more than one
+  letter loses `LENGTH_PENALTY` per letter.
 
 Every name is compared as a Latin "skeleton" (transliterated, then spellings that differ
 between transliteration systems folded together: kh/h, ya/ia, y/i …), whole and reduced to
@@ -38,6 +41,10 @@ ACCEPT_SCORE = 78.0
 TIE_MARGIN = 4.0
 KIND_BONUS = 3.0
 SPAN_PENALTY = 3.0  # per word of a sentence left out when a run of words is matched
+# Per letter of stem length beyond LENGTH_FREE by which a name and a key differ: with the whole
+# register, a short name is otherwise "inside" a longer one («Стрийська» in «Староміська»).
+LENGTH_PENALTY = 2.5
+LENGTH_FREE = 1
 MAX_SPAN_WORDS = 3
 MAX_SENTENCE_WORDS = 10
 _CUTOFF = 50.0
@@ -473,6 +480,7 @@ class StreetIndex(list[Street]):
         super().__init__(streets)
         self.whole: list[str] = []
         self.stems: list[str] = []
+        self.stem_lengths: list[int] = []
         self.owner: list[int] = []
         self.old: list[OldName | None] = []
         self.names: list[str] = []  # the cleaned current name of each street
@@ -507,6 +515,7 @@ class StreetIndex(list[Street]):
             return
         self.whole.append(whole)
         self.stems.append(stems)
+        self.stem_lengths.append(len(stems))
         self.owner.append(position)
         self.old.append(old)
 
@@ -596,13 +605,20 @@ def _score_words(
             stemmed[i] = score
     else:
         for i in keys:
-            raw[i] = fuzz.ratio(whole, index.whole[i], score_cutoff=_CUTOFF)
-            stemmed[i] = fuzz.ratio(stems, index.stems[i], score_cutoff=_CUTOFF)
+            r = fuzz.ratio(whole, index.whole[i], score_cutoff=_CUTOFF)
+            s = fuzz.ratio(stems, index.stems[i], score_cutoff=_CUTOFF)
+            if r or s:  # keys below the cutoff on both forms are left out, as extract does
+                raw[i] = r
+                stemmed[i] = s
     current: dict[int, float] = {}
     old: dict[int, tuple[float, OldName]] = {}
+    length = len(stems)
     for i in raw.keys() | stemmed.keys():
         r = raw.get(i, 0.0)
         score = max(r, (r + stemmed.get(i, 0.0)) / 2)
+        longer = abs(index.stem_lengths[i] - length) - LENGTH_FREE
+        if longer > 0:
+            score -= LENGTH_PENALTY * longer
         position = index.owner[i]
         name = index.old[i]
         if name is None:
