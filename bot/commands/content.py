@@ -15,9 +15,9 @@ from typing import TYPE_CHECKING, TextIO
 
 from bot.commands import opened
 from bot.config import Settings
+from bot.core.contentkit import ContentInvalid
 from dialogs.plan.content import (
     DEFAULT_FILE,
-    ContentInvalid,
     dump,
     export_plan,
     import_plan,
@@ -42,9 +42,9 @@ async def import_file(
                 # Leaving by an exception rolls the transaction back: nothing is written.
                 raise _DryRun(report.summary())
     except ContentInvalid as invalid:
-        for error in invalid.errors:
+        for error in invalid.problems:
             print(str(error), file=out)
-        print(f"{len(invalid.errors)} error(s); nothing was changed.", file=out)
+        print(f"{len(invalid.problems)} error(s); nothing was changed.", file=out)
         return 1
     except _DryRun as dry:
         print(f"{path}: valid; would change: {dry}", file=out)

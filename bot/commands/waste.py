@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from bot.commands import opened
 from bot.config import Settings
+from bot.core.contentkit import Problem
 from bot.core.i18n import I18n
 from dialogs.waste import content, schedule
 from dialogs.waste.config import WasteSettings
@@ -65,7 +66,7 @@ def register(subparsers: SubParsers) -> None:
 
 
 def import_command(args: argparse.Namespace, settings: Settings) -> int:
-    problems: list[content.Problem] = []
+    problems: list[Problem] = []
     try:
         doc = content.read_file(
             args.file, zone=args.zone, waste_type=args.waste_type, example=args.example
@@ -87,13 +88,13 @@ def import_command(args: argparse.Namespace, settings: Settings) -> int:
         if problems:
             return _problems(problems)
         verb = "would change" if args.dry_run else "imported"
-        print(f"{args.file.name}: {verb}: {report}")
+        print(f"{args.file.name}: {verb}: {report.totals()}")
         return 0
 
     return asyncio.run(main())
 
 
-def _problems(problems: list[content.Problem]) -> int:
+def _problems(problems: list[Problem]) -> int:
     for problem in problems:
         print(f"error: {problem}", file=sys.stderr)
     print(f"{len(problems)} problem(s); nothing was imported", file=sys.stderr)

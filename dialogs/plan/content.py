@@ -1,8 +1,9 @@
 """The action plan as a data file (`content/plan.yaml`, format in docs/plan-content.md):
 read it with line numbers, validate all of it, import it idempotently, export it back.
 
-A file with errors changes nothing: every error is reported with its file and line, and
-the database is written only when the whole file is valid, in one transaction.
+The file's format is the models below (bot/core/contentkit.py reads and checks it). A file
+with errors changes nothing: every error is reported with its file and line, and the database
+is written only when the whole file is valid, in one transaction.
 """
 
 from __future__ import annotations
@@ -10,18 +11,33 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from time import perf_counter
-from typing import Any
+from typing import Annotated, Any
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from sqlalchemy import func, select, text
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PROJECT_ROOT
+from bot.core.contentkit import (
+    At,
+    BilingualText,
+    ContentInvalid,
+    ImportReport,
+    Model,
+    Problem,
+    Problems,
+    limit,
+    load_yaml,
+    matches,
+    one_of,
+    validate,
+    whole,
+)
 from storage.clock import CITY_ZONE
 from storage.db import Database
 from storage.models.plan import (
@@ -41,155 +57,137 @@ log = logging.getLogger(__name__)
 
 DEFAULT_FILE = PROJECT_ROOT / "content" / "plan.yaml"
 LOCALES = ("uk", "en")
-KEY = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
+_COMMITMENT = re.compile(r"c[0-9]{1,3}")
 # Serialises the first import when several instances start on one PostgreSQL database.
 _ADVISORY_LOCK = 0x5F0_1A7
 
 
-@dataclass(frozen=True, slots=True)
-class ContentError:
-    file: str
-    line: int
-    message: str
+# --- the file format ------------------------------------------------------------------
+def _moment(*, end_of_day: bool) -> Any:
+    """A timestamp with its offset, or a date in Kyiv: its start, or for an end (the last
+    day of voting) the midnight after it. Stored in UTC."""
 
-    def __str__(self) -> str:
-        return f"{self.file}:{self.line}: {self.message}"
+    def check(value: Any) -> Any:
+        if isinstance(value, datetime):
+            if value.tzinfo is None:
+                raise ValueError("a timestamp needs an offset")
+            return value
+        if isinstance(value, date):
+            day = value + timedelta(days=1) if end_of_day else value
+            return datetime.combine(day, time(0), CITY_ZONE)
+        if value is None:
+            return None
+        raise ValueError("expected a date or a timestamp")
 
-
-class ContentInvalid(Exception):
-    def __init__(self, errors: list[ContentError]) -> None:
-        super().__init__("\n".join(str(e) for e in errors))
-        self.errors = errors
-
-
-# --- reading YAML with line numbers -----------------------------------------------------
-class _Map(dict[Any, Any]):
-    line: int = 0
-    key_lines: dict[Any, int]
+    return BeforeValidator(check)
 
 
-class _Seq(list[Any]):
-    line: int = 0
-    item_lines: list[int]
+def _text(max_chars: int) -> AfterValidator:
+    return AfterValidator(limit(max_chars))
 
 
-class _Loader(yaml.SafeLoader):
-    """Safe YAML that remembers where every mapping, key and list item was written."""
-
-    def __init__(self, stream: str) -> None:
-        super().__init__(stream)
-        self.problems: list[tuple[int, str]] = []
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> _Map:
-    loader.flatten_mapping(node)
-    result = _Map()
-    result.line = node.start_mark.line + 1
-    result.key_lines = {}
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        line = key_node.start_mark.line + 1
-        if not isinstance(key, str):
-            loader.problems.append((line, f"key {key!r} must be text"))
-            continue
-        if key in result:
-            loader.problems.append((line, f"duplicate key {key!r}"))
-            continue
-        result[key] = loader.construct_object(value_node, deep=True)
-        result.key_lines[key] = line
-    return result
+Key = Annotated[
+    str, AfterValidator(matches(r"[a-z0-9][a-z0-9-]{0,47}", "1–48 characters of a-z, 0-9 and '-'"))
+]
+Text = Annotated[str, Field(min_length=1), _text(300)]
+Percent = Annotated[int, BeforeValidator(whole(0, 100))]
+Status = Annotated[str, AfterValidator(one_of(OGP_STATUSES))]
+Day = date | None
+CommitmentCode = Annotated[str, AfterValidator(matches(_COMMITMENT.pattern, "a code like c2"))]
 
 
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> _Seq:
-    result = _Seq(loader.construct_object(child, deep=True) for child in node.value)
-    result.line = node.start_mark.line + 1
-    result.item_lines = [child.start_mark.line + 1 for child in node.value]
-    return result
+class MilestoneSpec(Model):
+    key: Key
+    text: Annotated[BilingualText, _text(500)]
+    done: bool = False
+    example: bool = False
 
 
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
+class UpdateSpec(Model):
+    key: Key
+    published_on: date = Field(alias="date")
+    status: Status | None = None
+    progress: Percent | None = None
+    text: Annotated[BilingualText, _text(2000)]
+    example: bool = False
 
 
-# --- the parsed content ---------------------------------------------------------------
-Texts = dict[str, str]
-
-
-@dataclass
-class MilestoneSpec:
-    key: str
-    text: Texts
-    done: bool
-    example: bool
-    line: int
-
-
-@dataclass
-class UpdateSpec:
-    key: str
-    published_on: date
-    status: str | None
-    progress: int | None
-    text: Texts
-    example: bool
-    line: int
-
-
-@dataclass
-class CommitmentSpec:
-    number: int
-    title: Texts
-    description: Texts
-    lead: Texts
-    ogp_id: str | None
-    starts_on: date | None
-    ends_on: date | None
-    status: str
-    progress: int
-    example: bool
-    milestones: list[MilestoneSpec]
-    updates: list[UpdateSpec]
-    line: int
+class CommitmentSpec(Model):
+    number: Annotated[int, BeforeValidator(whole(1, 999))]
+    title: Annotated[BilingualText, _text(200)]
+    description: Annotated[BilingualText, _text(2000)]
+    lead: Annotated[BilingualText | None, _text(500)] = None
+    ogp_id: Annotated[str, Field(min_length=1), _text(32)] | None = None
+    starts_on: Day = None
+    ends_on: Day = None
+    status: Status
+    progress: Percent
+    example: bool = False
+    milestones: list[MilestoneSpec] = Field(default_factory=list)
+    updates: list[UpdateSpec] = Field(default_factory=list)
 
     @property
     def code(self) -> str:
         return f"c{self.number}"
 
+    @model_validator(mode="after")
+    def _consistent(self) -> CommitmentSpec:
+        if self.starts_on and self.ends_on and self.ends_on < self.starts_on:
+            raise At("ends_on", "before starts_on")
+        return self
 
-@dataclass
-class OptionSpec:
-    key: str
-    text: Texts
-    line: int
+
+class OptionSpec(Model):
+    key: Key
+    text: Annotated[BilingualText, _text(100)]
 
 
-@dataclass
-class PollSpec:
-    code: str
-    question: Texts
-    state: str
-    opens_at: datetime | None
-    closes_at: datetime | None
-    commitment: str | None
-    example: bool
+class PollSpec(Model):
+    code: Key
+    question: Annotated[BilingualText, _text(300)]
+    state: Annotated[str, AfterValidator(one_of(POLL_STATES))]
+    opens_at: Annotated[datetime | None, _moment(end_of_day=False)] = Field(None, alias="opens")
+    closes_at: Annotated[datetime | None, _moment(end_of_day=True)] = Field(None, alias="closes")
+    commitment: CommitmentCode | None = None
+    example: bool = False
     options: list[OptionSpec]
-    line: int
+
+    @model_validator(mode="after")
+    def _consistent(self) -> PollSpec:
+        if self.opens_at and self.closes_at and self.closes_at <= self.opens_at:
+            raise At("closes", "not after opens")
+        if not 2 <= len(self.options) <= 10:
+            raise At("options", "a poll has 2–10 options")
+        return self
 
 
-@dataclass
-class PlanSpec:
-    code: str
-    title: Texts
-    summary: Texts
-    lead: Texts
-    partners: Texts
-    next_steps: Texts
-    submitted_on: date | None
-    ends_on: date | None
-    source: str
+class PlanSpec(Model):
+    code: Key
+    title: Annotated[BilingualText, _text(300)]
+    summary: Annotated[BilingualText | None, _text(2000)] = None
+    lead: Annotated[BilingualText | None, _text(1000)] = None
+    partners: Annotated[BilingualText | None, _text(1000)] = None
+    next_steps: Annotated[BilingualText | None, _text(500)] = Field(None, alias="next")
+    submitted_on: Day = None
+    ends_on: Day = None
+    source: Text = ""
 
 
-@dataclass
+def _known_version(value: int) -> int:
+    if value != 1:
+        raise ValueError("only version 1 is known")
+    return value
+
+
+class PlanFile(Model):
+    kind: Annotated[str, AfterValidator(matches("plan", "'plan'"))]
+    version: Annotated[int, AfterValidator(_known_version)] = 1
+    plan: PlanSpec
+    commitments: list[CommitmentSpec] = Field(default_factory=list)
+    polls: list[PollSpec] = Field(default_factory=list)
+
+
+@dataclass(frozen=True, slots=True)
 class PlanContent:
     file: str
     plan: PlanSpec
@@ -197,399 +195,31 @@ class PlanContent:
     polls: list[PollSpec]
 
 
-@dataclass
-class ImportReport:
-    created: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    removed: dict[str, int] = field(default_factory=dict)
-
-    def count(self, bucket: dict[str, int], kind: str) -> None:
-        bucket[kind] = bucket.get(kind, 0) + 1
-
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated or self.removed)
-
-    def summary(self) -> str:
-        def fmt(bucket: dict[str, int]) -> str:
-            return ", ".join(f"{n} {k}" for k, n in sorted(bucket.items())) or "nothing"
-
-        return (
-            f"created: {fmt(self.created)}; updated: {fmt(self.updated)}; "
-            f"removed: {fmt(self.removed)}"
-        )
-
-
-# --- validation -----------------------------------------------------------------------
-class _Checker:
-    def __init__(self, file: str) -> None:
-        self.file = file
-        self.errors: list[ContentError] = []
-
-    def error(self, line: int, message: str) -> None:
-        self.errors.append(ContentError(self.file, line, message))
-
-    def mapping(self, value: Any, line: int, where: str) -> _Map | None:
-        if isinstance(value, _Map):
-            return value
-        self.error(line, f"{where}: expected a mapping of fields")
-        return None
-
-    def keys(self, m: _Map, where: str, allowed: Iterable[str], required: Iterable[str]) -> None:
-        allowed_set = set(allowed)
-        for key, line in m.key_lines.items():
-            if key not in allowed_set:
-                self.error(line, f"{where}: unknown field {key!r}")
-        for key in required:
-            if key not in m:
-                self.error(m.line, f"{where}: missing field {key!r}")
-
-    def line(self, m: _Map, key: str) -> int:
-        return m.key_lines.get(key, m.line)
-
-    def string(self, m: _Map, key: str, where: str, *, limit: int, required: bool = True) -> str:
-        value = m.get(key)
-        if value is None:
-            return ""
-        if not isinstance(value, str) or (required and not value.strip()):
-            self.error(self.line(m, key), f"{where}.{key}: expected non-empty text")
-            return ""
-        if len(value) > limit:
-            self.error(self.line(m, key), f"{where}.{key}: longer than {limit} characters")
-        return value.strip()
-
-    def texts(self, m: _Map, key: str, where: str, *, limit: int, required: bool = True) -> Texts:
-        """`{uk: ..., en: ...}`, or one text for both languages."""
-        value = m.get(key)
-        line = self.line(m, key)
-        if value is None:
-            if required:
-                self.error(m.line, f"{where}: missing field {key!r}")
-            return {}
-        if isinstance(value, str):
-            value = {locale: value for locale in LOCALES}
-        elif isinstance(value, _Map):
-            for extra in set(value) - set(LOCALES):
-                self.error(value.key_lines[extra], f"{where}.{key}: unknown language {extra!r}")
-        else:
-            self.error(line, f"{where}.{key}: expected text or a mapping of uk/en texts")
-            return {}
-        result: Texts = {}
-        for locale in LOCALES:
-            item = value.get(locale)
-            item_line = value.key_lines.get(locale, line) if isinstance(value, _Map) else line
-            if not isinstance(item, str) or not item.strip():
-                self.error(item_line, f"{where}.{key}.{locale}: expected non-empty text")
-                continue
-            if len(item.strip()) > limit:
-                self.error(item_line, f"{where}.{key}.{locale}: longer than {limit} characters")
-            result[locale] = item.strip()
-        return result
-
-    def day(self, m: _Map, key: str, where: str, *, required: bool = False) -> date | None:
-        value = m.get(key)
-        if value is None:
-            if required:
-                self.error(m.line, f"{where}: missing field {key!r}")
-            return None
-        if isinstance(value, date) and not isinstance(value, datetime):
-            return value
-        self.error(self.line(m, key), f"{where}.{key}: expected a date YYYY-MM-DD")
-        return None
-
-    def moment(self, m: _Map, key: str, where: str, *, end_of_day: bool = False) -> datetime | None:
-        """A timestamp with its offset, or a date in Kyiv: its start, or for an end (the
-        last day of voting) the midnight after it. Stored in UTC."""
-        value = m.get(key)
-        if value is None:
-            return None
-        if isinstance(value, datetime):
-            if value.tzinfo is None:
-                self.error(self.line(m, key), f"{where}.{key}: a timestamp needs an offset")
-                return None
-            return value
-        if isinstance(value, date):
-            day = value + timedelta(days=1) if end_of_day else value
-            return datetime.combine(day, time(0), CITY_ZONE)
-        self.error(self.line(m, key), f"{where}.{key}: expected a date or a timestamp")
-        return None
-
-    def integer(self, m: _Map, key: str, where: str, low: int, high: int) -> int | None:
-        value = m.get(key)
-        if value is None:
-            return None
-        if isinstance(value, bool) or not isinstance(value, int) or not low <= value <= high:
-            self.error(self.line(m, key), f"{where}.{key}: expected a whole number {low}–{high}")
-            return None
-        return value
-
-    def flag(self, m: _Map, key: str, where: str) -> bool:
-        value = m.get(key, False)
-        if not isinstance(value, bool):
-            self.error(self.line(m, key), f"{where}.{key}: expected true or false")
-            return False
-        return value
-
-    def choice(self, m: _Map, key: str, where: str, choices: tuple[str, ...]) -> str | None:
-        value = m.get(key)
-        if value is None:
-            return None
-        if value not in choices:
-            self.error(
-                self.line(m, key), f"{where}.{key}: {value!r} is not one of {', '.join(choices)}"
-            )
-            return None
-        return str(value)
-
-    def key(self, m: _Map, name: str, where: str) -> str:
-        value = m.get(name)
-        if not isinstance(value, str) or not KEY.match(value):
-            self.error(
-                self.line(m, name),
-                f"{where}.{name}: expected 1–48 characters of a-z, 0-9 and '-'",
-            )
-            return ""
-        return value
-
-    def items(self, m: _Map, key: str, where: str) -> list[tuple[Any, int]]:
-        value = m.get(key)
-        if value is None:
-            return []
-        if not isinstance(value, _Seq):
-            self.error(self.line(m, key), f"{where}.{key}: expected a list")
-            return []
-        return list(zip(value, value.item_lines, strict=True))
-
-
-def _check_milestone(c: _Checker, raw: Any, line: int, where: str) -> MilestoneSpec | None:
-    m = c.mapping(raw, line, where)
-    if m is None:
-        return None
-    c.keys(m, where, ("key", "text", "done", "example"), ("key", "text"))
-    return MilestoneSpec(
-        key=c.key(m, "key", where),
-        text=c.texts(m, "text", where, limit=500),
-        done=c.flag(m, "done", where),
-        example=c.flag(m, "example", where),
-        line=m.line,
-    )
-
-
-def _check_update(c: _Checker, raw: Any, line: int, where: str) -> UpdateSpec | None:
-    m = c.mapping(raw, line, where)
-    if m is None:
-        return None
-    c.keys(
-        m,
-        where,
-        ("key", "date", "status", "progress", "text", "example"),
-        ("key", "date", "text"),
-    )
-    return UpdateSpec(
-        key=c.key(m, "key", where),
-        published_on=c.day(m, "date", where) or date.min,
-        status=c.choice(m, "status", where, OGP_STATUSES),
-        progress=c.integer(m, "progress", where, 0, 100),
-        text=c.texts(m, "text", where, limit=2000),
-        example=c.flag(m, "example", where),
-        line=m.line,
-    )
-
-
-def _check_commitment(c: _Checker, raw: Any, line: int, where: str) -> CommitmentSpec | None:
-    m = c.mapping(raw, line, where)
-    if m is None:
-        return None
-    fields = (
-        "number",
-        "title",
-        "description",
-        "lead",
-        "ogp_id",
-        "starts_on",
-        "ends_on",
-        "status",
-        "progress",
-        "example",
-        "milestones",
-        "updates",
-    )
-    c.keys(m, where, fields, ("number", "title", "description", "status", "progress"))
-    starts_on = c.day(m, "starts_on", where)
-    ends_on = c.day(m, "ends_on", where)
-    if starts_on and ends_on and ends_on < starts_on:
-        c.error(c.line(m, "ends_on"), f"{where}.ends_on: before starts_on")
-    ogp_id = c.string(m, "ogp_id", where, limit=32) or None
-    milestones = [
-        s
-        for i, (item, item_line) in enumerate(c.items(m, "milestones", where))
-        if (s := _check_milestone(c, item, item_line, f"{where}.milestones[{i + 1}]"))
-    ]
-    seen: set[str] = set()
-    for s in milestones:
-        if s.key and s.key in seen:
-            c.error(s.line, f"{where}.milestones: key {s.key!r} is used twice")
-        seen.add(s.key)
-    updates = [
-        u
-        for i, (item, item_line) in enumerate(c.items(m, "updates", where))
-        if (u := _check_update(c, item, item_line, f"{where}.updates[{i + 1}]"))
-    ]
-    return CommitmentSpec(
-        number=c.integer(m, "number", where, 1, 999) or 0,
-        title=c.texts(m, "title", where, limit=200),
-        description=c.texts(m, "description", where, limit=2000),
-        lead=c.texts(m, "lead", where, limit=500, required=False),
-        ogp_id=ogp_id,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        status=c.choice(m, "status", where, OGP_STATUSES) or "not_started",
-        progress=c.integer(m, "progress", where, 0, 100) or 0,
-        example=c.flag(m, "example", where),
-        milestones=milestones,
-        updates=updates,
-        line=m.line,
-    )
-
-
-def _check_poll(c: _Checker, raw: Any, line: int, where: str) -> PollSpec | None:
-    m = c.mapping(raw, line, where)
-    if m is None:
-        return None
-    c.keys(
-        m,
-        where,
-        ("code", "question", "state", "opens", "closes", "commitment", "example", "options"),
-        ("code", "question", "state", "options"),
-    )
-    opens_at = c.moment(m, "opens", where)
-    closes_at = c.moment(m, "closes", where, end_of_day=True)
-    if opens_at and closes_at and closes_at <= opens_at:
-        c.error(c.line(m, "closes"), f"{where}.closes: not after opens")
-    commitment = m.get("commitment")
-    if commitment is not None and not (
-        isinstance(commitment, str) and re.fullmatch(r"c[0-9]{1,3}", commitment)
-    ):
-        c.error(c.line(m, "commitment"), f"{where}.commitment: expected a code like c2")
-        commitment = None
-    options: list[OptionSpec] = []
-    raw_options = c.items(m, "options", where)
-    for i, (item, item_line) in enumerate(raw_options):
-        om = c.mapping(item, item_line, f"{where}.options[{i + 1}]")
-        if om is None:
-            continue
-        ow = f"{where}.options[{i + 1}]"
-        c.keys(om, ow, ("key", "text"), ("key", "text"))
-        options.append(
-            OptionSpec(c.key(om, "key", ow), c.texts(om, "text", ow, limit=100), om.line)
-        )
-    if "options" in m and not 2 <= len(raw_options) <= 10:
-        c.error(c.line(m, "options"), f"{where}.options: a poll has 2–10 options")
-    seen: set[str] = set()
-    for o in options:
-        if o.key and o.key in seen:
-            c.error(o.line, f"{where}.options: key {o.key!r} is used twice")
-        seen.add(o.key)
-    return PollSpec(
-        code=c.key(m, "code", where),
-        question=c.texts(m, "question", where, limit=300),
-        state=c.choice(m, "state", where, POLL_STATES) or "draft",
-        opens_at=opens_at,
-        closes_at=closes_at,
-        commitment=commitment,
-        example=c.flag(m, "example", where),
-        options=options,
-        line=m.line,
-    )
+def _texts(value: BilingualText | None) -> dict[str, str]:
+    return value.as_dict() if value else {}
 
 
 def parse(source: str, file: str) -> PlanContent:
     """Validate a whole plan file; raises ContentInvalid listing every error found."""
-    c = _Checker(file)
-    loader = _Loader(source)
-    try:
-        root: Any = loader.get_single_data()
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = mark.line + 1 if mark is not None else 1
-        problem = getattr(exc, "problem", None) or str(exc)
-        raise ContentInvalid([ContentError(file, line, f"not valid YAML: {problem}")]) from None
-    finally:
-        loader.dispose()
-    for line, message in loader.problems:
-        c.error(line, message)
-    top = c.mapping(root, 1, "file")
-    if top is None:
-        raise ContentInvalid(c.errors)
-    c.keys(top, "file", ("kind", "version", "plan", "commitments", "polls"), ("kind", "plan"))
-    if top.get("kind") != "plan":
-        c.error(c.line(top, "kind"), "file.kind: expected 'plan'")
-    if top.get("version", 1) != 1:
-        c.error(c.line(top, "version"), "file.version: only version 1 is known")
-
-    plan = PlanSpec("", {}, {}, {}, {}, {}, None, None, "")
-    pm = c.mapping(top.get("plan"), c.line(top, "plan"), "plan") if "plan" in top else None
-    if pm is not None:
-        c.keys(
-            pm,
-            "plan",
-            (
-                "code",
-                "title",
-                "summary",
-                "lead",
-                "partners",
-                "next",
-                "submitted_on",
-                "ends_on",
-                "source",
-            ),
-            ("code", "title"),
-        )
-        plan = PlanSpec(
-            code=c.key(pm, "code", "plan"),
-            title=c.texts(pm, "title", "plan", limit=300),
-            summary=c.texts(pm, "summary", "plan", limit=2000, required=False),
-            lead=c.texts(pm, "lead", "plan", limit=1000, required=False),
-            partners=c.texts(pm, "partners", "plan", limit=1000, required=False),
-            next_steps=c.texts(pm, "next", "plan", limit=500, required=False),
-            submitted_on=c.day(pm, "submitted_on", "plan"),
-            ends_on=c.day(pm, "ends_on", "plan"),
-            source=c.string(pm, "source", "plan", limit=300),
-        )
-
-    commitments = [
-        s
-        for i, (item, line) in enumerate(c.items(top, "commitments", "file"))
-        if (s := _check_commitment(c, item, line, f"commitments[{i + 1}]"))
-    ]
-    numbers: set[int] = set()
-    update_keys: set[str] = set()
-    for s in commitments:
-        if s.number and s.number in numbers:
-            c.error(s.line, f"commitment number {s.number} is used twice")
-        numbers.add(s.number)
-        for u in s.updates:
-            if u.key and u.key in update_keys:
-                c.error(u.line, f"update key {u.key!r} is used twice")
-            update_keys.add(u.key)
-
-    polls = [
-        p
-        for i, (item, line) in enumerate(c.items(top, "polls", "file"))
-        if (p := _check_poll(c, item, line, f"polls[{i + 1}]"))
-    ]
-    codes: set[str] = set()
-    for p in polls:
-        if p.code and p.code in codes:
-            c.error(p.line, f"poll code {p.code!r} is used twice")
-        codes.add(p.code)
-        if p.commitment and int(p.commitment[1:]) not in numbers:
-            c.error(p.line, f"poll {p.code!r}: no commitment {p.commitment} in this file")
-
-    if c.errors:
-        raise ContentInvalid(sorted(c.errors, key=lambda e: e.line))
-    return PlanContent(file, plan, commitments, polls)
+    doc = load_yaml(source, file)
+    problems = Problems(doc)
+    parsed = validate(PlanFile, doc, problems)
+    # Repeated keys are looked for in the file itself, so they are reported along with
+    # the other errors of the items that hold them.
+    problems.unique(("commitments", "*"), "number", "commitment number")
+    problems.unique(("commitments", "*", "updates", "*"), "key", "update key")
+    problems.unique(("polls", "*"), "code", "poll code")
+    for pattern in (("commitments", "*", "milestones"), ("polls", "*", "options")):
+        for path in doc.expand(pattern):
+            problems.unique((*path, "*"), "key", "key")
+    numbers = {doc.at(path) for path in doc.expand(("commitments", "*", "number"))}
+    for path in doc.expand(("polls", "*", "commitment")):
+        code = doc.at(path)
+        if isinstance(code, str) and _COMMITMENT.fullmatch(code) and int(code[1:]) not in numbers:
+            problems.error(path, f"no commitment {code} in this file")
+    problems.raise_if_any()
+    assert parsed is not None  # no errors: the file validated
+    return PlanContent(file, parsed.plan, parsed.commitments, parsed.polls)
 
 
 def read_file(path: Path) -> PlanContent:
@@ -597,7 +227,7 @@ def read_file(path: Path) -> PlanContent:
     try:
         source = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise ContentInvalid([ContentError(str(path), 0, f"cannot read: {exc}")]) from None
+        raise ContentInvalid([Problem(str(path), 0, "", f"cannot read: {exc}")]) from None
     content = parse(source, str(path))
     log.debug("%s read in %.2f s", path, perf_counter() - started)
     return content
@@ -630,11 +260,11 @@ async def import_plan(session: AsyncSession, content: PlanContent) -> ImportRepo
         await session.execute(select(PlanDocument).where(PlanDocument.code == content.plan.code))
     ).scalar_one_or_none()
     plan_values = {
-        "title": content.plan.title,
-        "summary": content.plan.summary,
-        "lead": content.plan.lead,
-        "partners": content.plan.partners,
-        "next_steps": content.plan.next_steps,
+        "title": _texts(content.plan.title),
+        "summary": _texts(content.plan.summary),
+        "lead": _texts(content.plan.lead),
+        "partners": _texts(content.plan.partners),
+        "next_steps": _texts(content.plan.next_steps),
         "submitted_on": content.plan.submitted_on,
         "ends_on": content.plan.ends_on,
         "source": content.plan.source,
@@ -642,9 +272,9 @@ async def import_plan(session: AsyncSession, content: PlanContent) -> ImportRepo
     if document is None:
         document = PlanDocument(code=content.plan.code, **plan_values)
         session.add(document)
-        report.count(report.created, "plan")
+        report.count("plan", "created")
     elif _assign(document, **plan_values):
-        report.count(report.updated, "plan")
+        report.count("plan", "updated")
     await session.flush()
 
     by_code: dict[str, Commitment] = {}
@@ -655,9 +285,9 @@ async def import_plan(session: AsyncSession, content: PlanContent) -> ImportRepo
         values = {
             "plan_id": document.id,
             "number": spec.number,
-            "title": spec.title,
-            "description": spec.description,
-            "lead": spec.lead,
+            "title": _texts(spec.title),
+            "description": _texts(spec.description),
+            "lead": _texts(spec.lead),
             "ogp_id": spec.ogp_id,
             "starts_on": spec.starts_on,
             "ends_on": spec.ends_on,
@@ -669,9 +299,9 @@ async def import_plan(session: AsyncSession, content: PlanContent) -> ImportRepo
             row = Commitment(code=spec.code, **values)
             session.add(row)
             await session.flush()
-            report.count(report.created, "commitments")
+            report.count("commitments", "created")
         elif _assign(row, **values):
-            report.count(report.updated, "commitments")
+            report.count("commitments", "updated")
         by_code[spec.code] = row
         await _import_milestones(session, row, spec, report)
         await _import_updates(session, row, spec, report)
@@ -687,16 +317,21 @@ async def _import_milestones(
 ) -> None:
     existing = {m.key: m for m in await PlanRepo(session).milestones(commitment.id)}
     for position, ms in enumerate(spec.milestones, start=1):
-        values = {"position": position, "text": ms.text, "done": ms.done, "example": ms.example}
+        values = {
+            "position": position,
+            "text": _texts(ms.text),
+            "done": ms.done,
+            "example": ms.example,
+        }
         row = existing.pop(ms.key, None)
         if row is None:
             session.add(Milestone(commitment_id=commitment.id, key=ms.key, **values))
-            report.count(report.created, "milestones")
+            report.count("milestones", "created")
         elif _assign(row, **values):
-            report.count(report.updated, "milestones")
+            report.count("milestones", "updated")
     for row in existing.values():
         await session.delete(row)
-        report.count(report.removed, "milestones")
+        report.count("milestones", "removed")
 
 
 async def _import_updates(
@@ -711,14 +346,14 @@ async def _import_updates(
             "published_on": us.published_on,
             "status": us.status,
             "progress": us.progress,
-            "text": us.text,
+            "text": _texts(us.text),
             "example": us.example,
         }
         if row is None:
             session.add(ProgressUpdate(key=us.key, **values))
-            report.count(report.created, "updates")
+            report.count("updates", "created")
         elif _assign(row, **values):
-            report.count(report.updated, "updates")
+            report.count("updates", "updated")
 
 
 async def _import_poll(
@@ -735,7 +370,7 @@ async def _import_poll(
         )
         commitment_id = found.id if found is not None else None
     values = {
-        "question": spec.question,
+        "question": _texts(spec.question),
         "state": spec.state,
         "opens_at": spec.opens_at,
         "closes_at": spec.closes_at,
@@ -746,26 +381,28 @@ async def _import_poll(
         row = Poll(code=spec.code, **values)
         session.add(row)
         await session.flush()
-        report.count(report.created, "polls")
+        report.count("polls", "created")
     elif _assign(row, **values):
-        report.count(report.updated, "polls")
+        report.count("polls", "updated")
     existing = {o.key: o for o in await PlanRepo(session).options(row.id)}
     for position, os_ in enumerate(spec.options, start=1):
         option = existing.pop(os_.key, None)
         if option is None:
-            session.add(PollOption(poll_id=row.id, key=os_.key, position=position, text=os_.text))
-            report.count(report.created, "poll options")
-        elif _assign(option, position=position, text=os_.text):
-            report.count(report.updated, "poll options")
+            session.add(
+                PollOption(poll_id=row.id, key=os_.key, position=position, text=_texts(os_.text))
+            )
+            report.count("poll options", "created")
+        elif _assign(option, position=position, text=_texts(os_.text)):
+            report.count("poll options", "updated")
     for option in existing.values():
         await session.delete(option)
-        report.count(report.removed, "poll options")
+        report.count("poll options", "removed")
 
 
 async def _check_against_database(session: AsyncSession, content: PlanContent) -> None:
     """What only the database can tell: an update key that belongs to another
     commitment, a poll option with votes that the file leaves out."""
-    errors: list[ContentError] = []
+    errors: list[Problem] = []
     codes = {s.code: s for s in content.commitments}
     for spec in content.commitments:
         for us in spec.updates:
@@ -778,15 +415,16 @@ async def _check_against_database(session: AsyncSession, content: PlanContent) -
             ).scalar_one_or_none()
             if found is not None and found != spec.code:
                 errors.append(
-                    ContentError(
+                    Problem(
                         content.file,
                         us.line,
+                        "",
                         f"update key {us.key!r} already belongs to commitment {found}",
                     )
                 )
     for ps in content.polls:
         if ps.commitment and ps.commitment not in codes:
-            errors.append(ContentError(content.file, ps.line, f"no commitment {ps.commitment}"))
+            errors.append(Problem(content.file, ps.line, "", f"no commitment {ps.commitment}"))
         keep = {o.key for o in ps.options}
         rows = await session.execute(
             select(PollOption.key, func.count(Vote.id))
@@ -798,9 +436,10 @@ async def _check_against_database(session: AsyncSession, content: PlanContent) -
         for key, votes in rows.all():
             if key not in keep:
                 errors.append(
-                    ContentError(
+                    Problem(
                         content.file,
                         ps.line,
+                        "",
                         f"poll {ps.code!r}: option {key!r} has {votes} vote(s) and cannot "
                         "be removed",
                     )

@@ -1,11 +1,14 @@
 """Importing and exporting waste content: YAML (everything), CSV (streets, rules,
 exceptions or Ecobus stops), iCalendar (the dates of one zone and type). Format: docs/waste.md.
 
+The YAML and CSV formats are the models below (bot/core/contentkit.py reads and checks them).
 An import is validated completely before anything is written, every problem reported with
-its place (`file:line: column: …` or `file: zones[2].rules[0].rrule: …`), and applied in one
-transaction, so a file with one bad row changes nothing. Importing the same file again
-changes nothing either: rows are matched by their codes and a zone's streets and rules are
-only rewritten when they differ. Async code reads files in a worker thread
+its line (`file:line: zones[2].rules[1].rrule: …`, in a CSV file `file:line: column: …`), and
+applied in one transaction, so a file with one bad row changes nothing. Each item (a type, a
+zone, a street, a rule, …) is checked on its own, so references to zones and types are
+checked for the valid ones and the operator sees every problem at once. Importing the same
+file again changes nothing either: rows are matched by their codes and a zone's streets and
+rules are only rewritten when they differ. Async code reads files in a worker thread
 (`read_file_in_thread`): a large file takes seconds to parse and check, and the event loop
 keeps serving residents meanwhile.
 """
@@ -21,13 +24,28 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from time import perf_counter
-from typing import Any
+from typing import Annotated, Any, TypeVar
 
 import yaml
 from icalendar import Calendar, vRecur
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PROJECT_ROOT
+from bot.core.contentkit import (
+    At,
+    ContentInvalid,
+    Document,
+    ImportReport,
+    KeyPath,
+    LocalText,
+    Model,
+    Problem,
+    Problems,
+    load_yaml,
+    one_of,
+    validate,
+)
 from dialogs.waste import schedule
 from dialogs.waste.addresses import OldName, RegisterStreet
 from dialogs.waste.service import rule_spec
@@ -64,36 +82,41 @@ STREET_KINDS = (
     "узвіз",
 )
 CSV_KINDS = ("streets", "rules", "exceptions", "ecobus")
+M = TypeVar("M", bound=Model)
+
+
+class ContentError(ContentInvalid):
+    """The content cannot be imported; `problems` lists every reason with its line."""
+
+    def __init__(self, problems: list[Problem], partial: WasteDocument | None = None) -> None:
+        super().__init__(problems)
+        # The items that were valid, so references (zones, types, days) can be checked too
+        # and the operator sees every problem at once.
+        self.partial = partial
 
 
 @dataclass(frozen=True, slots=True)
-class Problem:
-    place: str
-    message: str
+class Place:
+    """Where an item was written, for the problems only the database can tell."""
 
-    def __str__(self) -> str:
-        return f"{self.place}: {self.message}"
+    file: str
+    line: int = 0
+    where: str = ""
 
-
-class ContentError(Exception):
-    """The content cannot be imported; `problems` lists every reason with its place."""
-
-    def __init__(self, problems: list[Problem], partial: WasteDocument | None = None) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-        # The rows that were valid, so references (zones, types, days) can be checked too
-        # and the operator sees every problem at once.
-        self.partial = partial
+    def problem(self, message: str) -> Problem:
+        return Problem(self.file, self.line, self.where, message)
 
 
 @dataclass
 class ZoneDoc:
     code: str
-    place: str
+    place: Place
     fields: dict[str, Any] | None = None
     streets: list[dict[str, Any]] | None = None
     rules: list[dict[str, Any]] | None = None
     rules_type: str | None = None  # replace only this type's rules (an .ics import)
+    # every type its rules name, invalid rules included, so unknown ones are reported too
+    types_used: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -104,7 +127,7 @@ class ExceptionDoc:
     moved_to: date | None
     reason_uk: str
     reason_en: str
-    place: str
+    place: Place
 
 
 @dataclass
@@ -118,401 +141,392 @@ class WasteDocument:
     ecobus: list[dict[str, Any]] = field(default_factory=list)
 
 
-@dataclass
-class ImportReport:
-    created: int = 0
-    updated: int = 0
-    unchanged: int = 0
-
-    @property
-    def changed(self) -> int:
-        return self.created + self.updated
-
-    def __str__(self) -> str:
-        return f"{self.created} created, {self.updated} updated, {self.unchanged} unchanged"
-
-
-class _Checker:
-    """Reads typed values out of loose mappings, collecting problems instead of raising."""
-
-    def __init__(self, separator: str = ".") -> None:
-        self.problems: list[Problem] = []
-        self.separator = separator
-
-    def at(self, place: str, key: str) -> str:
-        return f"{place}{self.separator}{key}"
-
-    def fail(self, place: str, message: str) -> None:
-        self.problems.append(Problem(place, message))
-
-    def text(
-        self, data: dict[str, Any], key: str, place: str, *, required: bool = True, limit: int = 200
-    ) -> str:
-        value = data.get(key)
-        if value is None or (isinstance(value, str) and not value.strip()):
-            if required:
-                self.fail(self.at(place, key), "is required")
-            return ""
-        if not isinstance(value, str | int | float) or isinstance(value, bool):
-            self.fail(self.at(place, key), "must be text")
-            return ""
-        text = str(value).strip()
-        if len(text) > limit:
-            self.fail(self.at(place, key), f"is longer than {limit} characters")
-        return text
-
-    def flag(self, data: dict[str, Any], key: str, place: str) -> bool:
-        value = data.get(key, False)
-        if isinstance(value, bool):
-            return value
-        if isinstance(value, str) and value.strip().lower() in (
-            "true",
-            "yes",
-            "1",
-            "false",
-            "no",
-            "0",
-            "",
-        ):
-            return value.strip().lower() in ("true", "yes", "1")
-        self.fail(self.at(place, key), "must be true or false")
-        return False
-
-    def day(
-        self, data: dict[str, Any], key: str, place: str, *, required: bool = True
-    ) -> date | None:
-        value = data.get(key)
-        if value is None or value == "":
-            if required:
-                self.fail(self.at(place, key), "is required (YYYY-MM-DD)")
-            return None
-        if isinstance(value, datetime):
-            return value.date()
-        if isinstance(value, date):
-            return value
-        try:
-            return date.fromisoformat(str(value).strip())
-        except ValueError:
-            self.fail(self.at(place, key), f"{value!r} is not a date YYYY-MM-DD")
-            return None
-
-    def number(self, data: dict[str, Any], key: str, place: str) -> int | None:
-        value = data.get(key)
-        if value is None or value == "":
-            return None
-        try:
-            number = int(str(value).strip())
-        except ValueError:
-            self.fail(self.at(place, key), f"{value!r} is not a whole number")
-            return None
-        if not 0 < number < 10000:
-            self.fail(self.at(place, key), "must be between 1 and 9999")
-        return number
-
-    def location(self, data: dict[str, Any], place: str) -> tuple[float | None, float | None]:
-        value = data.get("location")
-        if value is None:
-            lat, lon = data.get("latitude"), data.get("longitude")
-            if lat in (None, "") and lon in (None, ""):
-                return None, None
-            value = [lat, lon]
-        try:
-            lat_f, lon_f = (float(v) for v in value)
-        except (TypeError, ValueError):
-            self.fail(self.at(place, "location"), "must be [latitude, longitude]")
-            return None, None
-        if not (-90 <= lat_f <= 90 and -180 <= lon_f <= 180):
-            self.fail(self.at(place, "location"), "is outside the map")
-            return None, None
-        return lat_f, lon_f
-
-    def moment(self, data: dict[str, Any], key: str, place: str) -> datetime | None:
-        value = data.get(key)
-        if value is None or value == "":
-            self.fail(self.at(place, key), "is required (YYYY-MM-DDTHH:MM, Kyiv time)")
-            return None
-        try:
-            parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
-        except ValueError:
-            self.fail(self.at(place, key), f"{value!r} is not YYYY-MM-DDTHH:MM")
-            return None
-        if parsed.tzinfo is None:
-            return schedule.local_instant(parsed.date(), parsed.time())
-        return parsed.astimezone(UTC)
-
-    def listing(self, data: dict[str, Any], key: str, place: str) -> list[Any]:
-        value = data.get(key)
-        if value is None or value == "":
-            return []
-        if isinstance(value, str):
-            return [part.strip() for part in value.split(";") if part.strip()]
-        if not isinstance(value, list):
-            self.fail(self.at(place, key), "must be a list")
-            return []
-        return value
-
-    # --- sections -----------------------------------------------------------------------
-    def waste_type(self, data: Any, place: str, position: int) -> dict[str, Any] | None:
-        if not isinstance(data, dict):
-            self.fail(place, "must be a mapping")
-            return None
-        return {
-            "code": self.text(data, "code", place, limit=24),
-            "name_uk": self.text(data, "name_uk", place, limit=80),
-            "name_en": self.text(data, "name_en", place, limit=80),
-            "hint_uk": self.text(data, "hint_uk", place, required=False, limit=1000),
-            "hint_en": self.text(data, "hint_en", place, required=False, limit=1000),
-            "position": position,
-        }
-
-    def street(self, data: Any, place: str) -> dict[str, Any] | None:
-        if not isinstance(data, dict):
-            self.fail(place, "must be a mapping")
-            return None
-        kind = self.text(data, "kind", place, required=False, limit=16) or "вул."
-        if kind not in STREET_KINDS:
-            self.fail(self.at(place, "kind"), f"must be one of {', '.join(STREET_KINDS)}")
-        side = self.text(data, "side", place, required=False, limit=8) or "all"
-        if side not in SIDES:
-            self.fail(self.at(place, "side"), f"must be one of {', '.join(SIDES)}")
-        house_from = self.number(data, "from", place)
-        house_to = self.number(data, "to", place)
-        if house_from is not None and house_to is not None and house_from > house_to:
-            self.fail(self.at(place, "from"), "is greater than `to`")
-        aliases = [str(a).strip()[:120] for a in self.listing(data, "aliases", place)]
-        return {
-            "kind": kind,
-            "name_uk": self.text(data, "name_uk", place, limit=120),
-            "name_en": self.text(data, "name_en", place, limit=120),
-            "aliases": aliases,
-            "house_from": house_from,
-            "house_to": house_to,
-            "side": side,
-            "is_example": self.flag(data, "example", place),
-        }
-
-    def rule(self, data: Any, place: str) -> dict[str, Any] | None:
-        if not isinstance(data, dict):
-            self.fail(place, "must be a mapping")
-            return None
-        rrule = self.text(data, "rrule", place, required=False, limit=300) or None
-        if rrule is not None:
-            try:
-                rrule = schedule.normalize_rrule(rrule)
-            except ValueError as exc:
-                self.fail(self.at(place, "rrule"), str(exc))
-        dates: list[str] = []
-        for index, raw in enumerate(self.listing(data, "dates", place)):
-            parsed = self.day({"d": raw}, "d", self.at(place, f"dates[{index}]"))
-            if parsed is not None:
-                dates.append(parsed.isoformat())
-        if rrule is None and not dates:
-            self.fail(place, "needs an rrule or dates")
-        starts_on = self.day(data, "starts_on", place, required=not dates)
-        if starts_on is None and dates:
-            starts_on = date.fromisoformat(min(dates))
-        ends_on = self.day(data, "ends_on", place, required=False)
-        if starts_on and ends_on and ends_on < starts_on:
-            self.fail(self.at(place, "ends_on"), "is before starts_on")
-        window = self.text(data, "window", place, required=False, limit=11)
-        window_start = window_end = None
-        if window:
-            start_text, _, end_text = window.partition("-")
-            try:
-                start_t = schedule.parse_time(start_text)
-                end_t = schedule.parse_time(end_text) if end_text else None
-            except ValueError:
-                self.fail(self.at(place, "window"), f"{window!r} is not HH:MM-HH:MM")
-            else:
-                if start_t and end_t and end_t <= start_t:
-                    self.fail(self.at(place, "window"), "ends before it starts")
-                window_start = start_text.strip()
-                window_end = end_text.strip() or None
-        return {
-            "waste_type": self.text(data, "type", place, limit=24),
-            "rrule": rrule,
-            "dates": dates,
-            "starts_on": starts_on,
-            "ends_on": ends_on,
-            "window_start": window_start,
-            "window_end": window_end,
-            "note_uk": self.text(data, "note_uk", place, required=False, limit=1000),
-            "note_en": self.text(data, "note_en", place, required=False, limit=1000),
-            "is_example": self.flag(data, "example", place),
-        }
-
-    def exception(self, data: Any, place: str) -> ExceptionDoc | None:
-        if not isinstance(data, dict):
-            self.fail(place, "must be a mapping")
-            return None
-        original = self.day(data, "date", place)
-        moved_to = self.day(data, "moved_to", place, required=False)
-        if original is not None and moved_to == original:
-            self.fail(self.at(place, "moved_to"), "is the same as date")
-        return ExceptionDoc(
-            zone=self.text(data, "zone", place, limit=40),
-            waste_type=self.text(data, "type", place, limit=24),
-            original=original or date.min,
-            moved_to=moved_to,
-            reason_uk=self.text(data, "reason_uk", place, limit=500),
-            reason_en=self.text(data, "reason_en", place, required=False, limit=500),
-            place=place,
-        )
-
-    def point(self, data: Any, place: str) -> dict[str, Any] | None:
-        if not isinstance(data, dict):
-            self.fail(place, "must be a mapping")
-            return None
-        kind = self.text(data, "kind", place, required=False, limit=16) or "centre"
-        if kind not in POINT_KINDS:
-            self.fail(self.at(place, "kind"), f"must be one of {', '.join(POINT_KINDS)}")
-        accepts = []
-        for index, item in enumerate(self.listing(data, "accepts", place)):
-            if isinstance(item, dict) and item.get("uk"):
-                accepts.append({"uk": str(item["uk"]), "en": str(item.get("en") or item["uk"])})
-            else:
-                self.fail(self.at(place, f"accepts[{index}]"), "must be {uk: …, en: …}")
-        lat, lon = self.location(data, place)
-        return {
-            "code": self.text(data, "code", place, limit=40),
-            "kind": kind,
-            "name_uk": self.text(data, "name_uk", place, limit=160),
-            "name_en": self.text(data, "name_en", place, limit=160),
-            "address_uk": self.text(data, "address_uk", place, limit=200),
-            "address_en": self.text(data, "address_en", place, limit=200),
-            "hours_uk": self.text(data, "hours_uk", place, required=False, limit=120),
-            "hours_en": self.text(data, "hours_en", place, required=False, limit=120),
-            "phone": self.text(data, "phone", place, required=False, limit=40),
-            "accepts": accepts,
-            "latitude": lat,
-            "longitude": lon,
-            "is_example": self.flag(data, "example", place),
-        }
-
-    def ecobus_stop(self, data: Any, place: str) -> dict[str, Any] | None:
-        if not isinstance(data, dict):
-            self.fail(place, "must be a mapping")
-            return None
-        starts = self.moment(data, "starts_at", place)
-        ends = self.moment(data, "ends_at", place)
-        if starts and ends and ends <= starts:
-            self.fail(self.at(place, "ends_at"), "is not after starts_at")
-        lat, lon = self.location(data, place)
-        return {
-            "code": self.text(data, "code", place, limit=40),
-            "place_uk": self.text(data, "place_uk", place, limit=200),
-            "place_en": self.text(data, "place_en", place, required=False, limit=200),
-            "latitude": lat,
-            "longitude": lon,
-            "starts_at": starts,
-            "ends_at": ends,
-            "is_example": self.flag(data, "example", place),
-        }
-
-
-def _unique(checker: _Checker, items: Iterable[tuple[str, str]], what: str) -> None:
-    seen: set[str] = set()
-    for key, place in items:
-        if key and key in seen:
-            checker.fail(place, f"duplicate {what} {key!r}")
-        seen.add(key)
-
-
-def _section(checker: _Checker, data: dict[str, Any], key: str, source: str) -> list[Any]:
-    value = data.get(key)
+# --- the file format ------------------------------------------------------------------
+# Values are read leniently, as staff write them in YAML or in a spreadsheet: a number where
+# text is expected is text, `yes`/`no` are flags, a list may be `a; b; c`.
+def _text(value: Any) -> Any:
     if value is None:
-        return []
-    if not isinstance(value, list):
-        checker.fail(f"{source}: {key}", "must be a list")
-        return []
+        return ""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
     return value
 
 
-class _Loader(yaml.SafeLoader):
-    """SafeLoader that leaves dates as text, so a bad date is reported with its place
-    instead of failing the whole file."""
+def _or(default: str) -> Any:
+    return BeforeValidator(lambda value: default if value in (None, "") else _text(value))
 
 
-_Loader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
+def _day(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a date YYYY-MM-DD") from None
+
+
+def _house(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    try:
+        number = int(str(value).strip())
+    except ValueError:
+        raise ValueError(f"{value!r} is not a whole number") from None
+    if not 0 < number < 10000:
+        raise ValueError("must be between 1 and 9999")
+    return number
+
+
+def _moment(value: Any) -> Any:
+    if value is None or value == "":
+        raise ValueError("is required (YYYY-MM-DDTHH:MM, Kyiv time)")
+    try:
+        parsed = value if isinstance(value, datetime) else datetime.fromisoformat(str(value))
+    except ValueError:
+        raise ValueError(f"{value!r} is not YYYY-MM-DDTHH:MM") from None
+    if parsed.tzinfo is None:
+        return schedule.local_instant(parsed.date(), parsed.time())
+    return parsed.astimezone(UTC)
+
+
+def _listing(value: Any) -> Any:
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(";") if part.strip()]
+    return value
+
+
+def _listed(value: Any) -> Any:
+    return [] if value is None else value
+
+
+def _rrule(value: Any) -> Any:
+    text = _text(value)
+    if not isinstance(text, str) or not text.strip():
+        return None if text in ("", None) else text
+    if len(text.strip()) > 300:
+        raise ValueError("longer than 300 characters")
+    return schedule.normalize_rrule(text.strip())
+
+
+def _window_ends(text: str) -> tuple[str | None, str | None]:
+    """`08:00-11:00` (or a start alone) as its two ends; raises ValueError."""
+    if not text:
+        return None, None
+    start_text, _, end_text = text.partition("-")
+    try:
+        start = schedule.parse_time(start_text)
+        end = schedule.parse_time(end_text) if end_text else None
+    except ValueError:
+        raise ValueError(f"{text!r} is not HH:MM-HH:MM") from None
+    if start and end and end <= start:
+        raise ValueError("ends before it starts")
+    return start_text.strip(), end_text.strip() or None
+
+
+def _check_window(text: str) -> str:
+    _window_ends(text)
+    return text
+
+
+Text = Annotated[str, BeforeValidator(_text)]
+Day = Annotated[date | None, BeforeValidator(_day)]
+House = Annotated[int | None, BeforeValidator(_house)]
+Moment = Annotated[datetime, BeforeValidator(_moment)]
+Texts = Annotated[list[Text], BeforeValidator(_listing)]
+
+
+class Mapped(Model):
+    """A place on the map: `location: [lat, lon]`, or `latitude` and `longitude` columns."""
+
+    location: Any = None
+    latitude: Any = None
+    longitude: Any = None
+
+    @property
+    def coordinates(self) -> tuple[float | None, float | None]:
+        value = self.location
+        if value is None:
+            if self.latitude in (None, "") and self.longitude in (None, ""):
+                return None, None
+            value = [self.latitude, self.longitude]
+        try:
+            lat, lon = (float(v) for v in value)
+        except (TypeError, ValueError):
+            raise At("location", "must be [latitude, longitude]") from None
+        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+            raise At("location", "is outside the map")
+        return lat, lon
+
+    @model_validator(mode="after")
+    def _on_the_map(self) -> Mapped:
+        self.coordinates  # noqa: B018  (raises At for a place that is not on the map)
+        return self
+
+
+class TypeSpec(Model):
+    code: Text = Field(min_length=1, max_length=24)
+    name_uk: Text = Field(min_length=1, max_length=80)
+    name_en: Text = Field(min_length=1, max_length=80)
+    hint_uk: Text = Field("", max_length=1000)
+    hint_en: Text = Field("", max_length=1000)
+
+    def row(self, position: int) -> dict[str, Any]:
+        return self.model_dump() | {"position": position}
+
+
+class StreetSpec(Model):
+    kind: Annotated[str, _or("вул."), AfterValidator(one_of(STREET_KINDS))] = "вул."
+    name_uk: Text = Field(min_length=1, max_length=120)
+    name_en: Text = Field(min_length=1, max_length=120)
+    aliases: Texts = Field(default_factory=list)
+    house_from: House = Field(None, alias="from")
+    house_to: House = Field(None, alias="to")
+    side: Annotated[str, _or("all"), AfterValidator(one_of(SIDES))] = "all"
+    example: bool = False
+
+    @model_validator(mode="after")
+    def _range(self) -> StreetSpec:
+        house_from, house_to = self.house_from, self.house_to
+        if house_from is not None and house_to is not None and house_from > house_to:
+            raise At("from", "is greater than `to`")
+        return self
+
+    def row(self) -> dict[str, Any]:
+        return {
+            "kind": self.kind,
+            "name_uk": self.name_uk,
+            "name_en": self.name_en,
+            "aliases": [a[:120] for a in self.aliases],
+            "house_from": self.house_from,
+            "house_to": self.house_to,
+            "side": self.side,
+            "is_example": self.example,
+        }
+
+
+class RuleSpec(Model):
+    waste_type: Text = Field(min_length=1, max_length=24, alias="type")
+    rrule: Annotated[str | None, BeforeValidator(_rrule)] = None
+    dates: Annotated[list[Annotated[date, BeforeValidator(_day)]], BeforeValidator(_listing)] = (
+        Field(default_factory=list)
+    )
+    starts_on: Day = None
+    ends_on: Day = None
+    window: Annotated[Text, AfterValidator(_check_window)] = Field("", max_length=11)
+    note_uk: Text = Field("", max_length=1000)
+    note_en: Text = Field("", max_length=1000)
+    example: bool = False
+
+    @model_validator(mode="after")
+    def _when(self) -> RuleSpec:
+        if self.rrule is None and not self.dates:
+            raise ValueError("needs an rrule or dates")
+        if self.starts_on is None and not self.dates:
+            raise At("starts_on", "is required (YYYY-MM-DD)")
+        if self.ends_on and self.ends_on < self.first_day:
+            raise At("ends_on", "is before starts_on")
+        return self
+
+    @property
+    def first_day(self) -> date:
+        return self.starts_on or min(self.dates)
+
+    def row(self) -> dict[str, Any]:
+        window_start, window_end = _window_ends(self.window)
+        return {
+            "waste_type": self.waste_type,
+            "rrule": self.rrule,
+            "dates": [d.isoformat() for d in self.dates],
+            "starts_on": self.first_day,
+            "ends_on": self.ends_on,
+            "window_start": window_start,
+            "window_end": window_end,
+            "note_uk": self.note_uk,
+            "note_en": self.note_en,
+            "is_example": self.example,
+        }
+
+
+class ZoneSpec(Mapped):
+    code: Text = Field(min_length=1, max_length=40)
+    name_uk: Text = Field(min_length=1, max_length=160)
+    name_en: Text = Field(min_length=1, max_length=160)
+    kind: Annotated[str, _or("microdistrict"), AfterValidator(one_of(ZONE_KINDS))] = "microdistrict"
+    example: bool = False
+    # Checked item by item (StreetSpec, RuleSpec), so one bad street keeps the zone.
+    streets: Annotated[list[Any] | None, BeforeValidator(_listed)] = None
+    rules: Annotated[list[Any] | None, BeforeValidator(_listed)] = None
+
+    def fields(self) -> dict[str, Any]:
+        latitude, longitude = self.coordinates
+        return {
+            "name_uk": self.name_uk,
+            "name_en": self.name_en,
+            "kind": self.kind,
+            "latitude": latitude,
+            "longitude": longitude,
+            "is_example": self.example,
+        }
+
+
+class ExceptionSpec(Model):
+    zone: Text = Field(min_length=1, max_length=40)
+    waste_type: Text = Field(min_length=1, max_length=24, alias="type")
+    original: Annotated[date, BeforeValidator(_day)] = Field(alias="date")
+    moved_to: Day = None
+    reason_uk: Text = Field(min_length=1, max_length=500)
+    reason_en: Text = Field("", max_length=500)
+
+    @model_validator(mode="after")
+    def _moved(self) -> ExceptionSpec:
+        if self.moved_to == self.original:
+            raise At("moved_to", "is the same as date")
+        return self
+
+    def item(self, place: Place) -> ExceptionDoc:
+        return ExceptionDoc(
+            self.zone,
+            self.waste_type,
+            self.original,
+            self.moved_to,
+            self.reason_uk,
+            self.reason_en,
+            place,
+        )
+
+
+class PointSpec(Mapped):
+    code: Text = Field(min_length=1, max_length=40)
+    kind: Annotated[str, _or("centre"), AfterValidator(one_of(POINT_KINDS))] = "centre"
+    name_uk: Text = Field(min_length=1, max_length=160)
+    name_en: Text = Field(min_length=1, max_length=160)
+    address_uk: Text = Field(min_length=1, max_length=200)
+    address_en: Text = Field(min_length=1, max_length=200)
+    hours_uk: Text = Field("", max_length=120)
+    hours_en: Text = Field("", max_length=120)
+    phone: Text = Field("", max_length=40)
+    accepts: Annotated[list[LocalText], BeforeValidator(_listing)] = Field(default_factory=list)
+    example: bool = False
+
+    def row(self) -> dict[str, Any]:
+        latitude, longitude = self.coordinates
+        return self.model_dump(exclude={"location", "latitude", "longitude", "example"}) | {
+            "accepts": [{"uk": a.uk, "en": a.en or a.uk} for a in self.accepts],
+            "latitude": latitude,
+            "longitude": longitude,
+            "is_example": self.example,
+        }
+
+
+class EcobusSpec(Mapped):
+    code: Text = Field(min_length=1, max_length=40)
+    place_uk: Text = Field(min_length=1, max_length=200)
+    place_en: Text = Field("", max_length=200)
+    starts_at: Moment
+    ends_at: Moment
+    example: bool = False
+
+    @model_validator(mode="after")
+    def _order(self) -> EcobusSpec:
+        if self.ends_at <= self.starts_at:
+            raise At("ends_at", "is not after starts_at")
+        return self
+
+    def row(self) -> dict[str, Any]:
+        latitude, longitude = self.coordinates
+        return {
+            "code": self.code,
+            "place_uk": self.place_uk,
+            "place_en": self.place_en,
+            "latitude": latitude,
+            "longitude": longitude,
+            "starts_at": self.starts_at,
+            "ends_at": self.ends_at,
+            "is_example": self.example,
+        }
+
+
+class WasteFile(Model):
+    """The sections of a YAML file, every one optional; their items are checked one by one."""
+
+    types: list[Any] | None = None
+    zones: list[Any] | None = None
+    exceptions: list[Any] | None = None
+    dropoff_points: list[Any] | None = None
+    ecobus: list[Any] | None = None
+
+
+class StreetRow(StreetSpec):
+    zone: Text = Field(min_length=1, max_length=40)
+
+
+class RuleRow(RuleSpec):
+    zone: Text = Field(min_length=1, max_length=40)
+
+
+def _items(doc: Document, problems: Problems, model: type[M], path: KeyPath) -> list[M]:
+    """The valid items of the list at `path`, each checked on its own."""
+    return [
+        item
+        for item_path in doc.expand((*path, "*"))
+        if (item := validate(model, doc, problems, item_path)) is not None
+    ]
 
 
 def parse_yaml(text: str, source: str) -> WasteDocument:
     """Validate a YAML document (every section optional)."""
     try:
-        data = yaml.load(text, Loader=_Loader)  # a SafeLoader: no arbitrary objects
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"{source}:{mark.line + 1}" if mark is not None else source
-        raise ContentError([Problem(where, f"not valid YAML: {exc}")]) from None
-    if data is None:
-        data = {}
-    if not isinstance(data, dict):
-        raise ContentError([Problem(source, "must be a mapping of sections")])
-    checker = _Checker()
-    unknown = set(data) - {"types", "zones", "exceptions", "dropoff_points", "ecobus"}
-    for key in sorted(unknown):
-        checker.fail(f"{source}: {key}", "unknown section")
-    doc = WasteDocument()
-    for i, item in enumerate(_section(checker, data, "types", source)):
-        row = checker.waste_type(item, f"{source}: types[{i}]", i)
-        if row:
-            doc.types.append(row)
-    for i, item in enumerate(_section(checker, data, "zones", source)):
-        place = f"{source}: zones[{i}]"
-        if not isinstance(item, dict):
-            checker.fail(place, "must be a mapping")
+        doc = load_yaml(text, source, timestamps=False)  # a bad date is reported with its line
+    except ContentInvalid as exc:
+        raise ContentError(exc.problems) from None
+    if doc.data is None:
+        return WasteDocument()
+    problems = Problems(doc)
+    validate(WasteFile, doc, problems)
+    if not isinstance(doc.data, dict):
+        raise ContentError(problems.errors)
+    result = WasteDocument()
+    result.types = [t.row(i) for i, t in enumerate(_items(doc, problems, TypeSpec, ("types",)))]
+    for path in doc.expand(("zones", "*")):
+        zone = validate(ZoneSpec, doc, problems, path)
+        if zone is None:
             continue
-        lat, lon = checker.location(item, place)
-        kind = checker.text(item, "kind", place, required=False, limit=16) or "microdistrict"
-        if kind not in ZONE_KINDS:
-            checker.fail(checker.at(place, "kind"), f"must be one of {', '.join(ZONE_KINDS)}")
-        zone = ZoneDoc(
-            code=checker.text(item, "code", place, limit=40),
-            place=place,
-            fields={
-                "name_uk": checker.text(item, "name_uk", place, limit=160),
-                "name_en": checker.text(item, "name_en", place, limit=160),
-                "kind": kind,
-                "latitude": lat,
-                "longitude": lon,
-                "is_example": checker.flag(item, "example", place),
-            },
-        )
-        if "streets" in item:
-            zone.streets = [
-                row
-                for j, s in enumerate(checker.listing(item, "streets", place))
-                if (row := checker.street(s, f"{place}.streets[{j}]")) is not None
+        zone_doc = ZoneDoc(zone.code, _place(doc, path), zone.fields())
+        if zone.streets is not None:
+            streets = _items(doc, problems, StreetSpec, (*path, "streets"))
+            zone_doc.streets = [s.row() for s in streets]
+        if zone.rules is not None:
+            rules = _items(doc, problems, RuleSpec, (*path, "rules"))
+            zone_doc.rules = [r.row() for r in rules]
+            zone_doc.types_used = [
+                r["type"]
+                for r in zone.rules
+                if isinstance(r, dict) and isinstance(r.get("type"), str)
             ]
-        if "rules" in item:
-            zone.rules = [
-                row
-                for j, r in enumerate(checker.listing(item, "rules", place))
-                if (row := checker.rule(r, f"{place}.rules[{j}]")) is not None
-            ]
-        doc.zones.append(zone)
-    for i, item in enumerate(_section(checker, data, "exceptions", source)):
-        exception_doc = checker.exception(item, f"{source}: exceptions[{i}]")
-        if exception_doc:
-            doc.exceptions.append(exception_doc)
-    for i, item in enumerate(_section(checker, data, "dropoff_points", source)):
-        row = checker.point(item, f"{source}: dropoff_points[{i}]")
-        if row:
-            doc.points.append(row)
-    for i, item in enumerate(_section(checker, data, "ecobus", source)):
-        row = checker.ecobus_stop(item, f"{source}: ecobus[{i}]")
-        if row:
-            doc.ecobus.append(row)
-    _unique(checker, ((t["code"], f"{source}: types") for t in doc.types), "type code")
-    _unique(checker, ((z.code, z.place) for z in doc.zones), "zone code")
-    _unique(checker, ((p["code"], f"{source}: dropoff_points") for p in doc.points), "point code")
-    _unique(checker, ((e["code"], f"{source}: ecobus") for e in doc.ecobus), "stop code")
-    if checker.problems:
-        raise ContentError(checker.problems, doc)
-    return doc
+        result.zones.append(zone_doc)
+    result.exceptions = [
+        e.item(Place(source, e.line, f"exceptions[{i + 1}]"))
+        for i, e in enumerate(_items(doc, problems, ExceptionSpec, ("exceptions",)))
+    ]
+    result.points = [p.row() for p in _items(doc, problems, PointSpec, ("dropoff_points",))]
+    result.ecobus = [s.row() for s in _items(doc, problems, EcobusSpec, ("ecobus",))]
+    problems.unique(("types", "*"), "code", "type code")
+    problems.unique(("zones", "*"), "code", "zone code")
+    problems.unique(("dropoff_points", "*"), "code", "point code")
+    problems.unique(("ecobus", "*"), "code", "stop code")
+    if problems.errors:
+        raise ContentError(problems.errors, result)
+    return result
+
+
+def _place(doc: Document, path: KeyPath) -> Place:
+    return Place(doc.file, doc.line(path), doc.name(path))
 
 
 def csv_kind(header: Iterable[str]) -> str | None:
@@ -531,44 +545,58 @@ def csv_kind(header: Iterable[str]) -> str | None:
 def parse_csv(text: str, source: str) -> WasteDocument:
     """Validate a CSV file of streets, rules, exceptions or Ecobus stops (by its header)."""
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
-    kind = csv_kind(reader.fieldnames or [])
+    header = reader.fieldnames or []
+    kind = csv_kind(header)
     if kind is None:
         raise ContentError(
-            [Problem(f"{source}:1", "unknown header: see docs/waste.md for the CSV columns")]
+            [Problem(source, 1, "", "unknown header: see docs/waste.md for the CSV columns")]
         )
-    checker = _Checker(": ")
-    doc = WasteDocument()
-    zones: dict[str, ZoneDoc] = {}
+    rows: list[tuple[int, dict[str, Any]]] = []
+    too_long: list[int] = []
     for row in reader:
-        line = reader.line_num
-        place = f"{source}:{line}"
-        data = {k: csvsafe.unquote(v or "").strip() for k, v in row.items() if k is not None}
         if None in row:
-            checker.fail(place, "has more values than the header")
-        if kind in ("streets", "rules"):
-            code = checker.text(data, "zone", place, limit=40)
-            zone = zones.setdefault(code, ZoneDoc(code=code, place=place))
+            too_long.append(reader.line_num)
+        cells = {k: csvsafe.unquote(v or "").strip() for k, v in row.items() if k is not None}
+        # An empty cell is a value left out: the model's default applies.
+        rows.append((reader.line_num, {k: v for k, v in cells.items() if v}))
+    doc = Document.from_rows(source, rows)
+    problems = Problems(doc)
+    for column in header:
+        if column not in CSV_COLUMNS[kind]:
+            problems.error(1, f"unknown column {column!r}")
+    for line in too_long:
+        problems.error(line, "has more values than the header")
+    result = WasteDocument()
+    if kind in ("streets", "rules"):
+        zones: dict[str, ZoneDoc] = {}
+        for index in range(len(rows)):
+            place = _place(doc, (index,))
             if kind == "streets":
-                street = checker.street(data, place)
-                if street:
-                    zone.streets = [*(zone.streets or []), street]
-            else:
-                rule = checker.rule(data, place)
-                if rule:
-                    zone.rules = [*(zone.rules or []), rule]
-        elif kind == "exceptions":
-            exception_doc = checker.exception(data, place)
-            if exception_doc:
-                doc.exceptions.append(exception_doc)
-        else:
-            stop = checker.ecobus_stop(data, place)
-            if stop:
-                doc.ecobus.append(stop)
-    doc.zones = list(zones.values())
-    _unique(checker, ((e["code"], source) for e in doc.ecobus), "stop code")
-    if checker.problems:
-        raise ContentError(checker.problems, doc)
-    return doc
+                street = validate(StreetRow, doc, problems, (index,))
+                if street is not None:
+                    zone = zones.setdefault(street.zone, ZoneDoc(street.zone, place))
+                    zone.streets = [*(zone.streets or []), street.row()]
+            elif (rule := validate(RuleRow, doc, problems, (index,))) is not None:
+                zone = zones.setdefault(rule.zone, ZoneDoc(rule.zone, place))
+                zone.rules = [*(zone.rules or []), rule.row()]
+                zone.types_used.append(rule.waste_type)
+        result.zones = list(zones.values())
+    elif kind == "exceptions":
+        result.exceptions = [
+            e.item(_place(doc, (i,)))
+            for i in range(len(rows))
+            if (e := validate(ExceptionSpec, doc, problems, (i,))) is not None
+        ]
+    else:
+        result.ecobus = [
+            s.row()
+            for i in range(len(rows))
+            if (s := validate(EcobusSpec, doc, problems, (i,))) is not None
+        ]
+        problems.unique(("*",), "code", "stop code")
+    if problems.errors:
+        raise ContentError(problems.errors, result)
+    return result
 
 
 def _local(value: date | datetime) -> tuple[date, time | None]:
@@ -596,21 +624,23 @@ def parse_ics(
     try:
         cal = Calendar.from_ical(content)
     except ValueError as exc:
-        raise ContentError([Problem(source, f"not a valid iCalendar file: {exc}")]) from None
-    checker = _Checker()
+        raise ContentError([Problem(source, 0, "", f"not a valid iCalendar file: {exc}")]) from None
+    problems = Problems(source)
     rules: dict[tuple[str, str], list[dict[str, Any]]] = {}
     singles: dict[tuple[str, str], list[tuple[date, time | None, time | None]]] = {}
     doc = WasteDocument()
     for index, event in enumerate(cal.walk("VEVENT")):
-        place = f"{source}: VEVENT[{index}]"
+        place = Place(source, 0, f"VEVENT[{index + 1}]")
         zone_code = str(event.get("X-SVOI-ZONE") or zone or "")
         type_code = str(event.get("X-SVOI-TYPE") or waste_type or "")
         if not zone_code or not type_code:
-            checker.fail(place, "no zone/type: pass --zone and --type or set X-SVOI-ZONE/TYPE")
+            problems.errors.append(
+                place.problem("no zone/type: pass --zone and --type or set X-SVOI-ZONE/TYPE")
+            )
             continue
         key = (zone_code, type_code)
         if "DTSTART" not in event:
-            checker.fail(place, "has no DTSTART")
+            problems.errors.append(place.problem("has no DTSTART"))
             continue
         start_day, start_time = _local(event.decoded("DTSTART"))
         end_time = None
@@ -639,7 +669,7 @@ def parse_ics(
             try:
                 text = schedule.normalize_rrule(text)
             except ValueError as exc:
-                checker.fail(f"{place}.RRULE", str(exc))
+                problems.error(0, str(exc), name=f"{place.where}.RRULE")
                 continue
             rules.setdefault(key, []).append(
                 {
@@ -681,12 +711,16 @@ def parse_ics(
                 "is_example": example,
             }
         )
-    if not rules and not doc.exceptions and not checker.problems:
-        checker.fail(source, "has no events")
-    if checker.problems:
-        raise ContentError(checker.problems)
+    if not rules and not doc.exceptions and not problems.errors:
+        problems.error(0, "has no events")
+    if problems.errors:
+        raise ContentError(problems.errors)
     for (zone_code, type_code), rows in rules.items():
-        doc.zones.append(ZoneDoc(zone_code, source, rules=rows, rules_type=type_code))
+        doc.zones.append(
+            ZoneDoc(
+                zone_code, Place(source), rules=rows, rules_type=type_code, types_used=[type_code]
+            )
+        )
     return doc
 
 
@@ -699,20 +733,22 @@ def read_file(
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise ContentError([Problem(str(path), f"cannot read: {exc.strerror}")]) from None
+        raise ContentError([Problem(str(path), 0, "", f"cannot read: {exc.strerror}")]) from None
     if suffix == ".ics":
         doc = parse_ics(raw, source, zone=zone, waste_type=waste_type, example=example)
     else:
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise ContentError([Problem(source, f"not UTF-8 text (byte {exc.start})")]) from None
+            raise ContentError(
+                [Problem(source, 0, "", f"not UTF-8 text (byte {exc.start})")]
+            ) from None
         if suffix in (".yaml", ".yml"):
             doc = parse_yaml(text, source)
         elif suffix == ".csv":
             doc = parse_csv(text, source)
         else:
-            raise ContentError([Problem(source, "unknown format: use .yaml, .csv or .ics")])
+            raise ContentError([Problem(source, 0, "", "unknown format: use .yaml, .csv or .ics")])
     log.debug("%s read in %.2f s", source, perf_counter() - started)
     return doc
 
@@ -779,16 +815,13 @@ RULE_FIELDS = (
 )
 
 
-def _upsert(obj: Any, values: dict[str, Any], report: ImportReport) -> None:
+def _upsert(obj: Any, values: dict[str, Any], report: ImportReport, kind: str) -> None:
     changed = False
     for key, value in values.items():
         if getattr(obj, key) != value:
             setattr(obj, key, value)
             changed = True
-    if changed:
-        report.updated += 1
-    else:
-        report.unchanged += 1
+    report.count(kind, "updated" if changed else "unchanged")
 
 
 async def apply(session: AsyncSession, doc: WasteDocument) -> ImportReport:
@@ -803,9 +836,9 @@ async def apply(session: AsyncSession, doc: WasteDocument) -> ImportReport:
         if existing is None:
             types[row["code"]] = WasteType(**row)
             session.add(types[row["code"]])
-            report.created += 1
+            report.count("types", "created")
         else:
-            _upsert(existing, row, report)
+            _upsert(existing, row, report, "types")
     zones = {z.code: z for z in await repo.zones()}
     for zone_doc in doc.zones:
         zone = zones.get(zone_doc.code)
@@ -814,21 +847,18 @@ async def apply(session: AsyncSession, doc: WasteDocument) -> ImportReport:
                 zone = WasteZone(code=zone_doc.code, **zone_doc.fields)
                 session.add(zone)
                 zones[zone.code] = zone
-                report.created += 1
+                report.count("zones", "created")
             else:
-                _upsert(zone, zone_doc.fields, report)
+                _upsert(zone, zone_doc.fields, report, "zones")
         elif zone is None:
-            problems.append(Problem(zone_doc.place, f"unknown zone {zone_doc.code!r}"))
+            problems.append(zone_doc.place.problem(f"unknown zone {zone_doc.code!r}"))
             continue
-        for rule in zone_doc.rules or []:
-            if rule["waste_type"] not in types:
-                problems.append(
-                    Problem(zone_doc.place, f"unknown waste type {rule['waste_type']!r}")
-                )
+        for unknown in dict.fromkeys(t for t in zone_doc.types_used if t not in types):
+            problems.append(zone_doc.place.problem(f"unknown waste type {unknown!r}"))
     await session.flush()
     for zone_doc in doc.zones:
         zone = zones.get(zone_doc.code)
-        if zone is None or any(r["waste_type"] not in types for r in zone_doc.rules or []):
+        if zone is None or any(t not in types for t in zone_doc.types_used):
             continue  # reported above; the rest is still checked
         if zone_doc.streets is not None:
             have_streets = sorted(
@@ -837,9 +867,9 @@ async def apply(session: AsyncSession, doc: WasteDocument) -> ImportReport:
             want_streets = sorted(repr(_street_key(s)) for s in zone_doc.streets)
             if have_streets != want_streets:
                 await repo.replace_zone_streets(zone.id, zone_doc.streets)
-                report.updated += 1
+                report.count("streets", "updated")
             else:
-                report.unchanged += 1
+                report.count("streets", "unchanged")
         if zone_doc.rules is not None:
             existing_rules = [
                 r
@@ -850,25 +880,25 @@ async def apply(session: AsyncSession, doc: WasteDocument) -> ImportReport:
             want_rules = sorted(repr(_rule_key(r)) for r in zone_doc.rules)
             if have_rules != want_rules:
                 await repo.replace_zone_rules(zone.id, zone_doc.rules, zone_doc.rules_type)
-                report.updated += 1
+                report.count("rules", "updated")
             else:
-                report.unchanged += 1
+                report.count("rules", "unchanged")
     await session.flush()
     await _apply_exceptions(repo, doc.exceptions, zones, types, report, problems)
     points = {p.code: p for p in await repo.dropoff_points()}
     for row in doc.points:
         if row["code"] in points:
-            _upsert(points[row["code"]], row, report)
+            _upsert(points[row["code"]], row, report, "drop-off points")
         else:
             session.add(DropOffPoint(**row))
-            report.created += 1
+            report.count("drop-off points", "created")
     stops = {s.code: s for s in await repo.ecobus_stops()}
     for row in doc.ecobus:
         if row["code"] in stops:
-            _upsert(stops[row["code"]], row, report)
+            _upsert(stops[row["code"]], row, report, "Ecobus stops")
         else:
             session.add(EcobusStop(**row))
-            report.created += 1
+            report.count("Ecobus stops", "created")
     if problems:
         raise ContentError(problems)
     await session.flush()
@@ -887,20 +917,19 @@ async def _apply_exceptions(
     for exc in exceptions:
         zone = zones.get(exc.zone)
         if zone is None:
-            problems.append(Problem(exc.place, f"unknown zone {exc.zone!r}"))
+            problems.append(exc.place.problem(f"unknown zone {exc.zone!r}"))
             continue
         if exc.waste_type not in types:
-            problems.append(Problem(exc.place, f"unknown waste type {exc.waste_type!r}"))
+            problems.append(exc.place.problem(f"unknown waste type {exc.waste_type!r}"))
             continue
         if zone.id not in rules_cache:
             rules_cache[zone.id] = [rule_spec(r) for r in await repo.rules(zone.id)]
         specs = [s for s in rules_cache[zone.id] if s.waste_type == exc.waste_type]
         if not any(schedule.occurs_on(s, exc.original) for s in specs):
             problems.append(
-                Problem(
-                    exc.place,
+                exc.place.problem(
                     f"{exc.original.isoformat()} is not a {exc.waste_type} collection day "
-                    f"in {exc.zone}",
+                    f"in {exc.zone}"
                 )
             )
             continue
@@ -916,9 +945,9 @@ async def _apply_exceptions(
                     **values,
                 )
             )
-            report.created += 1
+            report.count("exceptions", "created")
         else:
-            _upsert(row, values, report)
+            _upsert(row, values, report, "exceptions")
 
 
 async def ensure_default_waste(db: Database, path: Path = DEFAULT_CONTENT) -> bool:
@@ -927,72 +956,113 @@ async def ensure_default_waste(db: Database, path: Path = DEFAULT_CONTENT) -> bo
         if not await WasteRepo(session).is_empty():
             return False
         report = await apply(session, await read_file_in_thread(path))
-    log.info("waste content imported from %s: %s", path.name, report)
+    log.info("waste content imported from %s: %s", path.name, report.totals())
     return True
 
 
 # --- the street register -------------------------------------------------------------
-def _old_name(
-    checker: _Checker, value: Any, kind: str, year: int | None, sources: tuple[str, ...], place: str
-) -> OldName | None:
-    if not isinstance(value, str) or not value.strip():
-        checker.fail(place, "must be a street name")
-        return None
-    text = value.strip()
-    for prefix in STREET_KINDS:
-        if text.startswith(prefix + " "):
-            return OldName(prefix, text[len(prefix) + 1 :].strip(), year, sources)
-    return OldName(kind, text, year, sources)
+class _Register:
+    """Reads the register's loose mappings, collecting problems (by place, without lines)."""
+
+    def __init__(self, source: str) -> None:
+        self.source = source
+        self.problems: list[Problem] = []
+
+    def fail(self, place: str, message: str) -> None:
+        self.problems.append(Problem(self.source, 0, place, message))
+
+    def text(
+        self, data: dict[str, Any], key: str, place: str, *, required: bool = True, limit: int
+    ) -> str:
+        value = _text(data.get(key))
+        if not isinstance(value, str):
+            self.fail(f"{place}.{key}", "must be text")
+            return ""
+        if not value.strip():
+            if required:
+                self.fail(f"{place}.{key}", "is required")
+            return ""
+        if len(value.strip()) > limit:
+            self.fail(f"{place}.{key}", f"is longer than {limit} characters")
+        return value.strip()
+
+    def listing(self, data: dict[str, Any], key: str, place: str) -> list[Any]:
+        value = _listing(data.get(key))
+        if not isinstance(value, list):
+            self.fail(f"{place}.{key}", "must be a list")
+            return []
+        return value
+
+    def number(self, data: dict[str, Any], key: str, place: str) -> int | None:
+        try:
+            return int(_house(data.get(key)) or 0) or None
+        except ValueError as exc:
+            self.fail(f"{place}.{key}", str(exc))
+            return None
+
+    def old_name(
+        self, value: Any, kind: str, year: int | None, sources: tuple[str, ...], place: str
+    ) -> OldName | None:
+        if not isinstance(value, str) or not value.strip():
+            self.fail(place, "must be a street name")
+            return None
+        text = value.strip()
+        for prefix in STREET_KINDS:
+            if text.startswith(prefix + " "):
+                return OldName(prefix, text[len(prefix) + 1 :].strip(), year, sources)
+        return OldName(kind, text, year, sources)
 
 
 def parse_register(text: str, source: str) -> list[RegisterStreet]:
     """The street register (content/streets.yaml): every street names its sources, and
     every source is listed with its address. Raises ContentError with every problem."""
-    checker = _Checker()
+    checker = _Register(source)
     try:
-        data = yaml.load(text, Loader=_Loader)
-    except yaml.YAMLError as exc:
-        raise ContentError([Problem(source, f"not valid YAML: {exc}")]) from exc
+        data = load_yaml(text, source, timestamps=False).data
+    except ContentInvalid as exc:
+        raise ContentError(exc.problems) from None
     if not isinstance(data, dict):
-        raise ContentError([Problem(source, "must be a mapping with `sources` and `streets`")])
+        raise ContentError(
+            [Problem(source, 0, "", "must be a mapping with `sources` and `streets`")]
+        )
     sources = data.get("sources")
     if not isinstance(sources, dict) or not sources:
-        checker.fail(f"{source}: sources", "must map source ids to {url, title, kind}")
+        checker.fail("sources", "must map source ids to {url, title, kind}")
         sources = {}
     for key, info in sources.items():
-        place = f"{source}: sources.{key}"
+        place = f"sources.{key}"
         if not isinstance(info, dict):
             checker.fail(place, "must be a mapping")
             continue
         checker.text(info, "title", place, limit=500)
         kind = info.get("kind")
         if kind not in SOURCE_KINDS:
-            checker.fail(checker.at(place, "kind"), f"must be one of {', '.join(SOURCE_KINDS)}")
+            checker.fail(f"{place}.kind", f"must be one of {', '.join(SOURCE_KINDS)}")
         if kind != "unverified" and not str(info.get("url") or "").strip():
-            checker.fail(checker.at(place, "url"), "is required (where the names were read)")
+            checker.fail(f"{place}.url", "is required (where the names were read)")
     rows = data.get("streets")
     if not isinstance(rows, list):
-        checker.fail(f"{source}: streets", "must be a list")
+        checker.fail("streets", "must be a list")
         rows = []
     streets: list[RegisterStreet] = []
     seen: set[tuple[str, str]] = set()
     for position, row in enumerate(rows):
-        place = f"{source}: streets[{position}]"
+        place = f"streets[{position}]"
         if not isinstance(row, dict):
             checker.fail(place, "must be a mapping")
             continue
         kind = checker.text(row, "kind", place, required=False, limit=16) or "вул."
         if kind not in STREET_KINDS:
-            checker.fail(checker.at(place, "kind"), f"must be one of {', '.join(STREET_KINDS)}")
+            checker.fail(f"{place}.kind", f"must be one of {', '.join(STREET_KINDS)}")
         name = checker.text(row, "name_uk", place, limit=120)
         ids = tuple(str(s) for s in checker.listing(row, "source", place))
         if not ids:
-            checker.fail(checker.at(place, "source"), "is required: where the name was read")
+            checker.fail(f"{place}.source", "is required: where the name was read")
         for unknown in [i for i in ids if i not in sources]:
-            checker.fail(checker.at(place, "source"), f"unknown source {unknown!r}")
+            checker.fail(f"{place}.source", f"unknown source {unknown!r}")
         year = checker.number(row, "renamed", place)
         old = [
-            _old_name(checker, value, kind, year, ids, f"{checker.at(place, 'old')}[{i}]")
+            checker.old_name(value, kind, year, ids, f"{place}.old[{i}]")
             for i, value in enumerate(checker.listing(row, "old", place))
         ]
         identity = (kind, name.lower())
@@ -1003,7 +1073,7 @@ def parse_register(text: str, source: str) -> list[RegisterStreet]:
             RegisterStreet(
                 kind=kind,
                 name_uk=name,
-                name_en=checker.text(row, "name_en", place, required=False, limit=120) or "",
+                name_en=checker.text(row, "name_en", place, required=False, limit=120),
                 aliases=tuple(str(a).strip()[:120] for a in checker.listing(row, "aliases", place)),
                 old=tuple(o for o in old if o is not None),
                 sources=ids,

@@ -12,9 +12,9 @@ from sqlalchemy import func, select
 
 from bot.cli import main
 from bot.commands.content import export_text, import_file
+from bot.core.contentkit import ContentInvalid
 from dialogs.plan.content import (
     DEFAULT_FILE,
-    ContentInvalid,
     ensure_default_content,
     import_plan,
     parse,
@@ -116,7 +116,7 @@ async def test_a_file_with_errors_reports_each_with_its_line_and_changes_nothing
         f"{bad}:11: commitments[1].progress: expected a whole number 0–100",
         f"{bad}:13: commitments[1].milestones[1].key: expected 1–48 characters of a-z, 0-9 and '-'",
         f"{bad}:17: commitments[1].updates[1].date: expected a date YYYY-MM-DD",
-        f"{bad}:19: commitment number 1 is used twice",
+        f"{bad}:19: commitments[2]: commitment number 1 is used twice (first at line 7)",
         f"{bad}:24: commitments[2]: unknown field 'colour'",
         f"{bad}:29: polls[1].options: a poll has 2–10 options",
     ]
@@ -129,15 +129,15 @@ async def test_a_file_with_errors_reports_each_with_its_line_and_changes_nothing
     ("source", "message"),
     [
         ("kind: plan\nplan: [1, 2\n", "x.yaml:3: not valid YAML"),
-        ("- just\n- a list\n", "x.yaml:1: file: expected a mapping of fields"),
-        ("kind: waste\nplan: {code: p, title: t}\n", "x.yaml:1: file.kind: expected 'plan'"),
+        ("- just\n- a list\n", "x.yaml:1: expected a mapping of fields"),
+        ("kind: waste\nplan: {code: p, title: t}\n", "x.yaml:1: kind: expected 'plan'"),
         ("kind: plan\nkind: plan\nplan: {code: p, title: t}\n", "x.yaml:2: duplicate key 'kind'"),
     ],
 )
 def test_malformed_files(source: str, message: str) -> None:
     with pytest.raises(ContentInvalid) as raised:
         parse(source, "x.yaml")
-    assert str(raised.value.errors[0]).startswith(message)
+    assert str(raised.value.problems[0]).startswith(message)
 
 
 async def test_a_removed_option_with_votes_is_an_error(

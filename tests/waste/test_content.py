@@ -91,13 +91,13 @@ exceptions:
     assert await cli("waste", "import", str(bad)) == 1
     err = capsys.readouterr().err
     expected = [
-        "bad.yaml: zones[0].streets[0].side: must be one of all, odd, even",
-        "bad.yaml: zones[0].rules[0].starts_on: '2026-13-01' is not a date YYYY-MM-DD",
-        "bad.yaml: zones[0].rules[1].rrule: FREQ must be one of DAILY, WEEKLY, MONTHLY, YEARLY",
-        "bad.yaml: zones[0].rules[1].window: ends before it starts",
-        "bad.yaml: zones[0]: unknown waste type 'compost'",
-        "bad.yaml: exceptions[0]: 2026-12-08 is not a mixed collection day in center",
-        "bad.yaml: exceptions[1]: unknown zone 'atlantis'",
+        "bad.yaml:7: zones[1].streets[1].side: 'left' is not one of all, odd, even",
+        "bad.yaml:9: zones[1].rules[1].starts_on: '2026-13-01' is not a date YYYY-MM-DD",
+        "bad.yaml:10: zones[1].rules[2].rrule: FREQ must be one of DAILY, WEEKLY, MONTHLY, YEARLY",
+        "bad.yaml:10: zones[1].rules[2].window: ends before it starts",
+        "bad.yaml:3: zones[1]: unknown waste type 'compost'",
+        "bad.yaml:12: exceptions[1]: 2026-12-08 is not a mixed collection day in center",
+        "bad.yaml:13: exceptions[2]: unknown zone 'atlantis'",
     ]
     for line in expected:
         assert line in err
