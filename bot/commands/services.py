@@ -1,7 +1,7 @@
 """`python -m bot services import|export|questions`: the city's staff maintain the catalogue.
 
 import FILE     validate a .yaml/.yml (whole catalogue) or .csv (services) file and make
-                the database equal to it; every problem is printed with its line or row
+                the database equal to it; every problem is printed with its line
                 and nothing is changed unless the whole file is valid
 export FILE     write the catalogue as .yaml/.yml (everything) or .csv (services)
 questions       residents' questions to the council, as CSV on standard output
@@ -24,13 +24,14 @@ if TYPE_CHECKING:
 
 
 def _import(args: argparse.Namespace, settings: Settings) -> int:
-    from dialogs.services.catalogue import CatalogueInvalid, import_catalogue
+    from bot.core.contentkit import ContentInvalid
+    from dialogs.services.catalogue import import_catalogue
 
     async def main() -> int:
         try:
             async with opened(settings) as db:
                 report = await import_catalogue(db, Path(args.file))
-        except CatalogueInvalid as exc:
+        except ContentInvalid as exc:
             for problem in exc.problems:
                 print(problem, file=sys.stderr)
             count = len(exc.problems)
@@ -47,7 +48,8 @@ def _import(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _export(args: argparse.Namespace, settings: Settings) -> int:
-    from dialogs.services.catalogue import CatalogueInvalid, export_catalogue
+    from bot.core.contentkit import ContentInvalid
+    from dialogs.services.catalogue import export_catalogue
 
     path = Path(args.file)
 
@@ -57,7 +59,7 @@ def _export(args: argparse.Namespace, settings: Settings) -> int:
 
     try:
         text, count = asyncio.run(main())
-    except CatalogueInvalid as exc:
+    except ContentInvalid as exc:
         for problem in exc.problems:
             print(f"services export: {problem}", file=sys.stderr)
         return 1

@@ -3,6 +3,10 @@
 Ukrainian is the default and the fallback for a key missing in another locale; plural forms
 come from CLDR (Ukrainian: one/few/many/other, 0 is "many"). Dates are shown in the city's
 time zone.
+
+Texts stored in the database by the city (a plan's commitments, the services catalogue) are
+JSON objects by language, `{"uk": ..., "en": ...}`; `localized` picks one with the same rule:
+the resident's language, else Ukrainian.
 """
 
 from __future__ import annotations
@@ -11,6 +15,7 @@ import logging
 from collections.abc import Mapping
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_date, format_datetime, format_time
@@ -21,13 +26,37 @@ from storage.clock import CITY_ZONE
 
 log = logging.getLogger(__name__)
 LOCALES_DIR = PROJECT_ROOT / "locales"
+DEFAULT_LOCALE = "uk"
 _BABEL = {"uk": "uk_UA", "en": "en_GB"}
+
+
+def pick(texts: Mapping[str, Any] | None, locale: str) -> Any:
+    """The value of a stored `{"uk": ..., "en": ...}` object in `locale`, else in Ukrainian
+    (an empty text or list counts as missing); None when neither is there."""
+    if texts:
+        for candidate in (locale, DEFAULT_LOCALE):
+            value = texts.get(candidate)
+            if value:
+                return value
+    return None
+
+
+def localized(texts: Mapping[str, Any] | None, locale: str) -> str:
+    """A stored text in the resident's language, else in Ukrainian; "" when there is none."""
+    value = pick(texts, locale)
+    return "" if value is None else str(value)
+
+
+def localized_list(texts: Mapping[str, Any] | None, locale: str) -> list[str]:
+    """A stored list of texts (`{"uk": [...], "en": [...]}`) by the same rule."""
+    value = pick(texts, locale)
+    return [str(item) for item in value] if isinstance(value, list) else []
 
 
 class I18n:
     def __init__(
         self,
-        default_locale: str = "uk",
+        default_locale: str = DEFAULT_LOCALE,
         zone: ZoneInfo | None = None,
         directory: Path = LOCALES_DIR,
     ) -> None:

@@ -1,27 +1,15 @@
 """A service's information card as chat text, in the resident's language.
 
 Sections are separated by blank lines so that a card longer than a channel allows is split
-between sections (bot.core.render), never in the middle of a list. English fields the city
-left empty fall back to the Ukrainian text. Phones are shown as text: a `tel:` link is not
-a valid button on Telegram.
+between sections (bot.core.render), never in the middle of a list. A text the city has not
+written in the resident's language is shown in Ukrainian (`bot.core.i18n.localized`). Phones
+are shown as text: a `tel:` link is not a valid button on Telegram.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.core.i18n import Translator
+from bot.core.i18n import Translator, localized, localized_list
 from storage.models.services import Service, ServiceCategory, ServiceOffice
-
-
-def local(row: Any, name: str, locale: str) -> str:
-    value = getattr(row, f"{name}_{locale}", "") or getattr(row, f"{name}_uk", "")
-    return str(value or "")
-
-
-def local_list(row: Any, name: str, locale: str) -> list[str]:
-    value = getattr(row, f"{name}_{locale}", None) or getattr(row, f"{name}_uk", None)
-    return [str(item) for item in value or []]
 
 
 def _bullets(items: list[str]) -> str:
@@ -71,15 +59,15 @@ def paginate(blocks: list[str]) -> list[str]:
 
 
 def where_line(t: Translator, office: ServiceOffice) -> str:
-    name = local(office, "name", t.locale)
-    address = local(office, "address", t.locale)
+    name = localized(office.name, t.locale)
+    address = localized(office.address, t.locale)
     if address:
         return t("services-card-where-address", office=name, address=address)
     return t("services-card-where", office=name)
 
 
 def hours_line(t: Translator, office: ServiceOffice) -> str:
-    hours = local(office, "hours", t.locale)
+    hours = localized(office.hours, t.locale)
     if not hours:
         return ""
     key = "services-card-hours-example" if office.hours_example else "services-card-hours"
@@ -113,16 +101,16 @@ def card_text(
     behind a button (`details_pages`); the office's common notice (martial law) behind
     another (`notice_text`), never repeated on every card."""
     locale = t.locale
-    head = [t("services-card-title", name=local(service, "name", locale))]
+    head = [t("services-card-title", name=localized(service.name, locale))]
     if service.example:
         head.append(t("services-example-note"))
     terms = []
-    fee = local(service, "fee", locale)
+    fee = localized(service.fee, locale)
     if service.paid:
         terms.append(t("services-card-fee-paid", fee=fee or t("services-card-fee-ask")))
     else:
         terms.append(t("services-card-fee-free"))
-    term = local(service, "term", locale)
+    term = localized(service.term, locale)
     if term:
         terms.append(t("services-card-term", value=term))
     where = [where_line(t, office)] if office is not None else []
@@ -136,7 +124,7 @@ def card_text(
             blocks.append("\n".join([*where, hours] if hours else where))
         return "\n\n".join(blocks)
 
-    description = local(service, "description", locale)
+    description = localized(service.description, locale)
     hours = hours_line(t, office) if office is not None else ""
     for candidate in (build(description, hours), build("", hours), build("", "")):
         if fits(candidate):
@@ -153,33 +141,33 @@ def details_pages(
     """Documents and details, a phone screen at a time: what it is, how to apply, documents,
     result, online, refusal, legal acts, the office's contacts."""
     locale = t.locale
-    head = [t("services-details-title", name=local(service, "name", locale))]
+    head = [t("services-details-title", name=localized(service.name, locale))]
     if category is not None:
-        head.append(t("services-card-category", category=local(category, "title", locale)))
+        head.append(t("services-card-category", category=localized(category.title, locale)))
     blocks = ["\n".join(head)]
-    description = local(service, "description", locale)
+    description = localized(service.description, locale)
     if description:
         blocks.append(description)
 
-    how = local(service, "how_to_apply", locale)
+    how = localized(service.how_to_apply, locale)
     if how:
         blocks.append(t("services-card-how", how=how))
-    documents = local_list(service, "documents", locale)
+    documents = localized_list(service.documents, locale)
     if documents:
         blocks.append(t("services-card-documents") + "\n" + _bullets(documents))
 
     terms = []
-    basis = local(service, "fee_basis", locale)
+    basis = localized(service.fee_basis, locale)
     if basis:
         terms.append(t("services-card-fee-basis", basis=basis))
-    for key, name in (
-        ("services-card-result", "result"),
-        ("services-card-delivery", "delivery"),
+    for key, texts in (
+        ("services-card-result", service.result),
+        ("services-card-delivery", service.delivery),
     ):
-        value = local(service, name, locale)
+        value = localized(texts, locale)
         if value:
             terms.append(t(key, value=value))
-    online = local(service, "online", locale)
+    online = localized(service.online, locale)
     if online:
         terms.append(t("services-card-online", value=online))
     elif service.online_url:
@@ -187,10 +175,10 @@ def details_pages(
     if terms:
         blocks.append("\n".join(terms))
 
-    refusal = local(service, "refusal", locale)
+    refusal = localized(service.refusal, locale)
     if refusal:
         blocks.append(t("services-card-refusal", value=refusal))
-    legal = local_list(service, "legal_acts", locale)
+    legal = localized_list(service.legal_acts, locale)
     if legal:
         blocks.append(t("services-card-legal") + "\n" + _bullets(legal))
     if office is not None:
@@ -200,5 +188,5 @@ def details_pages(
 
 def notice_text(t: Translator, office: ServiceOffice | None) -> str:
     """The office's notice for every visitor (martial law), shown when asked for."""
-    notice = local(office, "notice", t.locale) if office is not None else ""
+    notice = localized(office.notice, t.locale) if office is not None else ""
     return t("services-card-notice", notice=notice) if notice else ""

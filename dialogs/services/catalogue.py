@@ -1,10 +1,12 @@
 """The services catalogue as a file the city's staff maintain (YAML or CSV), and as the search
 index the bot answers from.
 
-* `read_file` parses and validates a file and reports every problem with its line (YAML) or
-  row (CSV); nothing is written unless the whole file is valid. Async code calls
-  `read_file_in_thread` / `parse_bytes_in_thread`: a catalogue of thousands of services
-  takes seconds to parse, and the event loop keeps serving residents meanwhile.
+* The file format is the pydantic models below (`CatalogueFile`: offices, categories,
+  services), read with the content-import kit (bot.core.contentkit): `read_file` parses and
+  validates a file and reports every problem with its line; nothing is written unless the
+  whole file is valid. Async code calls `read_file_in_thread` / `parse_bytes_in_thread`: a
+  catalogue of thousands of services takes seconds to parse, and the event loop keeps
+  serving residents meanwhile.
 * `import_catalogue` makes the database equal to the file in one transaction: a YAML file is
   the whole catalogue (offices, categories, services; what it lacks is removed); a CSV file
   holds services only, referring to categories and offices already in the database.
@@ -28,16 +30,28 @@ import io
 import logging
 import re
 import time
-from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal, get_origin
 from urllib.parse import urlparse
 
 import yaml
+from pydantic import AfterValidator, BeforeValidator, Field, model_validator
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.config import PROJECT_ROOT
+from bot.core.contentkit import (
+    ContentInvalid,
+    Document,
+    ImportReport,
+    Model,
+    Problem,
+    Problems,
+    limit,
+    load_yaml,
+    validate,
+)
 from dialogs.services.search import SearchDoc, ServiceIndex
 from storage import clock, csvsafe
 from storage.db import Database
@@ -50,360 +64,17 @@ LOCALES = ("uk", "en")
 DEFAULT_CATALOGUE = PROJECT_ROOT / "content" / "services.yaml"
 DEFAULT_ELSEWHERE = PROJECT_ROOT / "content" / "elsewhere.yaml"
 FORMAT_VERSION = 1
-
-Kind = Literal[
-    "code", "ref", "int", "bool", "float", "text", "url", "email", "local", "locallist", "list"
-]
-
-
-@dataclass(frozen=True, slots=True)
-class Spec:
-    """One field of a record: its key in the file, its type, limits."""
-
-    key: str
-    kind: Kind
-    required: bool = False
-    max_length: int = 3000
-    required_locales: tuple[str, ...] = ("uk",)
-    low: float | None = None
-    high: float | None = None
-
-
-OFFICE_FIELDS: tuple[Spec, ...] = (
-    Spec("code", "code", required=True),
-    Spec("position", "int"),
-    Spec("example", "bool"),
-    Spec("name", "local", required=True, max_length=200, required_locales=LOCALES),
-    Spec("address", "local", max_length=300),
-    Spec("hours", "local"),
-    Spec("hours_example", "bool"),
-    Spec("phones", "list", max_length=40),
-    Spec("email", "email", max_length=200),
-    Spec("website", "url", max_length=300),
-    Spec("latitude", "float", low=-90, high=90),
-    Spec("longitude", "float", low=-180, high=180),
-    Spec("location_example", "bool"),
-    Spec("notice", "local"),
-)
-CATEGORY_FIELDS: tuple[Spec, ...] = (
-    Spec("code", "code", required=True),
-    Spec("position", "int"),
-    Spec("title", "local", required=True, max_length=200, required_locales=LOCALES),
-)
-SERVICE_FIELDS: tuple[Spec, ...] = (
-    Spec("code", "code", required=True),
-    Spec("category", "ref", required=True),
-    Spec("office", "ref"),
-    Spec("position", "int"),
-    Spec("example", "bool"),
-    Spec("name", "local", required=True, max_length=200, required_locales=LOCALES),
-    Spec("description", "local"),
-    Spec("how_to_apply", "local"),
-    Spec("documents", "locallist", max_length=500),
-    Spec("paid", "bool"),
-    Spec("fee", "local"),
-    Spec("fee_basis", "local"),
-    Spec("term", "local"),
-    Spec("result", "local"),
-    Spec("delivery", "local"),
-    Spec("refusal", "local"),
-    Spec("legal_acts", "locallist", max_length=500),
-    Spec("online", "local"),
-    Spec("online_url", "url", max_length=300),
-    Spec("keywords", "list", max_length=100),
-)
-SECTIONS: dict[str, tuple[Spec, ...]] = {
-    "offices": OFFICE_FIELDS,
-    "categories": CATEGORY_FIELDS,
-    "services": SERVICE_FIELDS,
-}
-MODELS: dict[str, type[ServiceOffice] | type[ServiceCategory] | type[Service]] = {
-    "offices": ServiceOffice,
-    "categories": ServiceCategory,
-    "services": Service,
-}
+SUFFIXES = (".yaml", ".yml", ".csv")
 CODE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 PHONE = re.compile(r"^\+?[0-9][0-9 ()-]{5,24}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 TRUE = {"true", "yes", "1", "так", "y", "+"}
 FALSE = {"false", "no", "0", "ні", "n", "-", ""}
 MAX_ITEMS = 60
+REFS = ("category", "office")  # a service's references to other sections, by code
 
 
-# --- problems ----------------------------------------------------------------------------
-@dataclass(frozen=True, slots=True)
-class Problem:
-    """One thing wrong in a file, with where it is: a line (YAML) or a row (CSV)."""
-
-    source: str
-    message: str
-    line: int | None = None
-    row: int | None = None
-
-    def __str__(self) -> str:
-        if self.row is not None:
-            return f"{self.source}: row {self.row}: {self.message}"
-        if self.line is not None:
-            return f"{self.source}:{self.line}: {self.message}"
-        return f"{self.source}: {self.message}"
-
-
-class CatalogueInvalid(Exception):
-    """The file (or its references) has problems; nothing was changed."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = list(problems)
-
-
-# --- the parsed catalogue -----------------------------------------------------------------
-@dataclass
-class Record:
-    """A validated record: column values ready for the model, plus its references."""
-
-    code: str
-    columns: dict[str, Any]
-    refs: dict[str, str | None] = field(default_factory=dict)
-    line: int | None = None
-    row: int | None = None
-
-
-@dataclass
-class Catalogue:
-    source: str
-    complete: bool  # a YAML file is the whole catalogue; a CSV file only its services
-    offices: list[Record] = field(default_factory=list)
-    categories: list[Record] = field(default_factory=list)
-    services: list[Record] = field(default_factory=list)
-
-    def section(self, name: str) -> list[Record]:
-        records: list[Record] = getattr(self, name)
-        return records
-
-
-# --- YAML with line numbers -----------------------------------------------------------------
-class _LineDict(dict[str, Any]):
-    line: int = 0
-    key_lines: dict[str, int]
-
-
-class _LineLoader(yaml.SafeLoader):
-    pass
-
-
-def _construct_mapping(loader: _LineLoader, node: yaml.MappingNode) -> _LineDict:
-    mapping = _LineDict()
-    mapping.line = node.start_mark.line + 1
-    mapping.key_lines = {}
-    duplicates: list[tuple[str, int]] = []
-    loader.flatten_mapping(node)
-    for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str | int | float | bool):
-            key = str(key)
-        key = str(key)
-        if key in mapping:
-            duplicates.append((key, key_node.start_mark.line + 1))
-        mapping[key] = loader.construct_object(value_node, deep=True)
-        mapping.key_lines[key] = value_node.start_mark.line + 1
-    if duplicates:
-        mapping["__duplicates__"] = duplicates
-    return mapping
-
-
-_LineLoader.add_constructor(
-    yaml.resolver.BaseResolver.DEFAULT_MAPPING_TAG,
-    _construct_mapping,
-)
-# Dates stay text (a date in a term or a notice is something to show, not to compute with).
-_LineLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
-    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
-}
-
-
-# --- validation ---------------------------------------------------------------------------
-class _Checker:
-    def __init__(self, source: str, place: Callable[[str | None], dict[str, int | None]]) -> None:
-        self.source = source
-        self.place = place
-        self.problems: list[Problem] = []
-
-    def fail(self, key: str | None, message: str) -> None:
-        where = self.place(key)
-        self.problems.append(Problem(self.source, message, where["line"], where["row"]))
-
-    def text(self, spec: Spec, key: str, value: Any, label: str) -> str | None:
-        if value is None:
-            return ""
-        if isinstance(value, bool) or not isinstance(value, str | int | float):
-            self.fail(key, f"{label}: expected text, got {_describe(value)}")
-            return None
-        text = str(value).strip()
-        if len(text) > spec.max_length:
-            self.fail(key, f"{label}: too long ({len(text)} characters, at most {spec.max_length})")
-            return None
-        if "\x00" in text:
-            self.fail(key, f"{label}: contains a NUL character")
-            return None
-        return text
-
-    def items(self, spec: Spec, key: str, value: Any, label: str) -> list[str] | None:
-        if value is None or value == "":
-            return []
-        if isinstance(value, str):
-            value = [value]
-        if not isinstance(value, list):
-            self.fail(key, f"{label}: expected a list, got {_describe(value)}")
-            return None
-        if len(value) > MAX_ITEMS:
-            self.fail(key, f"{label}: too many items ({len(value)}, at most {MAX_ITEMS})")
-            return None
-        out: list[str] = []
-        for index, item in enumerate(value, start=1):
-            text = self.text(spec, key, item, f"{label} item {index}")
-            if text is None:
-                return None
-            if text:
-                out.append(text)
-        return out
-
-    def localized(self, spec: Spec, value: Any) -> dict[str, Any] | None:
-        """`{uk: …, en: …}` (a plain value means Ukrainian only)."""
-        if value is None:
-            value = {}
-        if not isinstance(value, dict):
-            value = {"uk": value}
-        unknown = [k for k in value if k not in LOCALES and k != "__duplicates__"]
-        for key in unknown:
-            self.fail(spec.key, f"{spec.key}: unknown language {key!r} (use uk and en)")
-        out: dict[str, Any] = {}
-        for locale in LOCALES:
-            label = f"{spec.key}.{locale}"
-            raw = value.get(locale)
-            checked: Any = (
-                self.items(spec, spec.key, raw, label)
-                if spec.kind == "locallist"
-                else self.text(spec, spec.key, raw, label)
-            )
-            if checked is None:
-                return None
-            if spec.required and locale in spec.required_locales and not checked:
-                self.fail(spec.key, f"{label}: required")
-            out[f"{spec.key}_{locale}"] = checked
-        return out if not unknown else None
-
-    def record(self, raw: Mapping[str, Any], specs: Sequence[Spec], position: int) -> Record | None:
-        before = len(self.problems)
-        for key, line in raw.get("__duplicates__", []):
-            self.problems.append(Problem(self.source, f"field {key!r} given twice", line=line))
-        known = {spec.key for spec in specs}
-        for key in raw:
-            if key not in known and key != "__duplicates__":
-                hint = difflib.get_close_matches(key, known, n=1)
-                suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-                self.fail(key, f"unknown field {key!r}{suggestion}")
-        columns: dict[str, Any] = {}
-        refs: dict[str, str | None] = {}
-        for spec in specs:
-            value = raw.get(spec.key)
-            if spec.required and spec.kind not in ("local", "locallist") and _blank(value):
-                self.fail(spec.key, f"{spec.key}: required")
-                continue
-            checked = self.value(spec, value)
-            if checked is _INVALID:
-                continue
-            if spec.kind == "ref":
-                refs[spec.key] = checked or None
-            elif spec.kind in ("local", "locallist"):
-                columns.update(checked)
-            else:
-                columns[spec.key] = checked
-        if "position" in columns and columns["position"] is None:
-            columns["position"] = position
-        if len(self.problems) > before:
-            return None
-        where = self.place(None)
-        return Record(str(columns["code"]), columns, refs, where["line"], where["row"])
-
-    def value(self, spec: Spec, value: Any) -> Any:
-        key = spec.key
-        if spec.kind in ("local", "locallist"):
-            checked = self.localized(spec, value)
-            return _INVALID if checked is None else checked
-        if spec.kind == "list":
-            items = self.items(spec, key, value, key)
-            if items is None:
-                return _INVALID
-            if key == "phones":
-                for phone in items:
-                    if not PHONE.match(phone):
-                        self.fail(
-                            key, f"phones: {phone!r} is not a phone number like +380 382 76-58-61"
-                        )
-                        return _INVALID
-            return items
-        if spec.kind == "bool":
-            if value is None or isinstance(value, bool):
-                return bool(value)
-            if isinstance(value, str) and value.strip().lower() in TRUE | FALSE:
-                return value.strip().lower() in TRUE
-            self.fail(key, f"{key}: expected true or false, got {_describe(value)}")
-            return _INVALID
-        if spec.kind == "int":
-            if _blank(value):
-                return None
-            try:
-                return int(str(value).strip())
-            except ValueError:
-                self.fail(key, f"{key}: expected a whole number, got {_describe(value)}")
-                return _INVALID
-        if spec.kind == "float":
-            if _blank(value):
-                return None
-            try:
-                number = float(str(value).strip().replace(",", "."))
-            except ValueError:
-                self.fail(key, f"{key}: expected a number, got {_describe(value)}")
-                return _INVALID
-            if (
-                spec.low is not None
-                and spec.high is not None
-                and not spec.low <= number <= spec.high
-            ):
-                self.fail(key, f"{key}: {number} is outside {spec.low:g}…{spec.high:g}")
-                return _INVALID
-            return number
-        text = self.text(spec, key, value, key)
-        if text is None:
-            return _INVALID
-        if spec.kind == "code" and not CODE.match(text):
-            self.fail(key, f"{key}: {text!r} must be lower-case latin letters, digits and hyphens")
-            return _INVALID
-        if spec.kind == "code" and len(text) > 48:
-            self.fail(key, f"{key}: {text!r} is longer than 48 characters")
-            return _INVALID
-        if spec.kind == "ref" and text and not CODE.match(text):
-            self.fail(key, f"{key}: {text!r} is not a code")
-            return _INVALID
-        if spec.kind == "url" and text:
-            parsed = urlparse(text)
-            if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text:
-                self.fail(key, f"{key}: {text!r} must be a full http:// or https:// address")
-                return _INVALID
-        if spec.kind == "email" and text and not EMAIL.match(text):
-            self.fail(key, f"{key}: {text!r} is not an e-mail address")
-            return _INVALID
-        return text
-
-
-_INVALID: Any = object()
-
-
-def _blank(value: Any) -> bool:
-    return value is None or (isinstance(value, str) and not value.strip())
-
-
+# --- the file format: values ---------------------------------------------------------------
 def _describe(value: Any) -> str:
     if isinstance(value, dict):
         return "a mapping"
@@ -412,181 +83,361 @@ def _describe(value: Any) -> str:
     return repr(value)[:60]
 
 
-class _Codes:
-    """Codes must be unique within a section; a repeat is reported even when either record
-    has other problems, so one run of the import shows everything."""
+def _text(value: Any) -> str:
+    """Text, a number written as text ("fee: 279"), or nothing ("")."""
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, str | int | float):
+        raise ValueError(f"expected text, got {_describe(value)}")
+    text = str(value).strip()
+    if "\x00" in text:
+        raise ValueError("contains a NUL character")
+    return text
 
-    def __init__(self, source: str) -> None:
-        self.source = source
-        self.seen: dict[tuple[str, str], str] = {}
 
-    def check(
-        self, section: str, code: Any, problems: list[Problem], line: int | None, row: int | None
-    ) -> None:
-        if not isinstance(code, str) or not code.strip():
-            return
-        key = (section, code.strip())
-        first = self.seen.get(key)
-        if first is not None:
-            problems.append(
-                Problem(
-                    self.source,
-                    f"{section}: code {code.strip()!r} is used twice (first at {first})",
-                    line,
-                    row,
-                )
-            )
-        else:
-            self.seen[key] = f"line {line}" if row is None else f"row {row}"
+def _items(value: Any) -> Any:
+    """A list of texts; one text is a list of one, nothing is an empty list."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, str):
+        return [value]
+    if not isinstance(value, list):
+        raise ValueError(f"expected a list, got {_describe(value)}")
+    return value
+
+
+def _written(items: list[str]) -> list[str]:
+    return [item for item in items if item]
+
+
+def _flag(value: Any) -> bool:
+    if value is None or isinstance(value, bool):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in TRUE | FALSE:
+        return value.strip().lower() in TRUE
+    raise ValueError(f"expected true or false, got {_describe(value)}")
+
+
+def _blank_is_none(value: Any) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return None
+    return value.strip().replace(",", ".") if isinstance(value, str) else value
+
+
+def _code(text: str) -> str:
+    if not text:
+        raise ValueError("required")
+    if not CODE.match(text):
+        raise ValueError(f"{text!r} must be lower-case latin letters, digits and hyphens")
+    if len(text) > 48:
+        raise ValueError(f"{text!r} is longer than 48 characters")
+    return text
+
+
+def _ref(text: str) -> str:
+    if text and not CODE.match(text):
+        raise ValueError(f"{text!r} is not a code")
+    return text
+
+
+def _required(text: str) -> str:
+    if not text:
+        raise ValueError("required")
+    return text
+
+
+def _url(text: str) -> str:
+    parsed = urlparse(text)
+    if text and (parsed.scheme not in ("http", "https") or not parsed.netloc or " " in text):
+        raise ValueError(f"{text!r} must be a full http:// or https:// address")
+    return text
+
+
+def _email(text: str) -> str:
+    if text and not EMAIL.match(text):
+        raise ValueError(f"{text!r} is not an e-mail address")
+    return text
+
+
+def _phone(text: str) -> str:
+    if not PHONE.match(text):
+        raise ValueError(f"{text!r} is not a phone number like +380 382 76-58-61")
+    return text
+
+
+def _within(low: float, high: float) -> AfterValidator:
+    def check(number: float | None) -> float | None:
+        if number is not None and not low <= number <= high:
+            raise ValueError(f"{number} is outside {low:g}…{high:g}")
+        return number
+
+    return AfterValidator(check)
+
+
+AsText = BeforeValidator(_text)
+Text = Annotated[str, AsText, AfterValidator(limit(3000))]
+Code = Annotated[str, AsText, AfterValidator(_code)]
+Ref = Annotated[str, AsText, AfterValidator(_ref)]
+Url = Annotated[str, AsText, AfterValidator(limit(300)), AfterValidator(_url)]
+Email = Annotated[str, AsText, AfterValidator(limit(200)), AfterValidator(_email)]
+Flag = Annotated[bool, BeforeValidator(_flag)]
+Position = Annotated[int | None, BeforeValidator(_blank_is_none)]
+Item = Annotated[str, AsText, AfterValidator(limit(500))]
+Items = Annotated[
+    list[Item], BeforeValidator(_items), Field(max_length=MAX_ITEMS), AfterValidator(_written)
+]
+Phones = Annotated[
+    list[Annotated[str, AsText, AfterValidator(limit(40)), AfterValidator(_phone)]],
+    BeforeValidator(_items),
+    Field(max_length=MAX_ITEMS),
+    AfterValidator(_written),
+]
+Keywords = Annotated[
+    list[Annotated[str, AsText, AfterValidator(limit(100))]],
+    BeforeValidator(_items),
+    Field(max_length=MAX_ITEMS),
+    AfterValidator(_written),
+]
+Latitude = Annotated[float | None, BeforeValidator(_blank_is_none), _within(-90, 90)]
+Longitude = Annotated[float | None, BeforeValidator(_blank_is_none), _within(-180, 180)]
+
+
+class ByLanguage(Model):
+    """Something residents read, by language: `{uk: …, en: …}`; one plain value is the
+    Ukrainian. What is stored leaves out the languages not written: residents read the
+    Ukrainian then (bot.core.i18n.localized)."""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_is_ukrainian(cls, data: Any) -> Any:
+        if data is None:
+            return {}
+        return data if isinstance(data, dict) else {"uk": data}
+
+    def stored(self) -> dict[str, Any]:
+        return {locale: getattr(self, locale) for locale in LOCALES if getattr(self, locale)}
+
+
+# A required language is reported when it is left out too (`validate_default`).
+NameText = Annotated[str, AsText, AfterValidator(_required), AfterValidator(limit(200))]
+
+
+class Texts(ByLanguage):
+    uk: Text = ""
+    en: Text = ""
+
+
+class Name(ByLanguage):
+    """A name or a title: both languages."""
+
+    uk: NameText = Field("", validate_default=True)
+    en: NameText = Field("", validate_default=True)
+
+
+class Address(ByLanguage):
+    uk: Annotated[str, AsText, AfterValidator(limit(300))] = ""
+    en: Annotated[str, AsText, AfterValidator(limit(300))] = ""
+
+
+class TextLists(ByLanguage):
+    """A list residents read (documents, legal acts), `{uk: [...], en: [...]}`."""
+
+    uk: Items = Field(default_factory=list)
+    en: Items = Field(default_factory=list)
+
+
+# --- the file format: records ---------------------------------------------------------------
+class Office(Model):
+    """Where residents apply (the ЦНАП and its branches)."""
+
+    code: Code
+    position: Position = None
+    example: Flag = False
+    name: Name
+    address: Address = Address()
+    hours: Texts = Texts()
+    hours_example: Flag = False
+    phones: Phones = Field(default_factory=list)
+    email: Email = ""
+    website: Url = ""
+    latitude: Latitude = None
+    longitude: Longitude = None
+    location_example: Flag = False
+    notice: Texts = Texts()
+
+
+class Category(Model):
+    code: Code
+    position: Position = None
+    title: Name
+
+
+class ServiceCard(Model):
+    """A service's information card; the fields' order is the CSV columns' order."""
+
+    code: Code
+    category: Annotated[str, AsText, AfterValidator(_required), AfterValidator(_ref)]
+    office: Ref = ""
+    position: Position = None
+    example: Flag = False
+    name: Name
+    description: Texts = Texts()
+    how_to_apply: Texts = Texts()
+    documents: TextLists = TextLists()
+    paid: Flag = False
+    fee: Texts = Texts()
+    fee_basis: Texts = Texts()
+    term: Texts = Texts()
+    result: Texts = Texts()
+    delivery: Texts = Texts()
+    refusal: Texts = Texts()
+    legal_acts: TextLists = TextLists()
+    online: Texts = Texts()
+    online_url: Url = ""
+    keywords: Keywords = Field(default_factory=list)
+
+
+Record = Office | Category | ServiceCard
+
+
+def _no_section(value: Any) -> Any:
+    return [] if value is None else value
+
+
+Section = BeforeValidator(_no_section)  # `services:` with nothing under it is an empty list
+
+
+class CatalogueFile(Model):
+    version: Literal[1] = 1
+    offices: Annotated[list[Office], Section] = Field(default_factory=list)
+    categories: Annotated[list[Category], Section] = Field(default_factory=list)
+    services: Annotated[list[ServiceCard], Section] = Field(default_factory=list)
+
+
+SECTIONS: dict[str, type[Office] | type[Category] | type[ServiceCard]] = {
+    "offices": Office,
+    "categories": Category,
+    "services": ServiceCard,
+}
+MODELS: dict[str, type[ServiceOffice] | type[ServiceCategory] | type[Service]] = {
+    "offices": ServiceOffice,
+    "categories": ServiceCategory,
+    "services": Service,
+}
+
+
+def _localized(model: type[Model], name: str) -> bool:
+    annotation = model.model_fields[name].annotation
+    return isinstance(annotation, type) and issubclass(annotation, ByLanguage)
+
+
+def _listed(model: type[Model], name: str) -> bool:
+    annotation = model.model_fields[name].annotation
+    return get_origin(annotation) is list or (
+        isinstance(annotation, type) and issubclass(annotation, TextLists)
+    )
+
+
+def columns(record: Record, position: int) -> dict[str, Any]:
+    """A validated record as the model's column values (references left out)."""
+    out: dict[str, Any] = {}
+    for name in type(record).model_fields:
+        if name in REFS:
+            continue
+        value = getattr(record, name)
+        out[name] = value.stored() if isinstance(value, ByLanguage) else value
+    if out.get("position") is None:
+        out["position"] = position
+    return out
+
+
+# --- the parsed catalogue -----------------------------------------------------------------
+@dataclass
+class Catalogue:
+    source: str
+    complete: bool  # a YAML file is the whole catalogue; a CSV file only its services
+    offices: list[Office] = field(default_factory=list)
+    categories: list[Category] = field(default_factory=list)
+    services: list[ServiceCard] = field(default_factory=list)
+    rows: dict[str, str] = field(default_factory=dict)  # CSV: a service's "row N"
+
+
+def _hinted(problem: Problem, model: type[Model] | None) -> Problem:
+    """The kit's "unknown field" with what the staff most likely meant."""
+    unknown = re.fullmatch(r"unknown field '(.+)'", problem.message)
+    if unknown is None:
+        return problem
+    name = unknown.group(1)
+    if model is None:
+        return replace(problem, message=f"unknown section {name!r}")
+    if re.search(r"\.[a-z_]+$", problem.where):  # inside a {uk, en} text
+        return replace(problem, message=f"unknown language {name!r} (use uk and en)")
+    hint = difflib.get_close_matches(name, list(model.model_fields), n=1)
+    suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+    return replace(problem, message=f"{problem.message}{suggestion}")
+
+
+def _codes(doc: Document, section: str, items: Any) -> Iterator[tuple[Any, int, str]]:
+    """(code, line, place) of every record as written, valid or not: a repeated code is
+    reported even when either record has other problems, so one run shows everything."""
+    for index, raw in enumerate(items if isinstance(items, list) else []):
+        if isinstance(raw, dict) and isinstance(raw.get("code"), str):
+            path = (section, index, "code")
+            yield raw["code"].strip(), doc.line(path), f"{section}[{index + 1}]"
 
 
 def parse_yaml(text: str, source: str) -> Catalogue:
-    """Parse and validate a whole catalogue in YAML; raise `CatalogueInvalid` listing every
+    """Parse and validate a whole catalogue in YAML; raise `ContentInvalid` listing every
     problem."""
-    try:
-        data = yaml.load(text, Loader=_LineLoader)  # a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = mark.line + 1 if mark is not None else None
-        raise CatalogueInvalid(
-            [Problem(source, f"not valid YAML: {exc.problem or exc}", line)]
-        ) from None
-    except yaml.YAMLError as exc:
-        raise CatalogueInvalid([Problem(source, f"not valid YAML: {exc}")]) from None
-    if not isinstance(data, dict):
-        raise CatalogueInvalid(
-            [Problem(source, "expected a mapping with offices, categories and services", 1)]
-        )
-    problems: list[Problem] = []
-    lines = data.key_lines if isinstance(data, _LineDict) else {}
-    version = data.get("version", FORMAT_VERSION)
-    if version != FORMAT_VERSION:
-        problems.append(
-            Problem(
-                source,
-                f"version: {version!r} is not supported (use {FORMAT_VERSION})",
-                lines.get("version"),
-            )
-        )
-    for key in data:
-        if key not in SECTIONS and key not in ("version", "__duplicates__"):
-            problems.append(Problem(source, f"unknown section {key!r}", lines.get(key)))
-    catalogue = Catalogue(source, complete=True)
-    codes_seen = _Codes(source)
-    for name, specs in SECTIONS.items():
-        items = data.get(name) or []
-        if not isinstance(items, list):
-            problems.append(Problem(source, f"{name}: expected a list", lines.get(name)))
+    doc = load_yaml(text, source, timestamps=False)  # a date in a text is text
+    problems = Problems(doc)
+    parsed = validate(CatalogueFile, doc, problems)
+    problems.errors = [
+        _hinted(p, SECTIONS.get(p.where.split("[", 1)[0]) if p.where else None)
+        for p in problems.errors
+    ]
+    data = doc.data if isinstance(doc.data, dict) else {}
+    known: dict[str, set[str]] = {}
+    for name in SECTIONS:
+        codes = list(_codes(doc, name, data.get(name)))
+        problems.duplicates(codes, "code")
+        # a mis-written code ("Passports") is reported at its record, not at every reference
+        known[name] = {code.lower() for code, _, _ in codes}
+    services = data.get("services")
+    for index, raw in enumerate(services if isinstance(services, list) else []):
+        if not isinstance(raw, dict):
             continue
-        for index, raw in enumerate(items, start=1):
-            if not isinstance(raw, dict):
-                problems.append(
-                    Problem(source, f"{name} item {index}: expected a mapping", lines.get(name))
-                )
-                continue
-            line_dict = raw if isinstance(raw, _LineDict) else None
-            code_line = line_dict.key_lines.get("code", line_dict.line) if line_dict else None
-            codes_seen.check(name, raw.get("code"), problems, code_line, None)
-
-            def place(key: str | None, d: _LineDict | None = line_dict) -> dict[str, int | None]:
-                if d is None:
-                    return {"line": None, "row": None}
-                line = d.key_lines.get(key, d.line) if key else d.line
-                return {"line": line, "row": None}
-
-            checker = _Checker(source, place)
-            record = checker.record(raw, specs, index)
-            problems.extend(
-                Problem(p.source, f"{name} item {index}: {p.message}", p.line, p.row)
-                for p in checker.problems
-            )
-            if record is not None:
-                catalogue.section(name).append(record)
-    codes = {name: {r.code for r in catalogue.section(name)} for name in SECTIONS}
-    for record in catalogue.services:
         for ref, section in (("category", "categories"), ("office", "offices")):
-            code = record.refs.get(ref)
-            if code and code not in codes[section]:
-                problems.append(
-                    Problem(
-                        source,
-                        f"services: {record.code}: {ref} {code!r} is not in {section}",
-                        record.line,
-                    )
+            code = raw.get(ref)
+            if (
+                isinstance(code, str)
+                and code.strip()
+                and code.strip().lower() not in known[section]
+            ):
+                problems.error(
+                    ("services", index, ref),
+                    f"{ref} {code.strip()!r} is not in {section}",
                 )
-    if problems:
-        raise CatalogueInvalid(problems)
-    return catalogue
+    problems.raise_if_any()
+    assert parsed is not None  # no problems: the file is valid
+    return Catalogue(
+        source,
+        complete=True,
+        offices=parsed.offices,
+        categories=parsed.categories,
+        services=parsed.services,
+    )
 
 
 # --- CSV (services only) ---------------------------------------------------------------------
 def csv_columns() -> list[str]:
-    columns: list[str] = []
-    for spec in SERVICE_FIELDS:
-        if spec.kind in ("local", "locallist"):
-            columns.extend(f"{spec.key}_{locale}" for locale in LOCALES)
+    out: list[str] = []
+    for name in ServiceCard.model_fields:
+        if _localized(ServiceCard, name):
+            out.extend(f"{name}_{locale}" for locale in LOCALES)
         else:
-            columns.append(spec.key)
-    return columns
-
-
-def parse_csv(text: str, source: str) -> Catalogue:
-    """Parse and validate services in CSV (one row a service; list cells one item a line)."""
-    problems: list[Problem] = []
-    catalogue = Catalogue(source, complete=False)
-    codes_seen = _Codes(source)
-    # The separator is the one the header uses most (a comma when it uses none). Guessing
-    # from the rows too (csv.Sniffer) takes the `'` that exports put before a `=…` cell
-    # (storage/csvsafe.py) for a quote character.
-    delimiter = max(",;\t", key=text.split("\n", 1)[0].count)
-    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
-    header = reader.fieldnames or []
-    expected = csv_columns()
-    missing = [c for c in ("code", "category", "name_uk", "name_en") if c not in header]
-    unknown = [c for c in header if c not in expected]
-    for column in missing:
-        problems.append(Problem(source, f"header: column {column!r} is missing", row=1))
-    for column in unknown:
-        hint = difflib.get_close_matches(column, expected, n=1)
-        suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
-        problems.append(Problem(source, f"header: unknown column {column!r}{suggestion}", row=1))
-    if missing or unknown:
-        raise CatalogueInvalid(problems)
-    try:
-        rows = list(reader)
-    except csv.Error as exc:
-        raise CatalogueInvalid(
-            [Problem(source, f"not valid CSV: {exc}", row=reader.line_num)]
-        ) from None
-    for index, row in enumerate(rows, start=2):
-        if None in row:
-            problems.append(Problem(source, "more cells than columns in the header", row=index))
-            continue
-        if all(not (value or "").strip() for value in row.values()):
-            continue
-        row = {key: csvsafe.unquote(value or "") for key, value in row.items()}
-        codes_seen.check("services", row.get("code"), problems, None, index)
-        raw: dict[str, Any] = {}
-        for spec in SERVICE_FIELDS:
-            if spec.kind in ("local", "locallist"):
-                raw[spec.key] = {
-                    locale: _cell(row.get(f"{spec.key}_{locale}"), spec.kind == "locallist")
-                    for locale in LOCALES
-                }
-            else:
-                raw[spec.key] = _cell(row.get(spec.key), spec.kind == "list")
-
-        def place(_key: str | None, number: int = index) -> dict[str, int | None]:
-            return {"line": None, "row": number}
-
-        checker = _Checker(source, place)
-        record = checker.record(raw, SERVICE_FIELDS, index - 1)
-        problems.extend(checker.problems)
-        if record is not None:
-            catalogue.services.append(record)
-    if problems:
-        raise CatalogueInvalid(problems)
-    return catalogue
+            out.append(name)
+    return out
 
 
 def _cell(value: str | None, is_list: bool) -> Any:
@@ -596,18 +447,83 @@ def _cell(value: str | None, is_list: bool) -> Any:
     return [line.strip() for line in text.splitlines() if line.strip()]
 
 
-SUFFIXES = (".yaml", ".yml", ".csv")
+def _csv_record(row: Mapping[str, str]) -> dict[str, Any]:
+    """A CSV row in the shape of a YAML record (`name_uk`, `name_en` → `name: {uk, en}`)."""
+    raw: dict[str, Any] = {}
+    for name in ServiceCard.model_fields:
+        is_list = _listed(ServiceCard, name)
+        if _localized(ServiceCard, name):
+            raw[name] = {locale: _cell(row.get(f"{name}_{locale}"), is_list) for locale in LOCALES}
+        else:
+            raw[name] = _cell(row.get(name), is_list)
+    return raw
+
+
+def parse_csv(text: str, source: str) -> Catalogue:
+    """Parse and validate services in CSV (one row a service; list cells one item a line).
+    A problem names the line the row starts on and the row as a spreadsheet numbers it."""
+    problems = Problems(source)
+    # The separator is the one the header uses most (a comma when it uses none). Guessing
+    # from the rows too (csv.Sniffer) takes the `'` that exports put before a `=…` cell
+    # (storage/csvsafe.py) for a quote character.
+    delimiter = max(",;\t", key=text.split("\n", 1)[0].count)
+    reader = csv.DictReader(io.StringIO(text, newline=""), delimiter=delimiter)
+    header = reader.fieldnames or []
+    expected = csv_columns()
+    for column in ("code", "category", "name_uk", "name_en"):
+        if column not in header:
+            problems.error(1, f"column {column!r} is missing", name="header")
+    for column in header:
+        if column not in expected:
+            hint = difflib.get_close_matches(column, expected, n=1)
+            suggestion = f" (did you mean {hint[0]!r}?)" if hint else ""
+            problems.error(1, f"unknown column {column!r}{suggestion}", name="header")
+    problems.raise_if_any()
+    rows: list[tuple[int, dict[str, Any]]] = []
+    labels: list[str] = []
+    line = reader.line_num + 1
+    try:
+        for number, row in enumerate(reader, start=2):
+            start, line = line, reader.line_num + 1
+            if None in row:
+                problems.error(start, "more cells than columns in the header", name=f"row {number}")
+            elif any((value or "").strip() for value in row.values()):
+                cells = {key: csvsafe.unquote(value or "") for key, value in row.items()}
+                rows.append((start, _csv_record(cells)))
+                labels.append(f"row {number}")
+    except csv.Error as exc:
+        problems.error(reader.line_num, f"not valid CSV: {exc}")
+        problems.raise_if_any()
+    doc = Document.from_rows(source, rows)
+    catalogue = Catalogue(source, complete=False)
+    for index, label in enumerate(labels):
+        found = Problems(doc)
+        record = validate(ServiceCard, doc, found, (index,))
+        if record is not None:
+            catalogue.services.append(record)
+            catalogue.rows[record.code] = label
+        for problem in found.errors:
+            field_name = re.sub(r"^\[\d+\]\.?", "", problem.where)
+            place = f"{label}: {field_name}" if field_name else label
+            problems.errors.append(replace(problem, where=place))
+    problems.duplicates(
+        ((str(raw["code"]), at, label) for (at, raw), label in zip(rows, labels, strict=True)),
+        "code",
+    )
+    problems.raise_if_any()
+    return catalogue
 
 
 def read_file(path: Path) -> Catalogue:
     """Read a catalogue file by its extension (.yaml/.yml or .csv)."""
     source = str(path)
     if path.suffix.lower() not in SUFFIXES:
-        raise CatalogueInvalid([Problem(source, "use a .yaml, .yml or .csv file")])
+        raise ContentInvalid([Problem(source, 0, "", "use a .yaml, .yml or .csv file")])
     try:
         raw = path.read_bytes()
     except OSError as exc:
-        raise CatalogueInvalid([Problem(source, f"cannot read the file: {exc.strerror}")]) from None
+        message = f"cannot read the file: {exc.strerror}"
+        raise ContentInvalid([Problem(source, 0, "", message)]) from None
     return parse_bytes(raw, source)
 
 
@@ -616,14 +532,13 @@ def parse_bytes(raw: bytes, source: str) -> Catalogue:
     `source`; every problem carries `source` and, where it can, a line."""
     suffix = "." + source.rsplit(".", 1)[-1].lower() if "." in source else ""
     if suffix not in SUFFIXES:
-        raise CatalogueInvalid([Problem(source, "use a .yaml, .yml or .csv file")])
+        raise ContentInvalid([Problem(source, 0, "", "use a .yaml, .yml or .csv file")])
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise CatalogueInvalid(
-            [Problem(source, "not UTF-8 text (save the file as UTF-8)", line)]
-        ) from None
+        message = "not UTF-8 text (save the file as UTF-8)"
+        raise ContentInvalid([Problem(source, line, "", message)]) from None
     started = time.perf_counter()
     catalogue = parse_csv(text, source) if suffix == ".csv" else parse_yaml(text, source)
     log.debug(
@@ -646,33 +561,9 @@ async def parse_bytes_in_thread(raw: bytes, source: str) -> Catalogue:
 
 
 # --- import ----------------------------------------------------------------------------------
-@dataclass
-class ImportReport:
-    added: dict[str, int] = field(default_factory=dict)
-    updated: dict[str, int] = field(default_factory=dict)
-    removed: dict[str, int] = field(default_factory=dict)
-    unchanged: dict[str, int] = field(default_factory=dict)
-
-    @property
-    def changed(self) -> bool:
-        return any(self.added.values()) or any(self.updated.values()) or any(self.removed.values())
-
-    def summary(self) -> str:
-        parts = []
-        for name in SECTIONS:
-            if name in self.unchanged:
-                parts.append(
-                    f"{name}: {self.added.get(name, 0)} added, "
-                    f"{self.updated.get(name, 0)} updated, "
-                    f"{self.removed.get(name, 0)} removed, "
-                    f"{self.unchanged.get(name, 0)} unchanged"
-                )
-        return "; ".join(parts)
-
-
-def _apply(row: Any, columns: Mapping[str, Any]) -> bool:
+def _apply(row: Any, values: Mapping[str, Any]) -> bool:
     changed = False
-    for key, value in columns.items():
+    for key, value in values.items():
         if getattr(row, key) != value:
             setattr(row, key, value)
             changed = True
@@ -688,54 +579,50 @@ async def import_into(session: AsyncSession, catalogue: Catalogue) -> ImportRepo
     existing_categories = {c.code: c for c in await repo.categories()}
     existing_services = {s.code: s for s in await repo.all_services()}
     if not catalogue.complete:
-        problems = []
+        problems = Problems(catalogue.source)
         for record in catalogue.services:
             for ref, known, section in (
                 ("category", existing_categories, "categories"),
                 ("office", existing_offices, "offices"),
             ):
-                code = record.refs.get(ref)
+                code = getattr(record, ref)
                 if code and code not in known:
-                    problems.append(
-                        Problem(
-                            catalogue.source,
-                            f"{ref} {code!r} is not in the catalogue's {section} "
-                            "(import the YAML catalogue first)",
-                            record.line,
-                            record.row,
-                        )
+                    problems.error(
+                        record.line,
+                        f"{ref} {code!r} is not in the catalogue's {section} "
+                        "(import the YAML catalogue first)",
+                        name=catalogue.rows.get(record.code, ""),
                     )
-        if problems:
-            raise CatalogueInvalid(problems)
+        problems.raise_if_any()
 
     offices: dict[str, Any] = existing_offices
     categories: dict[str, Any] = existing_categories
 
-    async def upsert(name: str, existing: dict[str, Any], records: list[Record]) -> dict[str, Any]:
+    async def upsert(
+        name: str, existing: dict[str, Any], records: Sequence[Record]
+    ) -> dict[str, Any]:
         model = MODELS[name]
         rows: dict[str, Any] = {}
-        counts = {"added": 0, "updated": 0, "unchanged": 0}
-        for record in records:
-            columns = dict(record.columns)
-            if name == "services":
-                columns["category_id"] = categories[str(record.refs["category"])].id
-                office = record.refs.get("office")
-                columns["office_id"] = offices[office].id if office else None
+        report.count(name, "created", 0)
+        report.count(name, "updated", 0)
+        report.count(name, "unchanged", 0)
+        for position, record in enumerate(records, start=1):
+            values = columns(record, position)
+            if isinstance(record, ServiceCard):
+                values["category_id"] = categories[record.category].id
+                values["office_id"] = offices[record.office].id if record.office else None
             row = existing.get(record.code)
             if row is None:
-                row = model(**columns, updated_at=now)
+                row = model(**values, updated_at=now)
                 session.add(row)
-                counts["added"] += 1
-            elif _apply(row, columns):
+                report.count(name, "created")
+            elif _apply(row, values):
                 row.updated_at = now
-                counts["updated"] += 1
+                report.count(name, "updated")
             else:
-                counts["unchanged"] += 1
+                report.count(name, "unchanged")
             rows[record.code] = row
         await session.flush()
-        report.added[name] = counts["added"]
-        report.updated[name] = counts["updated"]
-        report.unchanged[name] = counts["unchanged"]
         return rows
 
     if catalogue.complete:
@@ -744,7 +631,7 @@ async def import_into(session: AsyncSession, catalogue: Catalogue) -> ImportRepo
     services = await upsert("services", existing_services, catalogue.services)
     gone_services = [s.id for code, s in existing_services.items() if code not in services]
     await repo.remove_services(gone_services)
-    report.removed["services"] = len(gone_services)
+    report.count("services", "removed", len(gone_services))
     if catalogue.complete:
         gone_categories = [
             c.id for code, c in existing_categories.items() if code not in categories
@@ -752,8 +639,8 @@ async def import_into(session: AsyncSession, catalogue: Catalogue) -> ImportRepo
         gone_offices = [o.id for code, o in existing_offices.items() if code not in offices]
         await repo.remove_categories(gone_categories)
         await repo.remove_offices(gone_offices)
-        report.removed["categories"] = len(gone_categories)
-        report.removed["offices"] = len(gone_offices)
+        report.count("categories", "removed", len(gone_categories))
+        report.count("offices", "removed", len(gone_offices))
     if report.changed or await repo.catalogue() is None:
         await repo.mark_imported(catalogue.source)
     return report
@@ -778,31 +665,51 @@ async def ensure_default_catalogue(db: Database, path: Path = DEFAULT_CATALOGUE)
 
 # --- export ----------------------------------------------------------------------------------
 def _record_from_row(
-    row: Any, specs: Sequence[Spec], refs: Mapping[str, str | None]
+    row: Any, model: type[Model], refs: Mapping[str, str | None]
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for spec in specs:
-        if spec.kind == "ref":
-            value: Any = refs.get(spec.key)
-        elif spec.kind in ("local", "locallist"):
-            value = {locale: getattr(row, f"{spec.key}_{locale}") for locale in LOCALES}
-            value = {k: v for k, v in value.items() if v}
+    for name, info in model.model_fields.items():
+        if name in REFS:
+            value: Any = refs.get(name)
+        elif _localized(model, name):
+            texts = getattr(row, name)
+            value = {locale: texts[locale] for locale in LOCALES if texts.get(locale)}
         else:
-            value = getattr(row, spec.key)
+            value = getattr(row, name)
         if value in (None, "", [], {}) or (
-            spec.kind == "bool" and not value and spec.key != "example"
+            info.annotation is bool and not value and name != "example"
         ):
             continue
-        out[spec.key] = value
+        out[name] = value
     return out
+
+
+def _csv_cells(service: Service, refs: Mapping[str, str | None]) -> dict[str, Any]:
+    cells: dict[str, Any] = {}
+    for name, info in ServiceCard.model_fields.items():
+        if name in REFS:
+            cells[name] = refs.get(name) or ""
+        elif _localized(ServiceCard, name):
+            texts = getattr(service, name)
+            for locale in LOCALES:
+                value = texts.get(locale) or ""
+                cells[f"{name}_{locale}"] = "\n".join(value) if isinstance(value, list) else value
+        elif info.annotation is bool:
+            cells[name] = "true" if getattr(service, name) else "false"
+        else:
+            value = getattr(service, name)
+            if isinstance(value, list):
+                value = "\n".join(value)
+            cells[name] = "" if value is None else value
+    return cells
 
 
 async def export_catalogue(db: Database, suffix: str) -> tuple[str, int]:
     """The catalogue as file text (".yaml"/".yml": everything; ".csv": services) and the
     number of services in it. CSV text starts with a BOM so spreadsheet programs read UTF-8."""
     suffix = suffix.lower()
-    if suffix not in (".yaml", ".yml", ".csv"):
-        raise CatalogueInvalid([Problem(suffix, "use a .yaml, .yml or .csv file")])
+    if suffix not in SUFFIXES:
+        raise ContentInvalid([Problem(suffix, 0, "", "use a .yaml, .yml or .csv file")])
     async with db.transaction() as session:
         repo = ServiceRepo(session)
         offices = await repo.all_offices()
@@ -820,31 +727,13 @@ async def export_catalogue(db: Database, suffix: str) -> tuple[str, int]:
         writer = csvsafe.DictWriter(buffer, fieldnames=csv_columns(), lineterminator="\r\n")
         writer.writeheader()
         for service in services:
-            refs = service_refs(service)
-            cells: dict[str, Any] = {}
-            for spec in SERVICE_FIELDS:
-                if spec.kind == "ref":
-                    cells[spec.key] = refs.get(spec.key) or ""
-                elif spec.kind in ("local", "locallist"):
-                    for locale in LOCALES:
-                        value = getattr(service, f"{spec.key}_{locale}")
-                        cells[f"{spec.key}_{locale}"] = (
-                            "\n".join(value) if spec.kind == "locallist" else value
-                        )
-                elif spec.kind == "list":
-                    cells[spec.key] = "\n".join(getattr(service, spec.key))
-                elif spec.kind == "bool":
-                    cells[spec.key] = "true" if getattr(service, spec.key) else "false"
-                else:
-                    value = getattr(service, spec.key)
-                    cells[spec.key] = "" if value is None else value
-            writer.writerow(cells)
+            writer.writerow(_csv_cells(service, service_refs(service)))
         return "\ufeff" + buffer.getvalue(), len(services)
     document = {
         "version": FORMAT_VERSION,
-        "offices": [_record_from_row(o, OFFICE_FIELDS, {}) for o in offices],
-        "categories": [_record_from_row(c, CATEGORY_FIELDS, {}) for c in categories],
-        "services": [_record_from_row(s, SERVICE_FIELDS, service_refs(s)) for s in services],
+        "offices": [_record_from_row(o, Office, {}) for o in offices],
+        "categories": [_record_from_row(c, Category, {}) for c in categories],
+        "services": [_record_from_row(s, ServiceCard, service_refs(s)) for s in services],
     }
     header = "# Svoi services catalogue (format: docs/services.md)\n"
     text = header + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=100)
@@ -852,16 +741,23 @@ async def export_catalogue(db: Database, suffix: str) -> tuple[str, int]:
 
 
 # --- the search index ------------------------------------------------------------------------
+def all_languages(texts: Mapping[str, Any] | None) -> list[str]:
+    """Every language's text of a stored `{"uk": ..., "en": ...}` object, Ukrainian first:
+    the index finds a service by words of any of them."""
+    texts = texts or {}
+    order = [*LOCALES, *sorted(set(texts) - set(LOCALES))]
+    return [str(texts[locale]) for locale in order if texts.get(locale)]
+
+
 def search_doc(
     service: Service, category: ServiceCategory | None, service_id: int | None = None
 ) -> SearchDoc:
-    names = [service.name_uk, service.name_en]
     return SearchDoc(
         service_id=service.id if service_id is None else service_id,
-        names=[n for n in names if n],
+        names=all_languages(service.name),
         keywords=list(service.keywords),
-        category=[category.title_uk, category.title_en] if category is not None else [],
-        description=[service.description_uk, service.description_en],
+        category=all_languages(category.title) if category is not None else [],
+        description=all_languages(service.description),
         code=service.code,
     )
 
@@ -869,19 +765,17 @@ def search_doc(
 def docs_from_catalogue(catalogue: Catalogue) -> tuple[list[SearchDoc], list[str]]:
     """Search documents straight from a parsed file (no database): ids are positions, and
     the second list maps each id back to the service code."""
-    categories = {r.code: r.columns for r in catalogue.categories}
+    titles = {c.code: c.title.stored() for c in catalogue.categories}
     docs = []
     codes = []
     for index, record in enumerate(catalogue.services):
-        c = record.columns
-        category = categories.get(str(record.refs.get("category")), {})
         docs.append(
             SearchDoc(
                 service_id=index,
-                names=[c["name_uk"], c["name_en"]],
-                keywords=c["keywords"],
-                category=[category.get("title_uk", ""), category.get("title_en", "")],
-                description=[c["description_uk"], c["description_en"]],
+                names=all_languages(record.name.stored()),
+                keywords=record.keywords,
+                category=all_languages(titles.get(record.category)),
+                description=all_languages(record.description.stored()),
                 code=record.code,
             )
         )
@@ -923,44 +817,60 @@ class Elsewhere:
     website: str | None = None
     example: bool = False
 
-    def local(self, field_name: str, locale: str) -> str:
-        texts: dict[str, str] = getattr(self, field_name)
-        return texts.get(locale) or texts.get("uk", "")
+
+class Answer(ByLanguage):
+    uk: Annotated[str, AsText, AfterValidator(_required)] = Field("", validate_default=True)
+    en: Text = ""
 
 
-def _http(url: Any) -> bool:
-    return isinstance(url, str) and urlparse(url).scheme in ("http", "https")
+def _some(items: list[str]) -> list[str]:
+    if not items:
+        raise ValueError("at least one http(s) source")
+    return items
+
+
+class Place(Model):
+    """An entry of content/elsewhere.yaml: both names, a Ukrainian answer, its sources."""
+
+    code: Code
+    example: Flag = False
+    name: Name
+    answer: Answer
+    keywords: Keywords = Field(default_factory=list)
+    website: Annotated[str, AsText, AfterValidator(_url)] = ""
+    source: Annotated[
+        list[Annotated[str, AsText, AfterValidator(_required), AfterValidator(_url)]],
+        BeforeValidator(_items),
+        AfterValidator(_some),
+    ]
+
+
+class ElsewhereFile(Model):
+    version: Literal[1] = 1
+    places: Annotated[list[Place], Section] = Field(default_factory=list)
 
 
 def read_elsewhere(path: Path = DEFAULT_ELSEWHERE) -> list[Elsewhere]:
-    """The directory of other institutions; every entry needs both names, a Ukrainian
-    answer and at least one http(s) source."""
-    document = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    entries = []
-    for raw in document.get("places") or []:
-        name = raw.get("name") or {}
-        answer = raw.get("answer") or {}
-        sources = raw.get("source") or []
-        code = str(raw.get("code", ""))
-        if not CODE.match(code) or not name.get("uk") or not name.get("en"):
-            raise CatalogueInvalid([Problem(str(path), f"{code!r}: a code and both names")])
-        if not answer.get("uk") or not sources or not all(_http(u) for u in sources):
-            raise CatalogueInvalid([Problem(str(path), f"{code}: an answer and http sources")])
-        website = raw.get("website")
-        if website is not None and not _http(website):
-            raise CatalogueInvalid([Problem(str(path), f"{code}: website must be http(s)")])
-        entries.append(
-            Elsewhere(
-                code=code,
-                name={k: str(v) for k, v in name.items()},
-                answer={k: " ".join(str(v).split()) for k, v in answer.items()},
-                keywords=tuple(str(k) for k in raw.get("keywords") or []),
-                sources=tuple(sources),
-                website=website,
-                example=bool(raw.get("example", False)),
-            )
+    """The directory of other institutions; every problem is named with its line."""
+    doc = load_yaml(path.read_text(encoding="utf-8"), str(path), timestamps=False)
+    problems = Problems(doc)
+    parsed = validate(ElsewhereFile, doc, problems)
+    places = doc.data.get("places") if isinstance(doc.data, dict) else None
+    problems.duplicates(_codes(doc, "places", places), "code")
+    problems.raise_if_any()
+    assert parsed is not None
+    return [
+        Elsewhere(
+            code=place.code,
+            name=place.name.stored(),
+            answer={k: " ".join(v.split()) for k, v in place.answer.stored().items()},
+            keywords=tuple(place.keywords),
+            sources=tuple(place.source),
+            website=place.website or None,
+            example=place.example,
         )
-    return entries
+        for place in parsed.places
+    ]
 
 
 _ELSEWHERE: tuple[ServiceIndex, list[Elsewhere]] | None = None
@@ -973,7 +883,7 @@ def _elsewhere() -> tuple[ServiceIndex, list[Elsewhere]]:
         index = ServiceIndex(
             SearchDoc(
                 service_id=n,
-                names=[entry.name.get("uk", ""), entry.name.get("en", "")],
+                names=all_languages(entry.name),
                 keywords=entry.keywords,
                 code=entry.code,
             )

@@ -25,9 +25,10 @@ from dataclasses import replace
 from typing import Any
 
 from bot.core.dialog import MENU, Flow, Screen, Turn
+from bot.core.i18n import localized
 from bot.core.messages import AnyButton, Button, LinkButton, Location
 from dialogs.questions import service as questions
-from dialogs.services.cards import card_text, details_pages, local, notice_text
+from dialogs.services.cards import card_text, details_pages, notice_text
 from dialogs.services.catalogue import Elsewhere, current_index, find_elsewhere
 from dialogs.services.payloads import OpenCategory, OpenService, Page, ServicesState
 from storage.models.services import Service
@@ -75,7 +76,9 @@ async def search_from_menu(turn: Turn, text: str) -> bool:
 # --- start: categories ------------------------------------------------------------------------
 async def category_rows(turn: Turn) -> list[list[AnyButton]]:
     categories = await ServiceRepo(turn.session).categories()
-    return [[Button(local(c, "title", turn.locale), OpenCategory(c.id).pack())] for c in categories]
+    return [
+        [Button(localized(c.title, turn.locale), OpenCategory(c.id).pack())] for c in categories
+    ]
 
 
 async def render_start(turn: Turn) -> None:
@@ -112,10 +115,10 @@ async def render_category(turn: Turn) -> None:
     page = min(max(0, state.page), pages - 1)
     services = await repo.services_in(category.id, page * PAGE_SIZE, PAGE_SIZE)
     lines = [
-        f"{page * PAGE_SIZE + n}. {local(s, 'name', turn.locale)}"
+        f"{page * PAGE_SIZE + n}. {localized(s.name, turn.locale)}"
         for n, s in enumerate(services, start=1)
     ]
-    text = turn.t("services-category-title", category=local(category, "title", turn.locale))
+    text = turn.t("services-category-title", category=localized(category.title, turn.locale))
     if services:
         text += "\n\n" + "\n".join(lines)
     else:
@@ -123,7 +126,7 @@ async def render_category(turn: Turn) -> None:
     if pages > 1:
         text += "\n\n" + turn.t("services-page", page=page + 1, pages=pages)
     rows: list[list[AnyButton]] = [
-        [Button(local(s, "name", turn.locale), OpenService(s.id).pack())] for s in services
+        [Button(localized(s.name, turn.locale), OpenService(s.id).pack())] for s in services
     ]
     paging: list[AnyButton] = []
     if page > 0:
@@ -168,8 +171,8 @@ async def render_results(turn: Turn) -> None:
             return
         turn.say(turn.t("services-nothing-found", query=query), rows)
         return
-    lines = [f"{n}. {local(s, 'name', turn.locale)}" for n, s in enumerate(services, start=1)]
-    rows = [[Button(local(s, "name", turn.locale), OpenService(s.id).pack())] for s in services]
+    lines = [f"{n}. {localized(s.name, turn.locale)}" for n, s in enumerate(services, start=1)]
+    rows = [[Button(localized(s.name, turn.locale), OpenService(s.id).pack())] for s in services]
     rows.append(
         [
             Button(turn.t("services-btn-categories"), "cats"),
@@ -185,7 +188,7 @@ def elsewhere_text(turn: Turn, query: str, places: list[Elsewhere]) -> str:
     """ "Not the centre's service — here is who handles it", for one or two institutions."""
     blocks = [turn.t("services-elsewhere-title", query=query)]
     for place in places:
-        block = f"{place.local('name', turn.locale)}\n{place.local('answer', turn.locale)}"
+        block = f"{localized(place.name, turn.locale)}\n{localized(place.answer, turn.locale)}"
         if place.example:
             block += "\n" + turn.t("services-elsewhere-example")
         blocks.append(block)
@@ -322,8 +325,8 @@ async def send_location(turn: Turn, service: Service) -> None:
     if office is None or office.latitude is None or office.longitude is None:
         turn.say(turn.t("services-location-missing"), await card_buttons(turn, service))
         return
-    name = local(office, "name", turn.locale)
-    address = local(office, "address", turn.locale)
+    name = localized(office.name, turn.locale)
+    address = localized(office.address, turn.locale)
     text = turn.t("services-location-title", office=name, address=address)
     if office.location_example:
         text += "\n" + turn.t("services-location-example")

@@ -22,8 +22,9 @@ async def import_services(
     db: Database, filename: str, content: bytes, *, dry_run: bool
 ) -> ServicesImport:
     """Validate an uploaded catalogue (.yaml/.yml or .csv) and import it, all or nothing,
-    in its own transaction; the problems carry their line or row."""
-    from dialogs.services.catalogue import CatalogueInvalid, import_into, parse_bytes_in_thread
+    in its own transaction; every problem names its line."""
+    from bot.core.contentkit import ContentInvalid
+    from dialogs.services.catalogue import import_into, parse_bytes_in_thread
 
     name = filename.rsplit("/", 1)[-1].rsplit("\\", 1)[-1][:120] or "upload"
     try:
@@ -32,7 +33,7 @@ async def import_services(
             report = await import_into(session, catalogue)
             if dry_run:
                 raise _DryRun(report.summary())
-    except CatalogueInvalid as invalid:
+    except ContentInvalid as invalid:
         return ServicesImport([str(p) for p in invalid.problems])
     except _DryRun as dry:
         return ServicesImport([], str(dry), changed=False)

@@ -1,8 +1,11 @@
 """The city services catalogue: offices, categories, services with the fields of the Ukrainian
 administrative service information card, and residents' questions to the council.
 
-Texts a resident reads exist in Ukrainian (`_uk`) and English (`_en`; empty means "show the
-Ukrainian"). Lists (documents, legal acts, phones, keywords) are JSON arrays of strings.
+Texts a resident reads are JSON objects by language, `{"uk": ..., "en": ...}` (the convention
+of the plan tables too): a language the city has not written is left out and residents read
+the Ukrainian (`bot.core.i18n.localized`), so a third language is data, not a schema change.
+Localized lists (documents, legal acts) are `{"uk": [...], "en": [...]}`; phones and keywords
+are plain JSON arrays of strings.
 `example` marks data the city has not confirmed: residents see it labelled "приклад / example".
 """
 
@@ -27,12 +30,9 @@ class ServiceOffice(Base):
     code: Mapped[str] = mapped_column(String(48), unique=True)
     position: Mapped[int] = mapped_column(default=0)
     example: Mapped[bool] = mapped_column(default=False)
-    name_uk: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200), default="")
-    address_uk: Mapped[str] = mapped_column(String(300), default="")
-    address_en: Mapped[str] = mapped_column(String(300), default="")
-    hours_uk: Mapped[str] = mapped_column(Text, default="")
-    hours_en: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    address: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    hours: Mapped[dict[str, Any]] = mapped_column(default=dict)
     hours_example: Mapped[bool] = mapped_column(default=False)
     phones: Mapped[list[Any]] = mapped_column(default=list)
     email: Mapped[str] = mapped_column(String(200), default="")
@@ -40,8 +40,7 @@ class ServiceOffice(Base):
     latitude: Mapped[float | None] = mapped_column(Float, default=None)
     longitude: Mapped[float | None] = mapped_column(Float, default=None)
     location_example: Mapped[bool] = mapped_column(default=False)
-    notice_uk: Mapped[str] = mapped_column(Text, default="")
-    notice_en: Mapped[str] = mapped_column(Text, default="")
+    notice: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
@@ -53,8 +52,7 @@ class ServiceCategory(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(48), unique=True)
     position: Mapped[int] = mapped_column(default=0)
-    title_uk: Mapped[str] = mapped_column(String(200))
-    title_en: Mapped[str] = mapped_column(String(200), default="")
+    title: Mapped[dict[str, Any]] = mapped_column(default=dict)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
@@ -73,31 +71,19 @@ class Service(Base):
     )
     position: Mapped[int] = mapped_column(default=0)
     example: Mapped[bool] = mapped_column(default=False)
-    name_uk: Mapped[str] = mapped_column(String(200))
-    name_en: Mapped[str] = mapped_column(String(200), default="")
-    description_uk: Mapped[str] = mapped_column(Text, default="")
-    description_en: Mapped[str] = mapped_column(Text, default="")
-    how_to_apply_uk: Mapped[str] = mapped_column(Text, default="")
-    how_to_apply_en: Mapped[str] = mapped_column(Text, default="")
-    documents_uk: Mapped[list[Any]] = mapped_column(default=list)
-    documents_en: Mapped[list[Any]] = mapped_column(default=list)
+    name: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    description: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    how_to_apply: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    documents: Mapped[dict[str, Any]] = mapped_column(default=dict)
     paid: Mapped[bool] = mapped_column(default=False)
-    fee_uk: Mapped[str] = mapped_column(Text, default="")
-    fee_en: Mapped[str] = mapped_column(Text, default="")
-    fee_basis_uk: Mapped[str] = mapped_column(Text, default="")
-    fee_basis_en: Mapped[str] = mapped_column(Text, default="")
-    term_uk: Mapped[str] = mapped_column(Text, default="")
-    term_en: Mapped[str] = mapped_column(Text, default="")
-    result_uk: Mapped[str] = mapped_column(Text, default="")
-    result_en: Mapped[str] = mapped_column(Text, default="")
-    delivery_uk: Mapped[str] = mapped_column(Text, default="")
-    delivery_en: Mapped[str] = mapped_column(Text, default="")
-    refusal_uk: Mapped[str] = mapped_column(Text, default="")
-    refusal_en: Mapped[str] = mapped_column(Text, default="")
-    legal_acts_uk: Mapped[list[Any]] = mapped_column(default=list)
-    legal_acts_en: Mapped[list[Any]] = mapped_column(default=list)
-    online_uk: Mapped[str] = mapped_column(Text, default="")
-    online_en: Mapped[str] = mapped_column(Text, default="")
+    fee: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    fee_basis: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    term: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    result: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    delivery: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    refusal: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    legal_acts: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    online: Mapped[dict[str, Any]] = mapped_column(default=dict)
     online_url: Mapped[str] = mapped_column(String(300), default="")
     keywords: Mapped[list[Any]] = mapped_column(default=list)
     updated_at: Mapped[datetime] = mapped_column(default=clock.now)

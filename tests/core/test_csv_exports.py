@@ -243,9 +243,9 @@ async def test_a_catalogue_csv_export_shows_formulas_as_text_and_imports_back_un
     assert not report.changed, report.summary()
     async with db.transaction() as session:
         [service] = [s for s in await ServiceRepo(session).all_services() if s.code == "planted"]
-    assert (service.name_uk, service.name_en) == (LINK, "+cmd")
-    assert service.documents_uk == ["-паспорт", "=2+2"]
-    assert service.documents_en == ["'=already quoted"]
+    assert (service.name["uk"], service.name["en"]) == (LINK, "+cmd")
+    assert service.documents["uk"] == ["-паспорт", "=2+2"]
+    assert service.documents["en"] == ["'=already quoted"]
     assert service.keywords == ["@mention", "звичайне"]
 
     # What a spreadsheet saves (semicolons, no quotes added) imports as written.
@@ -257,7 +257,7 @@ async def test_a_catalogue_csv_export_shows_formulas_as_text_and_imports_back_un
     assert (await import_catalogue(db, by_hand)).changed
     async with db.transaction() as session:
         [service] = await ServiceRepo(session).all_services()
-    assert service.name_uk == LINK and service.name_en == "+cmd"
+    assert service.name["uk"] == LINK and service.name["en"] == "+cmd"
 
 
 async def test_a_catalogue_csv_export_with_quoted_words_imports_back_unchanged(

@@ -10,9 +10,9 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.cli import main as cli
+from bot.core.contentkit import ContentInvalid
 from dialogs.services.catalogue import (
     DEFAULT_CATALOGUE,
-    CatalogueInvalid,
     export_catalogue,
     import_catalogue,
     read_file,
@@ -70,19 +70,19 @@ async def _snapshot(db: Database) -> tuple[int, int, int, str | None]:
 def test_every_problem_of_a_bad_yaml_file_is_named_with_its_line(tmp_path: Path) -> None:
     path = tmp_path / "bad.yaml"
     path.write_text(BAD_YAML, encoding="utf-8")
-    with pytest.raises(CatalogueInvalid) as caught:
+    with pytest.raises(ContentInvalid) as caught:
         read_file(path)
     report = [str(p) for p in caught.value.problems]
     expected = [
         (5, "website: 'cnap.khm.gov.ua' must be a full http:// or https:// address"),
         (6, "latitude: 149.5 is outside -90…90"),
-        (7, "phones: 'call us' is not a phone number"),
+        (7, "phones[2]: 'call us' is not a phone number"),
         (9, "code: 'Passports' must be lower-case latin letters"),
         (10, "title.en: required"),
         (15, "paid: expected true or false, got 'maybe'"),
         (16, "unknown field 'descripton' (did you mean 'description'?)"),
-        (17, "services: code 'id-card' is used twice (first at line 12)"),
-        (17, "services: id-card: category 'nowhere' is not in categories"),
+        (17, "services[2]: code 'id-card' is used twice (first at line 12)"),
+        (18, "services[2].category: category 'nowhere' is not in categories"),
         (23, "name.en: required"),
         (24, "online_url: 'tel:+380382765861' must be a full http:// or https:// address"),
         (25, "documents: unknown language 'de'"),
@@ -99,7 +99,7 @@ def test_every_problem_of_a_bad_yaml_file_is_named_with_its_line(tmp_path: Path)
 def test_broken_yaml_syntax_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text("services:\n  - code: a\n    name: {uk: x\n  - oops\n", encoding="utf-8")
-    with pytest.raises(CatalogueInvalid) as caught:
+    with pytest.raises(ContentInvalid) as caught:
         read_file(path)
     [problem] = caught.value.problems
     assert problem.line is not None and "not valid YAML" in problem.message
@@ -108,7 +108,7 @@ def test_broken_yaml_syntax_names_the_line(tmp_path: Path) -> None:
 def test_a_file_that_is_not_utf8_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "cp1251.csv"
     path.write_bytes("code,category,name_uk,name_en\nx,c,Паспорт,Passport\n".encode("cp1251"))
-    with pytest.raises(CatalogueInvalid, match="not UTF-8"):
+    with pytest.raises(ContentInvalid, match="not UTF-8"):
         read_file(path)
 
 
@@ -116,7 +116,7 @@ async def test_a_bad_file_changes_nothing(db: Database, catalogue: None, tmp_pat
     before = await _snapshot(db)
     path = tmp_path / "bad.yaml"
     path.write_text(BAD_YAML, encoding="utf-8")
-    with pytest.raises(CatalogueInvalid):
+    with pytest.raises(ContentInvalid):
         await import_catalogue(db, path)
     assert await _snapshot(db) == before
 
@@ -133,36 +133,37 @@ async def test_a_csv_with_problems_names_rows_and_changes_nothing(
         "no-name,passports,,,,так,\n",
         encoding="utf-8",
     )
-    with pytest.raises(CatalogueInvalid) as caught:
+    with pytest.raises(ContentInvalid) as caught:
         await import_catalogue(db, path)
     report = [str(p) for p in caught.value.problems]
-    assert any(r.startswith(f"{path}: row 3: code: 'bad one'") for r in report), report
-    assert f"{path}: row 4: name.uk: required" in report
-    assert f"{path}: row 4: name.en: required" in report
+    # the line a row starts on, and the row as a spreadsheet numbers it (row 2 has two lines)
+    assert any(r.startswith(f"{path}:4: row 3: code: 'bad one'") for r in report), report
+    assert f"{path}:5: row 4: name.uk: required" in report
+    assert f"{path}:5: row 4: name.en: required" in report
     assert await _snapshot(db) == before
 
     path.write_text(
         "code,category,name_uk,name_en\nnew-one,no-such-category,Нова,New\n", encoding="utf-8"
     )
-    with pytest.raises(CatalogueInvalid) as caught:
+    with pytest.raises(ContentInvalid) as caught:
         await import_catalogue(db, path)
     assert [str(p) for p in caught.value.problems] == [
-        f"{path}: row 2: category 'no-such-category' is not in the catalogue's categories "
+        f"{path}:2: row 2: category 'no-such-category' is not in the catalogue's categories "
         "(import the YAML catalogue first)"
     ]
     assert await _snapshot(db) == before
 
     path.write_text("code,category,name,name_en\n", encoding="utf-8")
-    with pytest.raises(CatalogueInvalid) as caught:
+    with pytest.raises(ContentInvalid) as caught:
         await import_catalogue(db, path)
-    assert f"{path}: row 1: header: unknown column 'name' (did you mean 'name_uk'?)" in [
+    assert f"{path}:1: header: unknown column 'name' (did you mean 'name_uk'?)" in [
         str(p) for p in caught.value.problems
     ]
 
 
 async def test_import_is_idempotent_and_export_round_trips(db: Database, tmp_path: Path) -> None:
     first = await import_catalogue(db, DEFAULT_CATALOGUE)
-    assert first.added == {
+    assert first.created == {
         "offices": 2,
         "categories": 8,
         "services": len(read_file(DEFAULT_CATALOGUE).services),
@@ -198,7 +199,7 @@ async def test_a_smaller_catalogue_replaces_the_old_one(
         revision = (await session.execute(select(ServiceCatalogue))).scalar_one().revision
         [service] = await ServiceRepo(session).all_services()
     assert revision == 2
-    assert service.office_id is None and service.name_uk == "ID-картка"
+    assert service.office_id is None and service.name == {"uk": "ID-картка", "en": "ID card"}
 
 
 async def test_the_default_catalogue_loads_only_into_an_empty_database(
@@ -226,7 +227,7 @@ def test_cli_import_reports_problems_and_exits_non_zero(
     bad.write_text(BAD_YAML, encoding="utf-8")
     assert cli(["services", "import", str(bad)]) == 1
     err = capsys.readouterr().err
-    assert f"{bad}:6: offices item 1: latitude: 149.5 is outside -90…90" in err
+    assert f"{bad}:6: offices[1].latitude: 149.5 is outside -90…90" in err
     assert "problems; nothing was changed" in err
 
     assert cli(["services", "import", str(DEFAULT_CATALOGUE)]) == 0
