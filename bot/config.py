@@ -48,6 +48,8 @@ class TelegramSettings(BaseSettings):
     webhook_url: str | None = None
     webhook_secret: SecretStr | None = None
     api_base: str = "https://api.telegram.org"
+    # The bot's @username, for deep links (`https://t.me/<username>?start=…`); empty: none.
+    bot_username: str = Field(default="", pattern=r"^@?([A-Za-z][A-Za-z0-9_]{4,31})?$")
     rate_per_second: float = Field(default=25.0, gt=0, le=1000)
 
     @field_validator("webhook_secret")
@@ -77,6 +79,8 @@ class ViberSettings(BaseSettings):
     bot_avatar: str | None = None
     api_base: str = "https://chatapi.viber.com/pa"
     broadcast_enabled: bool = False
+    # The public account's chat URI, for deep links (`viber://pa?chatURI=…`); empty: none.
+    chat_uri: str = Field(default="", pattern=r"^[A-Za-z0-9_.-]{0,64}$")
 
     @property
     def enabled(self) -> bool:
@@ -138,6 +142,9 @@ class Settings(BaseSettings):
     # After the all-clear a held reminder older than this is skipped, as the reminder tick
     # skips reminders found late (WASTE_REMINDER_MAX_LATENESS_MINUTES, also 120).
     alerts_reminder_max_age_minutes: int = Field(default=120, ge=1, le=24 * 60)
+    # Linked residents' notifications go to the channel they used last; with this, to a
+    # free channel (Telegram) before Viber, which the city pays per message (docs/linking.md).
+    linking_prefer_free_channel: bool = False
 
     @field_validator("timezone")
     @classmethod

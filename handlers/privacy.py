@@ -1,11 +1,16 @@
 """Residents' data rights: /mydata (what is stored, readable, and the full record as a JSON
 file) and /deleteme.
 
-Steps: /mydata → a short overview in the resident's language, section by section (profile
-and language, reminders, notifications, follows, feedback and answers, votes, questions,
-any other records, and one line naming the service's internal records and why they exist),
-with the JSON file attached to the first message (a download link where the channel takes
-no files); /deleteme → deleteme.confirm (yes / no) → erased, or kept.
+Steps: /mydata → a short overview in the resident's language, section by section (profile,
+language and every linked messenger, reminders, notifications, follows, feedback and
+answers, votes, questions, any other records, and one line naming the service's internal
+records and why they exist), with the JSON file attached to the first message (a download
+link where the channel takes no files); /deleteme → deleteme.confirm (yes / no; a linked
+resident is told first that every linked messenger goes) → erased, or kept.
+
+Linked messengers (docs/linking.md) share one profile: its rows are the holder's
+(`turn.resident`), so the summary reads the holder; the file also has each linked chat's
+own records, and /deleteme erases every linked chat.
 """
 
 from __future__ import annotations
@@ -20,7 +25,8 @@ from bot.core.engine import Registry
 from bot.core.messages import Document
 from bot.core.widgets import NO, YES, confirm_row
 from bot.delivery.content import category_name
-from storage.repos import personal_data
+from storage.models import Resident
+from storage.repos import linking, personal_data
 from storage.repos.personal_data import ABOUT, INTERNAL, NOT_EXPORTED, Summary
 
 FILENAME = "svoi-my-data.json"
@@ -74,12 +80,18 @@ def _screens(parts: list[str], sep: str = "\n\n") -> list[str]:
     return screens
 
 
-def _profile(turn: Turn, data: Summary) -> str:
+def _channels(turn: Turn, people: list[Resident]) -> str:
+    return ", ".join(turn.t("mydata-linked-channel", channel=m.channel) for m in people)
+
+
+def _profile(turn: Turn, data: Summary, people: list[Resident]) -> str:
     row = data.profile
-    lines = [
-        turn.t("mydata-profile-title"),
-        turn.t("mydata-profile-channel", channel=row["channel"]),
-    ]
+    lines = [turn.t("mydata-profile-title")]
+    if len(people) > 1:
+        lines.append(turn.t("mydata-linked", channels=_channels(turn, people)))
+        lines.append(turn.t("mydata-linked-notify", channel=row["channel"]))
+    else:
+        lines.append(turn.t("mydata-profile-channel", channel=row["channel"]))
     if row.get("display_name"):
         lines.append(turn.t("mydata-profile-name", name=row["display_name"]))
     lines.append(turn.t("mydata-profile-since", date=_date(turn, row["created_at"])))
@@ -197,6 +209,27 @@ def _questions(turn: Turn, data: Summary) -> list[str]:
     return _items(turn, turn.t("mydata-questions-title", count=len(items)), items) if items else []
 
 
+def _conversations(turn: Turn, data: Summary) -> list[str]:
+    items = []
+    for talk in data.conversations:
+        lines = [
+            turn.t(
+                "mydata-conversation-head",
+                date=_date(turn, talk["opened_at"]),
+                messages=len(talk["messages"]),
+                status=talk["status"],
+            )
+        ]
+        lines += [
+            turn.t("mydata-conversation-line", author=m["author"], text=_clip(m["text"]))
+            for m in talk["messages"][:3]
+        ]
+        items.append("\n".join(lines))
+    if not items:
+        return []
+    return _items(turn, turn.t("mydata-conversations-title", count=len(items)), items)
+
+
 def _closing(turn: Turn, data: Summary, empty: list[str]) -> list[str]:
     parts = []
     if empty:
@@ -233,12 +266,26 @@ def _document(turn: Turn, data: dict[str, Any]) -> Document:
     return Document(FILENAME, content, "application/json")
 
 
+async def _export(turn: Turn, people: list[Resident]) -> dict[str, Any]:
+    """The profile's export (the holder's rows) with each linked chat's own records."""
+    data = await personal_data.export(turn.session, turn.resident)
+    for member in people:
+        if member.id == turn.resident.id:
+            continue
+        more = await personal_data.export(turn.session, member)
+        for name, rows in more.items():
+            if name != ABOUT:
+                data.setdefault(name, []).extend(rows)
+    return data
+
+
 async def mydata_command(turn: Turn, _args: str = "") -> None:
     await turn.session.flush()
-    document = _document(turn, await personal_data.export(turn.session, turn.resident))
+    people = await linking.members(turn.session, turn.resident.id)
+    document = _document(turn, await _export(turn, people))
     data = await personal_data.summary(turn.session, turn.resident)
     turn.say(turn.t("mydata-intro", date=_date(turn, turn.now), name=FILENAME), document=document)
-    turn.say(_profile(turn, data))
+    turn.say(_profile(turn, data, people))
     sections = {
         "subscriptions": _subscriptions(turn, data),
         "notifications": _notifications(turn, data),
@@ -246,6 +293,7 @@ async def mydata_command(turn: Turn, _args: str = "") -> None:
         "feedback": _feedback(turn, data),
         "votes": _votes(turn, data),
         "questions": _questions(turn, data),
+        "conversations": _conversations(turn, data),
     }
     empty = []
     for name, parts in sections.items():
@@ -262,12 +310,18 @@ async def deleteme_command(turn: Turn, _args: str = "") -> None:
 
 
 async def render_confirm(turn: Turn) -> None:
+    people = await linking.members(turn.session, turn.resident.id)
+    if len(people) > 1:
+        turn.say(turn.t("deleteme-linked", channels=_channels(turn, people)))
     turn.say(turn.t("deleteme-confirm"), [confirm_row(turn)])
 
 
 async def on_confirm(turn: Turn, payload: str) -> None:
     if payload == YES:
-        await personal_data.erase(turn.session, turn.resident)
+        people = await linking.members(turn.session, turn.resident.id)
+        # The linked chats first: the holder's row is the one they name.
+        for member in sorted(people, key=lambda m: m.id == turn.resident.id):
+            await personal_data.erase(turn.session, member)
         turn.erased = True
         turn.say(turn.t("deleteme-done"), remove_keyboard=True)
         return

@@ -1,6 +1,8 @@
-"""Settings: language and the privacy notice (later issues add notifications and my data).
+"""Settings: language, connecting another messenger, the privacy notice, my data.
 
-Steps: settings.start → settings.language | settings.privacy → back to settings.start.
+Steps: settings.start → settings.language | settings.privacy → back to settings.start;
+«Connect another messenger» opens the linking flow (dialogs/linking); «My data» and
+«Delete my data» are /mydata and /deleteme.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ async def render_settings(turn: Turn) -> None:
         turn.t("settings-title", language=current),
         [
             [Button(turn.t("settings-language"), "language")],
+            [Button(turn.t("settings-linking"), "linking")],
             [Button(turn.t("settings-privacy"), "privacy")],
             [Button(turn.t("settings-mydata"), "mydata")],
             [Button(turn.t("settings-deleteme"), "deleteme")],
@@ -29,6 +32,8 @@ async def render_settings(turn: Turn) -> None:
 async def on_settings(turn: Turn, payload: str) -> None:
     if payload in ("language", "privacy"):
         await turn.goto(payload)
+    elif payload == "linking" and "linking" in turn.engine.registry.flows:
+        await turn.start("linking")
     elif payload == "mydata":
         await mydata_command(turn)
     elif payload == "deleteme":

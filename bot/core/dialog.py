@@ -84,7 +84,10 @@ class Flow:
 
 @dataclass
 class Turn:
-    """Everything a screen handler may use during one turn, and the replies it builds."""
+    """Everything a screen handler may use during one turn, and the replies it builds.
+
+    `resident` is the person's profile (for linked channels, the holder's row: rows, language,
+    notifications); `own` is this chat's resident (its channel and user id)."""
 
     engine: Engine
     incoming: Incoming
@@ -96,6 +99,15 @@ class Turn:
     replies: list[Reply] = field(default_factory=list)
     role: str | None = None  # admin / operator / viewer, loaded when the turn starts
     erased: bool = False  # the resident's data was deleted in this turn: save no state
+    # This chat's resident; `resident` is the profile's holder, another row when the chat
+    # is linked to others (docs/linking.md). None: the two are one.
+    chat_resident: Resident | None = None
+
+    @property
+    def own(self) -> Resident:
+        """This chat's resident: its channel and user id, its conversation. Features keep
+        their rows on `resident` (the person's profile)."""
+        return self.chat_resident or self.resident
 
     @property
     def t(self) -> Translator:
@@ -116,12 +128,12 @@ class Turn:
 
     @property
     def actor(self) -> str:
-        return f"{self.resident.channel}:{self.resident.user_id}"
+        return f"{self.own.channel}:{self.own.user_id}"
 
     @property
     def acting(self) -> Actor:
         """This operator as a feature service's actor (audit entries, reports to this chat)."""
-        return Actor(self.actor, self.role, author=(self.resident.channel, self.resident.user_id))
+        return Actor(self.actor, self.role, author=(self.own.channel, self.own.user_id))
 
     def audit(self, action: str, target: str = "", outcome: str = "done", **details: Any) -> None:
         """Write an audit entry in the turn's transaction (who, what, on what, outcome)."""

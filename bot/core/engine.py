@@ -42,6 +42,7 @@ from bot.core.messages import (
 from bot.core.render import RenderTexts, render, render_texts
 from storage import clock
 from storage.db import Database
+from storage.repos import linking
 from storage.repos.access import DownloadRepo, FloodRepo, FloodVerdict, RoleResolver
 from storage.repos.inbox import InboxRepo, InboxWriter
 from storage.repos.residents import ResidentRepo
@@ -167,7 +168,7 @@ class Engine:
                 continue
             document, reply.document = reply.document, None
             token = await downloads.create(
-                turn.resident.id, document.filename, document.mime_type, document.content
+                turn.own.id, document.filename, document.mime_type, document.content
             )
             reply.buttons.append(
                 [
@@ -225,7 +226,13 @@ class Engine:
                 display_name=incoming.display_name,
             )
             state, flood, stored_role = await residents.for_turn(resident)
-            turn = Turn(self, incoming, resident, state, session, clock.now(), correlation_id)
+            # A linked chat works on the person's profile, held by one of their residents
+            # (docs/linking.md); a resident linked to no one costs no statement here.
+            holder = await linking.holder_for_turn(
+                session, resident, prefer_free=self.settings.linking_prefer_free_channel
+            )
+            turn = Turn(self, incoming, holder, state, session, clock.now(), correlation_id)
+            turn.chat_resident = resident
             turn.role = self.roles.resolve(stored_role, resident.channel, resident.user_id)
             before = (state.flow, state.step)
             if incoming.kind is not Kind.LIFECYCLE:
@@ -247,15 +254,17 @@ class Engine:
             else:
                 await self._dispatch(turn, created)
             if turn.erased:
-                for row in (state, resident):
+                for row in (state, resident, turn.resident):
                     if row in session:
                         session.expunge(row)
-                return render(turn.replies, caps, self.render_texts(resident.locale)).replies
+                return render(turn.replies, caps, self.render_texts(turn.locale)).replies
             if not turn.replies:
                 return []
             if not caps.documents:
                 await self._documents_as_links(turn)
-            locale_texts = self.render_texts(resident.locale, text_screen=self._takes_text(turn))
+            # `turn.resident`: a turn that linked or unlinked this chat speaks the profile's
+            # language from then on.
+            locale_texts = self.render_texts(turn.locale, text_screen=self._takes_text(turn))
             if incoming.kind is Kind.BUTTON and turn.replies:
                 turn.replies[0].replace_screen = True
             rendered = render(turn.replies, caps, locale_texts)
@@ -308,7 +317,7 @@ class Engine:
         if incoming.kind is Kind.LIFECYCLE:
             await self._lifecycle(turn, residents)
             return
-        await residents.set_active(turn.resident, True, turn.now)
+        await residents.set_active(turn.own, True, turn.now)
 
         current = self.registry.flows.get(turn.state.flow or "")
         if current is not None and current.operator_only and not turn.is_operator:
@@ -395,9 +404,13 @@ class Engine:
     async def _lifecycle(self, turn: Turn, residents: ResidentRepo) -> None:
         event = turn.incoming.event
         if event in (Lifecycle.BLOCKED, Lifecycle.UNSUBSCRIBED):
-            await residents.set_active(turn.resident, False, turn.now)
+            await residents.set_active(turn.own, False, turn.now)
+            # A profile's holder that left gives notifications to a linked channel.
+            await linking.after_lifecycle(
+                turn.session, turn.own, prefer_free=self.settings.linking_prefer_free_channel
+            )
         elif event in (Lifecycle.UNBLOCKED, Lifecycle.SUBSCRIBED):
-            await residents.set_active(turn.resident, True, turn.now)
+            await residents.set_active(turn.own, True, turn.now)
         elif event is Lifecycle.CONVERSATION_STARTED:
             await self.interrupt(turn, "start", turn.incoming.args)
 

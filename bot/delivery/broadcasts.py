@@ -56,6 +56,7 @@ from storage.models.outbox import (
     select_new_row,
 )
 from storage.models.outbox import SENDING as ROW_SENDING
+from storage.repos import linking
 from storage.repos.access import AuditRepo, RoleRepo, stronger
 from storage.repos.common import dialect_insert
 from storage.repos.delivery import DeliveryRepo
@@ -196,12 +197,16 @@ async def audience_choices(session: AsyncSession, kind: str, locale: str) -> lis
 async def audience_query(
     session: AsyncSession, audience: Audience, channels: Sequence[str]
 ) -> Select[int, str, str]:
-    """Active residents of the audience on deliverable channels who did not mute broadcasts."""
+    """Active residents of the audience on deliverable channels who did not mute broadcasts:
+    one per person — of linked channels only the profile's holder, the channel the person's
+    notifications go to (docs/linking.md), so counts, the Viber cost and the report are of
+    people, not chats."""
     muted = exists().where(
         DeliveryMute.resident_id == Resident.id, DeliveryMute.category == CATEGORY
     )
     query = select(Resident.id, Resident.channel, Resident.user_id).where(
         Resident.is_active.is_(True),
+        linking.one_per_person(),
         Resident.channel.in_([c for c in channels if c not in NOT_DELIVERABLE]),
         ~muted,
     )

@@ -20,6 +20,7 @@ from bot.core.messages import AnyButton, Button
 from dialogs.plan.payloads import OpenPoll, PollsState, Vote
 from dialogs.plan.views import localized, poll_period, results_text
 from storage.models.plan import POLL_DRAFT, Poll
+from storage.repos import linking
 from storage.repos.plan import PlanRepo
 
 log = logging.getLogger(__name__)
@@ -111,8 +112,11 @@ async def on_poll(turn: Turn, payload: str) -> None:
         log.info("vote for a foreign option", extra={"correlation_id": turn.correlation_id})
         await turn.goto("poll")
         return
+    # One vote per person: linked messengers share the profile's vote (docs/linking.md).
     if await repo.vote(poll.id, option_id, turn.resident.id, turn.now):
         turn.say(turn.t("plan-poll-vote-counted"))
+    elif len(await linking.members(turn.session, turn.resident.id)) > 1:
+        turn.say(turn.t("linking-vote-twice"))
     else:
         turn.say(turn.t("plan-poll-vote-twice"))
     await turn.goto("poll")

@@ -56,6 +56,7 @@ help-admin =
 settings-title = Settings. Language: { $language }.
 settings-language = 🌐 Language
 settings-privacy = 🔒 Privacy
+settings-linking = 🔗 Connect another messenger
 settings-choose-language = Choose a language:
 settings-language-changed = Done, the language has been changed.
 

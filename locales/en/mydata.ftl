@@ -67,6 +67,17 @@ mydata-question-head = Question no. { $reference } of { $date }
 mydata-question-text = You asked: { $text }
 mydata-question-answer = Answer: { $answer }
 
+mydata-conversations-title = Your conversations with the working group: { $count }
+mydata-conversation-head = Conversation of { $date }: { $status ->
+        [waiting] waiting for a person
+        [taken] ongoing
+       *[closed] closed
+    }, messages: { $messages }
+mydata-conversation-line = { $author ->
+        [resident] You
+       *[operator] Working group
+    }: { $text }
+
 mydata-more = …and { $count } more in the file.
 mydata-empty = Nothing stored in: { $sections }.
 mydata-section-name = { $section ->
@@ -76,6 +87,7 @@ mydata-section-name = { $section ->
         [feedback] feedback
         [votes] votes
         [questions] questions
+        [conversations] conversations with the working group
        *[other] { $section }
     }
 
@@ -89,7 +101,26 @@ mydata-internal-flood = a message rate counter
 mydata-internal-downloads = temporary file links
 mydata-internal-web-pending = messages waiting for the web chat
 mydata-internal-receipts = delivery receipts
+mydata-internal-linking = codes for linking messengers and a count of failed tries
 mydata-not-exported = Not shown: { $items }.
 mydata-internal-inbound = the technical log of incoming messages (their text is erased once handled)
 mydata-internal-console-sessions = sign-ins to the working group's panel
 mydata-rights = To delete all this data: /deleteme
+
+## Linked messengers (docs/linking.md).
+mydata-linked-channel = { $channel ->
+        [telegram] Telegram
+        [viber] Viber
+        [web] the web chat
+        [console] the terminal chat
+       *[other] { $channel }
+    }
+mydata-linked = Linked messengers: { $channels }
+mydata-linked-notify = Notifications go to: { $channel ->
+        [telegram] Telegram
+        [viber] Viber
+        [web] the web chat
+        [console] the terminal chat
+       *[other] { $channel }
+    }
+deleteme-linked = Your messengers are linked: { $channels }. Deleting removes the data of every linked messenger.

@@ -56,6 +56,7 @@ help-admin =
 settings-title = Налаштування. Мова: { $language }.
 settings-language = 🌐 Мова
 settings-privacy = 🔒 Приватність
+settings-linking = 🔗 Підʼєднати інший месенджер
 settings-choose-language = Оберіть мову:
 settings-language-changed = Готово, мову змінено.
 

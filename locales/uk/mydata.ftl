@@ -67,6 +67,17 @@ mydata-question-head = Запитання № { $reference } від { $date }
 mydata-question-text = Ви запитали: { $text }
 mydata-question-answer = Відповідь: { $answer }
 
+mydata-conversations-title = Ваші розмови з робочою групою: { $count }
+mydata-conversation-head = Розмова від { $date }: { $status ->
+        [waiting] чекає на працівника
+        [taken] триває
+       *[closed] завершена
+    }, повідомлень: { $messages }
+mydata-conversation-line = { $author ->
+        [resident] Ви
+       *[operator] Робоча група
+    }: { $text }
+
 mydata-more = …і ще { $count } — у файлі.
 mydata-empty = Немає записів у розділах: { $sections }.
 mydata-section-name = { $section ->
@@ -76,6 +87,7 @@ mydata-section-name = { $section ->
         [feedback] відгуки
         [votes] голоси
         [questions] запитання
+        [conversations] розмови з робочою групою
        *[other] { $section }
     }
 
@@ -89,7 +101,26 @@ mydata-internal-flood = лічильник частоти повідомлень
 mydata-internal-downloads = тимчасові посилання на файли
 mydata-internal-web-pending = повідомлення, що чекають на вебчат
 mydata-internal-receipts = позначки про доставку
+mydata-internal-linking = коди для повʼязування месенджерів і лічильник невдалих спроб
 mydata-not-exported = Не показуємо: { $items }.
 mydata-internal-inbound = технічний журнал вхідних повідомлень (текст стираємо одразу після обробки)
 mydata-internal-console-sessions = входи до панелі робочої групи
 mydata-rights = Видалити всі ці дані: /deleteme
+
+## Linked messengers (docs/linking.md).
+mydata-linked-channel = { $channel ->
+        [telegram] Telegram
+        [viber] Viber
+        [web] вебчат на сайті
+        [console] чат у терміналі
+       *[other] { $channel }
+    }
+mydata-linked = Повʼязані месенджери: { $channels }
+mydata-linked-notify = Куди надсилаємо сповіщення: { $channel ->
+        [telegram] Telegram
+        [viber] Viber
+        [web] вебчат на сайті
+        [console] чат у терміналі
+       *[other] { $channel }
+    }
+deleteme-linked = Ваші месенджери повʼязано: { $channels }. Видалення прибере дані з усіх повʼязаних месенджерів.

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage import clock
@@ -13,7 +13,14 @@ from storage.models.base import Base
 
 
 class Resident(Base):
-    """A person chatting with Svoi on one channel."""
+    """A person chatting with Svoi on one channel.
+
+    Channels a person linked (docs/linking.md) share one profile: its rows (subscriptions,
+    follows, feedback, votes, mutes, questions, language) belong to one of the linked
+    residents, the holder, which is also where notifications go. The others name it in
+    `profile_id`; `profile_id` is NULL for the holder and for a resident linked to no one.
+    `notify_here` marks the channel the person chose for notifications (none marked: the
+    channel last used)."""
 
     __tablename__ = "residents"
     __table_args__ = (UniqueConstraint("channel", "user_id"),)
@@ -28,6 +35,10 @@ class Resident(Base):
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     last_seen_at: Mapped[datetime] = mapped_column(default=clock.now)
     inactive_since: Mapped[datetime | None] = mapped_column(default=None)
+    # Not a foreign key: SQLite can add one only by copying `residents`, which every
+    # feature's table refers to. Erasure and unlinking keep it true (docs/linking.md).
+    profile_id: Mapped[int | None] = mapped_column(default=None, index=True)
+    notify_here: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 class DialogState(Base):

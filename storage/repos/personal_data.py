@@ -47,6 +47,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "feedback": ("plan_feedback",),
     "votes": ("plan_votes",),
     "questions": ("services_questions",),
+    "conversations": ("handoff_conversations", "handoff_messages"),
 }
 # Records the service keeps to work, not something the resident told us: in the file
 # (labelled), named on the screen in one line with why they exist. Value: what it is, as
@@ -58,6 +59,8 @@ INTERNAL: dict[str, str] = {
     "web_pending": "web-pending",
     "viber_message_status": "receipts",
     "telegram_callbacks": "receipts",
+    "linking_codes": "linking",
+    "linking_guesses": "linking",
 }
 # Tables that may hold a resident's words for a short time but are not linked to them, so
 # the export cannot pick their rows out: named in the file and on the screen, with why.
@@ -152,6 +155,8 @@ class Summary:
     feedback: list[dict[str, Any]] = field(default_factory=list)
     votes: list[dict[str, Any]] = field(default_factory=list)
     questions: list[dict[str, Any]] = field(default_factory=list)
+    # Conversations with the working group ("talk to a person"), each with its messages.
+    conversations: list[dict[str, Any]] = field(default_factory=list)
     # Internal records present: readable-name key → row count.
     internal: dict[str, int] = field(default_factory=dict)
     # Personal tables no section knows: table name → row count.
@@ -247,6 +252,19 @@ async def summary(session: AsyncSession, resident: Resident) -> Summary:
             .where(questions.c.resident_id == resident.id)
             .order_by(questions.c.created_at, questions.c.id),
         )
+    talks, said = tables.get("handoff_conversations"), _table("handoff_messages")
+    if talks is not None and said is not None:
+        result.conversations = await _rows(
+            session,
+            select(talks).where(talks.c.resident_id == resident.id).order_by(talks.c.opened_at),
+        )
+        for talk in result.conversations:
+            talk["messages"] = await _rows(
+                session,
+                select(said.c.author, said.c.role, said.c.text, said.c.created_at)
+                .where(said.c.conversation_id == talk["id"])
+                .order_by(said.c.created_at, said.c.id),
+            )
     known = {name for names in SECTIONS.values() for name in names}
     for name, table in tables.items():
         if name in known:

@@ -202,7 +202,10 @@ async def test_mydata_of_a_new_resident_says_what_is_empty(svoi: Svoi, db: Datab
     resident = Resident.on(svoi.engine)
     await resident.onboard("en")
     await resident.send("/mydata")
-    assert "Nothing stored in: reminders, follows, feedback, votes, questions." in resident.text
+    assert (
+        "Nothing stored in: reminders, follows, feedback, votes, questions, "
+        "conversations with the working group."
+    ) in resident.text
     assert "All notifications are on." in resident.text
     data = _document(resident)
     assert data["waste_subscriptions"] == [] and data["residents"][0]["locale"] == "en"
