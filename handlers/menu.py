@@ -9,6 +9,7 @@ from __future__ import annotations
 from bot.core.dialog import MENU, Flow, Screen, Turn
 from bot.core.engine import MenuEntry, Registry
 from bot.core.messages import AnyButton, Button
+from handlers.common import leave
 
 OPEN = "open:"
 
@@ -37,6 +38,8 @@ async def on_menu_button(turn: Turn, payload: str) -> None:
 
 
 async def go_menu(turn: Turn, _arg: str) -> None:
+    """The menu button (`g:menu`): like /menu, it ends what the current flow holds open."""
+    await leave(turn)
     await turn.menu()
 
 

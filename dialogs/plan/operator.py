@@ -27,6 +27,7 @@ from bot.core.engine import MenuEntry, Registry
 from bot.core.messages import AnyButton, Button
 from bot.core.payloads import Payload
 from bot.core.state import FlowState
+from dialogs.handoff import service as handoff
 from dialogs.plan import service
 from dialogs.plan.views import (
     COMMENT_LIMIT,
@@ -105,11 +106,13 @@ KEEP_PROGRESS = "pp:keep"
 @operator_only
 async def render_start(turn: Turn) -> None:
     waiting = await questions.waiting(turn.session)
+    talks = await handoff.waiting(turn.session)
     turn.say(
         turn.t("plan-op-title"),
         [
             [Button(turn.t("plan-op-btn-inbox"), "inbox")],
             [Button(turn.t("plan-op-btn-questions", count=waiting), "questions")],
+            [Button(turn.t("handoff-op-btn", count=talks), "handoff")],
             [Button(turn.t("plan-op-btn-publish"), "publish")],
             [Button(turn.t("plan-op-btn-polls"), "polls")],
             turn.nav_row(back=False),
@@ -123,6 +126,8 @@ async def on_start(turn: Turn, payload: str) -> None:
         await turn.goto(payload)
     elif payload == "questions":  # residents' questions have their own feature package
         await turn.start("questions_operator")
+    elif payload == "handoff":  # so do conversations with a person
+        await turn.start("handoff_operator")
 
 
 # --- inbox → item → answer -------------------------------------------------------------

@@ -27,6 +27,7 @@ from typing import Any
 from bot.core.dialog import MENU, Flow, Screen, Turn
 from bot.core.i18n import localized
 from bot.core.messages import AnyButton, Button, LinkButton, Location
+from dialogs.handoff.flow import talk_button
 from dialogs.questions import service as questions
 from dialogs.services.cards import card_text, details_pages, notice_text
 from dialogs.services.catalogue import Elsewhere, current_index, find_elsewhere
@@ -157,6 +158,7 @@ async def render_results(turn: Turn) -> None:
     if not services:
         rows = await category_rows(turn)
         rows.append([Button(turn.t("services-btn-ask"), "ask")])
+        rows.append([talk_button(turn, "services")])  # a person of the working group
         rows.append(turn.nav_row(back=False))
         elsewhere = find_elsewhere(query) if query else []
         if elsewhere:

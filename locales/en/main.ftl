@@ -45,6 +45,7 @@ help-operator =
     For the working group:
     /operator — feedback, residents' questions, progress updates, polls
     /broadcast — a message to residents
+    /handoffs — conversations with residents
 
 help-admin =
     For admins:
