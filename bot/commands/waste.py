@@ -21,11 +21,12 @@ from typing import TYPE_CHECKING
 
 from bot.commands import opened
 from bot.config import Settings
+from bot.core.actions import CLI, Refused
 from bot.core.contentkit import Problem
 from bot.core.i18n import I18n
 from dialogs.waste import content, schedule
 from dialogs.waste.config import WasteSettings
-from dialogs.waste.service import ScheduleError, TypeNames, ZoneSchedules, add_exception
+from dialogs.waste.service import TypeNames, ZoneSchedules, change_collection
 from storage import clock
 from storage.repos.waste import WasteRepo
 
@@ -160,19 +161,20 @@ def exception_command(args: argparse.Namespace, settings: Settings) -> int:
                 print(f"error: --zone: unknown zone {args.zone!r}", file=sys.stderr)
                 return 1
             try:
-                _exc, notices = await add_exception(
+                notices = await change_collection(
                     session,
                     i18n,
-                    zone=zone,
+                    zone_code=zone.code,
                     waste_type=args.waste_type,
                     original=args.date,
                     moved_to=None if args.cancel else args.moved_to,
                     reason_uk=args.reason,
                     reason_en=args.reason_en,
+                    actor=CLI,
                     now=clock.now(),
                 )
-            except ScheduleError as exc:
-                print(f"error: {exc}", file=sys.stderr)
+            except Refused as refused:
+                print(f"error: {i18n.t('en', refused.key, refused.args_)}", file=sys.stderr)
                 return 1
         print(f"exception saved; {notices} change notice(s) enqueued")
         return 0

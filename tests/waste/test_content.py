@@ -20,6 +20,7 @@ from dialogs.waste.service import ZoneSchedules
 from storage import clock
 from storage.db import Database
 from storage.models import OutboxMessage
+from storage.models.access import AuditEntry
 from storage.models.waste import CollectionException, WasteZone
 from storage.repos.waste import WasteRepo
 from tests.waste.support import subscribe
@@ -226,6 +227,11 @@ async def test_exception_command_notifies_subscribers_and_export_ics_shows_it(
     assert "1 change notice(s) enqueued" in capsys.readouterr().out
     async with db.transaction() as session:
         [row] = list((await session.execute(select(OutboxMessage))).scalars())
+        [audit] = (
+            await session.execute(select(AuditEntry).where(AuditEntry.action == "waste-exception"))
+        ).scalars()
+    # The same service as the chat and the console: the command line is audited too.
+    assert (audit.actor, audit.target) == ("cli", f"center:mixed:{day.isoformat()}")
     text = I18n().t("uk", str(row.template_key), row.template_args)
     assert text.startswith("⚠️ Зміна графіка: address of a")
     assert "Вивезення скасовано: Змішані відходи" in text
