@@ -1,6 +1,7 @@
 """content/handoff.yaml: the working group's hours for residents' conversations and the
-canned answers to frequent questions, by language. Read once, when first needed; a broken
-file fails at start-up (`load` raises with the file and what is wrong), not mid-conversation.
+canned answers to frequent questions, by language, read with the content kit
+(bot/core/contentkit.py). Read once, when first needed; a broken file fails at start-up
+(`load` raises with every problem, each with the file and its line), not mid-conversation.
 """
 
 from __future__ import annotations
@@ -10,9 +11,9 @@ from functools import cache
 from pathlib import Path
 from typing import Annotated
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import Field, field_validator
 
+from bot.core.contentkit import ContentInvalid, Model, Problem, Problems, load_yaml, validate
 from bot.core.i18n import localized
 from storage.clock import CITY_ZONE
 
@@ -20,11 +21,7 @@ CONTENT = Path(__file__).resolve().parents[2] / "content" / "handoff.yaml"
 Texts = dict[str, str]
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class WorkingHours(_Strict):
+class WorkingHours(Model):
     days: list[Annotated[int, Field(ge=1, le=7)]]
     start: time
     end: time
@@ -46,7 +43,7 @@ class WorkingHours(_Strict):
         return localized(self.text, locale)
 
 
-class CannedAnswer(_Strict):
+class CannedAnswer(Model):
     code: Annotated[str, Field(pattern=r"^[a-z0-9-]{1,24}$")]
     title: Texts
     text: Texts
@@ -58,27 +55,33 @@ class CannedAnswer(_Strict):
         return localized(self.text, locale)
 
 
-class HandoffContent(_Strict):
+class HandoffContent(Model):
     hours: WorkingHours
-    canned: list[CannedAnswer] = []
+    canned: list[CannedAnswer] = Field(default_factory=list)
 
     def answer(self, code: str) -> CannedAnswer | None:
         return next((a for a in self.canned if a.code == code), None)
 
 
-class ContentError(ValueError):
-    """The content file cannot be used; the message names the file and the problem."""
+class ContentError(ContentInvalid):
+    """The content file cannot be used; every problem names the file and its line."""
 
 
 def read(path: Path) -> HandoffContent:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-        content = HandoffContent.model_validate(data)
-    except (OSError, yaml.YAMLError, ValidationError) as error:
-        raise ContentError(f"{path}: {error}") from error
-    codes = [a.code for a in content.canned]
-    if len(set(codes)) != len(codes):
-        raise ContentError(f"{path}: a canned answer's code is used twice")
+        source = path.read_text(encoding="utf-8")
+    except OSError as error:
+        raise ContentError([Problem(path.name, 0, "", f"cannot be read: {error}")]) from error
+    try:
+        doc = load_yaml(source, path.name)
+    except ContentInvalid as invalid:
+        raise ContentError(invalid.problems) from invalid
+    problems = Problems(doc)
+    content = validate(HandoffContent, doc, problems)
+    problems.unique(("canned", "*"), "code", "canned answer code")
+    if problems.errors:
+        raise ContentError(problems.errors)
+    assert content is not None
     return content
 
 
