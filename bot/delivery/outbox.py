@@ -18,6 +18,7 @@ from storage import clock
 from storage.models.delivery import DeliveryMute
 from storage.models.outbox import OutboxMessage, new_row
 from storage.repos.common import insert_ignoring_conflicts
+from storage.repos.residents import ResidentRepo
 
 CHUNK = 1000
 OUTBOX: Table = OutboxMessage.__table__  # type: ignore[assignment]  # Core: no ORM overhead
@@ -103,3 +104,16 @@ async def enqueue(session: AsyncSession, notifications: Sequence[Notification]) 
         )
         inserted += len(result.all())
     return inserted
+
+
+async def notify_resident(session: AsyncSession, resident_id: int | None, **fields: Any) -> int:
+    """Enqueue one notification (`Notification`'s fields but the address) for a resident
+    found by id — an answer, a reply, a status change; nothing when the resident is gone.
+    Returns 1 when it was queued, 0 when muted, a duplicate or nobody to send to."""
+    resident = None if resident_id is None else await ResidentRepo(session).by_id(resident_id)
+    if resident is None:
+        return 0
+    notice = Notification(
+        resident_id=resident.id, channel=resident.channel, user_id=resident.user_id, **fields
+    )
+    return await enqueue(session, [notice])

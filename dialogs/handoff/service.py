@@ -22,7 +22,7 @@ from typing import Any
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Actor, Refused, checked_text
-from bot.delivery.outbox import Notification, OutboxButton, enqueue
+from bot.delivery.outbox import OutboxButton, notify_resident
 from dialogs.handoff import content
 from dialogs.handoff.content import CannedAnswer, WorkingHours
 from storage.models.handoff import (
@@ -211,25 +211,16 @@ async def _notify(
     args: dict[str, Any],
     buttons: tuple[tuple[OutboxButton, ...], ...],
 ) -> None:
-    resident = await ResidentRepo(session).by_id(row.resident_id)
-    if resident is None:
-        return
-    await enqueue(
+    await notify_resident(
         session,
-        [
-            Notification(
-                resident_id=resident.id,
-                channel=resident.channel,
-                user_id=resident.user_id,
-                kind=kind,
-                dedup_key=dedup_key,
-                template_key=template_key,
-                template_args=dict(args),
-                buttons=buttons,
-                priority=PRIORITY,
-                urgent=True,
-            )
-        ],
+        row.resident_id,
+        kind=kind,
+        dedup_key=dedup_key,
+        template_key=template_key,
+        template_args=dict(args),
+        buttons=buttons,
+        priority=PRIORITY,
+        urgent=True,
     )
 
 

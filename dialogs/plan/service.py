@@ -21,7 +21,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from bot.core import dates
 from bot.core.actions import Actor, Refused, checked_text
 from bot.delivery.broadcasts import FOLLOWERS, AudienceSource, AudienceUnavailable
-from bot.delivery.outbox import Notification, OutboxButton, enqueue
+from bot.delivery.outbox import Notification, OutboxButton, enqueue, notify_resident
 from dialogs.plan.views import COMMENT_LIMIT, OPTION_LIMIT, QUESTION_LIMIT, localized
 from storage.models.plan import (
     OGP_STATUSES,
@@ -33,7 +33,6 @@ from storage.models.plan import (
     ProgressUpdate,
 )
 from storage.repos.plan import PlanRepo
-from storage.repos.residents import ResidentRepo
 
 __all__ = [
     "FOLLOWERS_AUDIENCE",
@@ -78,28 +77,20 @@ async def answer_feedback(
     assert commitment is not None
     if not await repo.answer(feedback, text, actor.name, now):
         raise Refused("web-admin-error-already-answered")  # another operator was first
-    resident = await ResidentRepo(session).by_id(feedback.resident_id)
-    if resident is not None:
-        await enqueue(
-            session,
-            [
-                Notification(
-                    resident_id=resident.id,
-                    channel=resident.channel,
-                    user_id=resident.user_id,
-                    kind="plan-answer",
-                    dedup_key=f"plan-answer:{feedback.id}",
-                    template_key="plan-notify-answer",
-                    template_args={
-                        "reference": feedback.reference or "",
-                        "number": commitment.number,
-                        "comment": excerpt(feedback.comment),
-                        "answer": text,
-                    },
-                    category="plan-answers",
-                )
-            ],
-        )
+    await notify_resident(
+        session,
+        feedback.resident_id,
+        kind="plan-answer",
+        dedup_key=f"plan-answer:{feedback.id}",
+        template_key="plan-notify-answer",
+        template_args={
+            "reference": feedback.reference or "",
+            "number": commitment.number,
+            "comment": excerpt(feedback.comment),
+            "answer": text,
+        },
+        category="plan-answers",
+    )
     actor.audit(session, "plan-answer", feedback.reference or str(feedback.id))
     return feedback
 

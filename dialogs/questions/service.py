@@ -17,14 +17,13 @@ from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Actor, Refused, checked_text
-from bot.delivery.outbox import Notification, OutboxButton, enqueue
+from bot.delivery.outbox import OutboxButton, notify_resident
 from storage.models.services import (
     QUESTION_ANSWERED,
     QUESTION_NEW,
     QUESTION_REDIRECTED,
     ServiceQuestion,
 )
-from storage.repos.residents import ResidentRepo
 
 __all__ = [
     "ANSWER_LIMIT",
@@ -139,32 +138,20 @@ async def _settle(
     if won.rowcount != 1:  # type: ignore[attr-defined]
         raise Refused("web-admin-error-already-answered")
     await session.refresh(row)
-    resident = await ResidentRepo(session).by_id(row.resident_id)
-    if resident is not None:
-        await enqueue(
-            session,
-            [
-                Notification(
-                    resident_id=resident.id,
-                    channel=resident.channel,
-                    user_id=resident.user_id,
-                    kind="question-answer",
-                    dedup_key=f"question-answer:{row.id}",
-                    template_key=(
-                        "questions-notify-answer"
-                        if status == QUESTION_ANSWERED
-                        else "questions-notify-redirected"
-                    ),
-                    template_args={
-                        "reference": str(row.id),
-                        "question": excerpt(row.text),
-                        "answer": text,
-                    },
-                    buttons=((OutboxButton("questions-btn-mine", f"g:{MINE_ACTION}"),),),
-                    category="question-answers",
-                )
-            ],
-        )
+    await notify_resident(
+        session,
+        row.resident_id,
+        kind="question-answer",
+        dedup_key=f"question-answer:{row.id}",
+        template_key=(
+            "questions-notify-answer"
+            if status == QUESTION_ANSWERED
+            else "questions-notify-redirected"
+        ),
+        template_args={"reference": str(row.id), "question": excerpt(row.text), "answer": text},
+        buttons=((OutboxButton("questions-btn-mine", f"g:{MINE_ACTION}"),),),
+        category="question-answers",
+    )
     actor.audit(session, f"question-{status}", str(row.id))
     return row
 

@@ -77,14 +77,6 @@ def _update(turn: Turn, **changes: Any) -> None:
     turn.keep(replace(_state(turn), **changes))
 
 
-def _iso(text: str | None) -> date | None:
-    """A day the state keeps as an ISO date, or None if it has none (or a stale one)."""
-    try:
-        return date.fromisoformat(text) if text is not None else None
-    except ValueError:
-        return None
-
-
 async def _zone_types(turn: Turn, zone_id: int | None) -> list[str]:
     """The waste types a zone's schedule collects (none without a zone)."""
     if zone_id is None:

@@ -37,10 +37,6 @@ def _repo(turn: Turn) -> WasteRepo:
     return WasteRepo(turn.session)
 
 
-def _today(turn: Turn) -> date:
-    return schedule.local_today(turn.now)
-
-
 def _state(turn: Turn) -> OpsState:
     return turn.load(OpsState)
 
@@ -103,7 +99,7 @@ async def _next_days(turn: Turn) -> list[date]:
     state = _state(turn)
     if state.zone is None:
         return []
-    today = _today(turn)
+    today = schedule.local_today(turn.now)
     schedules = await ZoneSchedules.load(_repo(turn), state.zone)
     specs = [s for s in schedules.rules.get(state.zone, []) if s.waste_type == state.waste_type]
     days: set[date] = set()
@@ -138,7 +134,7 @@ async def on_date_button(turn: Turn, payload: str) -> None:
 
 
 async def on_date_text(turn: Turn, text: str) -> None:
-    await _pick(turn, "day", dates.parse_day(text, _today(turn)), "action")
+    await _pick(turn, "day", dates.parse_day(text, schedule.local_today(turn.now)), "action")
 
 
 async def render_action(turn: Turn) -> None:
@@ -186,7 +182,7 @@ async def on_new_button(turn: Turn, payload: str) -> None:
 
 
 async def on_new_text(turn: Turn, text: str) -> None:
-    await _pick(turn, "moved_to", dates.parse_day(text, _today(turn)), "reason")
+    await _pick(turn, "moved_to", dates.parse_day(text, schedule.local_today(turn.now)), "reason")
 
 
 async def render_reason(turn: Turn) -> None:
