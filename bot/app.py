@@ -20,11 +20,13 @@ from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
 import dialogs
 import handlers
 from bot import metrics
+from bot.channels.web.channel import CONSOLE_BUILDER, ConsoleBuilder
 from bot.channels.web.pages import BASE_HEADERS, ui_locale
-from bot.config import Settings
-from bot.core.capabilities import CONSOLE
+from bot.config import Network, Settings
+from bot.core.capabilities import CONSOLE, ChannelCapabilities
 from bot.core.engine import Engine, Registry
 from bot.core.i18n import I18n
+from bot.core.messages import Incoming, Reply
 from bot.core.ports import ChannelAdapter
 from bot.delivery import alerts
 from storage import migrate
@@ -32,9 +34,11 @@ from storage.db import DATABASE_ERRORS, Database
 from storage.repos.access import DownloadRepo
 
 if TYPE_CHECKING:
+    import jinja2
     from apscheduler.schedulers.asyncio import AsyncIOScheduler  # type: ignore[import-untyped]
 
     from bot.channels import ChannelRuntime
+    from bot.channels.web.admin import Console
     from bot.delivery.service import DeliveryService
 
 log = logging.getLogger(__name__)
@@ -54,7 +58,9 @@ def build_registry() -> Registry:
 
 @dataclass
 class Svoi:
-    """The running service: what every channel, command and test gets hold of."""
+    """The running service: what every command and test gets hold of. Channel adapters see
+    it only as their narrow port (`InboundPort`: record an event, run a turn, settings,
+    message catalogues, the database)."""
 
     settings: Settings
     db: Database
@@ -69,6 +75,18 @@ class Svoi:
         engine = Engine(settings, database, i18n, build_registry())
         engine.register_channel("console", CONSOLE)
         return cls(settings, database, i18n, engine)
+
+    # --- the channels' port (bot.core.ports.InboundPort) -----------------------------
+    @property
+    def capabilities(self) -> dict[str, ChannelCapabilities]:
+        """What each running channel can show (the console's `ConsolePort`)."""
+        return self.engine.capabilities
+
+    async def record_event(self, channel: str, event_id: str, body: str) -> bool:
+        return await self.engine.record_event(channel, event_id, body)
+
+    async def run_turn(self, incoming: Incoming) -> list[Reply]:
+        return await self.engine.handle(incoming)
 
     def add_channel(self, channel: ChannelAdapter) -> None:
         self.channels[channel.name] = channel
@@ -234,6 +252,7 @@ async def _database_down(exc: BaseException, db: Database) -> bool:
 def build_web_app(svoi: Svoi) -> web.Application:
     app = web.Application(client_max_size=1024 * 1024, middlewares=[database_unavailable])
     app[SVOI_KEY] = svoi
+    app[CONSOLE_BUILDER] = console_builder(svoi)
     app.router.add_get("/healthz", healthz)
     app.router.add_get("/readyz", readyz)
     app.router.add_get("/files/{token}", download)
@@ -242,6 +261,46 @@ def build_web_app(svoi: Svoi) -> web.Application:
         if feature.add_routes is not None:
             feature.add_routes(app, svoi)
     return app
+
+
+def console_builder(svoi: Svoi) -> ConsoleBuilder:
+    """The operator console works on the whole service; the web channel, which sees only
+    its port, adds it with this (its app, templates and cookie settings)."""
+    from bot.channels.web.admin import Console
+
+    def build(
+        app: web.Application,
+        env: jinja2.Environment,
+        *,
+        secret: str,
+        secure: bool,
+        trusted_proxies: list[Network],
+    ) -> Console:
+        return Console(
+            svoi, app, env, secret=secret, secure=secure, trusted_proxies=trusted_proxies
+        )
+
+    return build
+
+
+def enabled_channels(svoi: Svoi, app: web.Application) -> list[ChannelRuntime]:
+    """Channels whose tokens are configured, with their routes added to `app` and their
+    capabilities registered; each gets the service as its narrow port (`InboundPort`)."""
+    channels: list[ChannelRuntime] = []
+    from bot.channels.web import WebChannel  # always on: the web chat needs no token
+
+    channels.append(WebChannel(svoi, app))
+    if svoi.settings.telegram.enabled:
+        from bot.channels.telegram import TelegramChannel
+
+        channels.append(TelegramChannel(svoi, app))
+    if svoi.settings.viber.enabled:
+        from bot.channels.viber import ViberChannel
+
+        channels.append(ViberChannel(svoi, app))
+    for channel in channels:
+        svoi.add_channel(channel)
+    return channels
 
 
 def _no_channel_hint(settings: Settings) -> str:
@@ -297,7 +356,6 @@ async def serve(settings: Settings) -> None:
     """Run the service until SIGINT/SIGTERM, then stop within `SHUTDOWN_SECONDS`: stop
     accepting requests and the scheduler, drain the senders, let turns in flight finish,
     close the channels' sessions and the database (see `shutdown`)."""
-    from bot.channels import enabled_channels
     from bot.delivery.service import DeliveryService
     from bot.scheduler import build_scheduler
 

@@ -113,3 +113,20 @@ def test_the_layer_rule_sees_runtime_imports_only(tmp_path: Path) -> None:
         "def f():\n    from dialogs.plan import service\n"
     )
     assert _runtime_imports(sample) == {"typing", "dialogs.plan"}
+
+
+# Adapters get the service as a narrow port (bot.core.ports.InboundPort), never as the
+# `Svoi` object: importing bot.app, even for a type, ties every adapter into one import
+# cycle with the composition root. The console takes `ConsolePort`, the same plus what each
+# channel can show.
+@pytest.mark.parametrize(
+    "path",
+    [p for p in _sources() if p.relative_to(ROOT).as_posix().startswith("bot/channels/")],
+    ids=lambda p: str(p.relative_to(ROOT)),
+)
+def test_channel_adapters_never_import_the_composition_root(path: Path) -> None:
+    relative = path.relative_to(ROOT).as_posix()
+    for module in _imports(path):
+        assert module != "bot.app" and not module.startswith("bot.app."), (
+            f"{relative} imports {module}; take bot.core.ports.InboundPort instead"
+        )

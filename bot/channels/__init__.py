@@ -1,15 +1,14 @@
-"""Channel adapters. Each package is the only place that imports its platform's SDK."""
+"""Channel adapters. Each package is the only place that imports its platform's SDK.
+
+An adapter gets the service only as its narrow port (bot.core.ports.InboundPort) and runs
+its platform's events through the inbound runner (bot.core.inbound); which channels run is
+decided by the composition root (bot.app.enabled_channels)."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol
-
-from aiohttp import web
+from typing import Protocol
 
 from bot.core.ports import ChannelAdapter
-
-if TYPE_CHECKING:
-    from bot.app import Svoi
 
 
 class ChannelRuntime(ChannelAdapter, Protocol):
@@ -18,22 +17,3 @@ class ChannelRuntime(ChannelAdapter, Protocol):
     async def start(self) -> None: ...
 
     async def stop(self) -> None: ...
-
-
-def enabled_channels(svoi: Svoi, app: web.Application) -> list[ChannelRuntime]:
-    """Channels whose tokens are configured, with their routes added to `app`."""
-    channels: list[ChannelRuntime] = []
-    from bot.channels.web import WebChannel  # always on: the web chat needs no token
-
-    channels.append(WebChannel(svoi, app))
-    if svoi.settings.telegram.enabled:
-        from bot.channels.telegram import TelegramChannel
-
-        channels.append(TelegramChannel(svoi, app))
-    if svoi.settings.viber.enabled:
-        from bot.channels.viber import ViberChannel
-
-        channels.append(ViberChannel(svoi, app))
-    for channel in channels:
-        svoi.add_channel(channel)
-    return channels

@@ -2,18 +2,18 @@
 
 One update's path:
 
-    POST /webhook/telegram → secret checked in constant time (401) → raw update recorded
-    in the inbox under its update_id (database down: 503, Telegram redelivers; already
-    recorded: 200 and nothing else) → 200 → in the background, in arrival order per chat:
-    answer the callback query → engine turn (marks the inbox row done in the turn's
-    transaction) → replies sent, the first one editing the pressed message when the core
-    replaces a screen.
+    POST /webhook/telegram → secret checked in constant time (401) → the update's id read
+    (400 without one) → the inbound runner (bot/core/inbound.py, `accept`) records the raw
+    update under its update_id (database down: 503, Telegram redelivers; already recorded:
+    200 and nothing else) → 200 → in the background, in arrival order per chat: answer the
+    callback query → engine turn (marks the inbox row done in the turn's transaction) →
+    replies sent, the first one editing the pressed message when the core replaces a screen.
 
-`sweep()` re-runs updates recorded but never processed (a crash between recording and the
-turn, a failure outside the engine); the channel calls it every `sweep_interval` seconds
-and the service may call it too: the engine's inbox claim makes a second run a no-op.
-Polling mode (`TELEGRAM_MODE=polling`) feeds getUpdates results into the same path and
-moves the offset only past updates that were recorded.
+`sweep()` (the runner's) re-runs updates recorded but never processed (a crash between
+recording and the turn, a failure outside the engine); the channel calls it every
+`sweep_interval` seconds and the service may call it too. Polling mode
+(`TELEGRAM_MODE=polling`) feeds getUpdates results into the same path and moves the offset
+only past updates that were recorded.
 """
 
 from __future__ import annotations
@@ -24,11 +24,10 @@ import hashlib
 import hmac
 import json
 import logging
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager, suppress
+from contextlib import suppress
 from dataclasses import replace
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
@@ -48,7 +47,6 @@ from aiohttp import web
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from bot import metrics
 from bot.channels.telegram.inbound import ALLOWED_UPDATES, CHANNEL, Inbound, read_update
 from bot.channels.telegram.outbound import (
     NOT_MODIFIED,
@@ -63,27 +61,20 @@ from bot.channels.telegram.outbound import (
 from bot.channels.telegram.session import Session
 from bot.config import TelegramSettings
 from bot.core.capabilities import TELEGRAM
-from bot.core.locks import KeyedLock
+from bot.core.inbound import InboundRunner, Job
 from bot.core.messages import Incoming, Kind, Reply
-from bot.core.ports import DeliveryResult, DeliveryStatus
+from bot.core.ports import DeliveryResult, DeliveryStatus, InboundPort
 from storage import clock
 from storage.db import DATABASE_ERRORS
 from storage.models.telegram import TelegramCallback
 from storage.repos.common import dialect_insert
-from storage.repos.inbox import InboxRepo, InboxWriter
 from storage.repos.residents import ResidentRepo
-
-if TYPE_CHECKING:
-    from bot.app import Svoi
 
 log = logging.getLogger(__name__)
 
 WEBHOOK_PATH = "/webhook/telegram"
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 COMMANDS = ("start", "menu", "help", "settings", "language")
-# What a failing database looks like from here: SQLAlchemy's errors, and the driver's
-# connection errors that reach us unwrapped (asyncpg's refused connection is an OSError).
-MAX_ATTEMPTS = 5  # a failure outside the engine is retried by the sweeper this many times
 REPLY_RETRIES = 3
 MAX_REPLY_WAIT = 30.0  # a reply waits out a 429 up to this long; the outbox waits longer
 
@@ -105,7 +96,7 @@ class TelegramChannel:
 
     def __init__(
         self,
-        svoi: Svoi,
+        port: InboundPort,
         app: web.Application,
         *,
         request_timeout: float = 30.0,
@@ -114,8 +105,8 @@ class TelegramChannel:
         poll_timeout: int = 25,
         max_concurrent_turns: int | None = None,
     ) -> None:
-        self.svoi = svoi
-        self.settings = svoi.settings.telegram
+        self.port = port
+        self.settings = port.settings.telegram
         if self.settings.bot_token is None:
             raise SystemExit("svoi: configuration error: TELEGRAM_BOT_TOKEN is not set")
         try:
@@ -134,22 +125,16 @@ class TelegramChannel:
             ) from None
         self.secret = webhook_secret(self.settings).encode()
         self.sweep_interval = sweep_interval
-        self.sweep_after = sweep_after
         self.poll_timeout = poll_timeout
-        # SQLite has one writer: turns run one at a time, and recording a new update and a
-        # turn take turns on an in-process lock instead of polling SQLite's busy handler
-        # (which sleeps in steps of up to 100 ms). On PostgreSQL a few turns run at once,
-        # leaving pool connections free for recording updates, so the 200 stays quick.
-        sqlite = svoi.db.is_sqlite
-        self._turns = asyncio.Semaphore(max_concurrent_turns or (1 if sqlite else 8))
-        self._writer: asyncio.Lock | None = asyncio.Lock() if sqlite else None
-        # Updates arriving together are recorded in one commit, under the writer lock.
-        self._inbox = InboxWriter(svoi.db, guard=self._writing)
         # Updates of one chat run one after another, in the order they arrived.
-        self._chats: KeyedLock[int] = KeyedLock()
-        self._tasks: set[asyncio.Task[None]] = set()
+        self.inbound = InboundRunner(
+            port,
+            CHANNEL,
+            self._read,
+            max_concurrent_turns=max_concurrent_turns,
+            sweep_after=sweep_after,
+        )
         self._loops: list[asyncio.Task[None]] = []
-        self._in_flight: set[int] = set()
         self._paused_until = 0.0
         app.router.add_post(WEBHOOK_PATH, self.webhook)
 
@@ -174,26 +159,9 @@ class TelegramChannel:
     async def accept(self, update_id: int, body: str) -> bool | None:
         """Record one update and start processing it; False for a duplicate, None when the
         database could not record it (the sender must deliver it again)."""
-        try:
-            fresh = await self._inbox.record(CHANNEL, str(update_id), body)
-        except DATABASE_ERRORS as exc:
-            log.warning("could not record telegram update %s: %s", update_id, type(exc).__name__)
-            return None
-        if not fresh:
-            log.info("duplicate telegram update %s", update_id)
-            metrics.DUPLICATES.labels(CHANNEL).inc()
-            return False
-        self._spawn(update_id, body)
-        return True
+        return await self.inbound.accept(str(update_id), body)
 
-    def _spawn(self, update_id: int, body: str) -> None:
-        inbound = self._read(update_id, body)
-        self._in_flight.add(update_id)
-        task = asyncio.create_task(self._run(update_id, inbound))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
-
-    def _read(self, update_id: int, body: str) -> Inbound | None:
+    def _read(self, update_id: str, body: str) -> Job | None:
         try:
             update = Update.model_validate_json(body, context={"bot": self.bot})
         except ValidationError as exc:
@@ -205,49 +173,19 @@ class TelegramChannel:
             # every turn fails on the user id column.
             log.warning("telegram update %s: chat id out of range", update_id)
             return None
-        return inbound
+        return Job(inbound.chat_id, lambda: self._process(update_id, inbound))
 
-    async def _run(self, update_id: int, inbound: Inbound | None) -> None:
-        async def go() -> None:
-            async with self._turns:
-                try:
-                    if inbound is None:
-                        await self._close(update_id, error="unreadable update")
-                    else:
-                        await self._process(update_id, inbound)
-                except Exception as exc:  # kept for the sweeper, never dropped
-                    log.exception("telegram update %s failed", update_id)
-                    await self._attempt_failed(update_id, f"{type(exc).__name__}: {exc}")
-
-        try:
-            chat_id = inbound.chat_id if inbound is not None else None
-            if chat_id is None:
-                await go()
-            else:
-                await self._chats.run(chat_id, go)
-        finally:
-            self._in_flight.discard(update_id)
-
-    async def _process(self, update_id: int, inbound: Inbound) -> None:
+    async def _process(self, update_id: str, inbound: Inbound) -> None:
         if inbound.callback_id is not None:
             await self._answer_callback(inbound.callback_id)
         if inbound.incoming is None or inbound.chat_id is None:
-            await self._close(update_id)
+            await self.inbound.close(update_id)
             if inbound.edited and inbound.chat_id is not None:
                 await self._edited_hint(inbound.chat_id)
             return
         incoming = await self._resolve_payload(inbound.incoming)
-        async with self._writing():
-            replies = await self.svoi.engine.handle(incoming)
+        replies = await self.inbound.turn(incoming)
         await self._send_replies(inbound.chat_id, incoming, replies)
-
-    @asynccontextmanager
-    async def _writing(self) -> AsyncIterator[None]:
-        if self._writer is None:
-            yield
-            return
-        async with self._writer:
-            yield
 
     async def _answer_callback(self, callback_id: str) -> None:
         try:
@@ -259,7 +197,7 @@ class TelegramChannel:
     async def _resolve_payload(self, incoming: Incoming) -> Incoming:
         if incoming.kind is not Kind.BUTTON or not incoming.payload.startswith(STORED_MARK):
             return incoming
-        async with self.svoi.db.transaction() as session:
+        async with self.port.db.transaction() as session:
             payload = (
                 await session.execute(
                     select(TelegramCallback.payload).where(
@@ -270,65 +208,22 @@ class TelegramChannel:
         # An unknown key stays as it is: the engine answers it as an out-of-date menu.
         return incoming if payload is None else replace(incoming, payload=payload)
 
-    async def _close(self, update_id: int, error: str | None = None) -> None:
-        """Mark an update that runs no turn as handled (or as failed, with the reason)."""
-        async with self.svoi.db.transaction() as session:
-            inbox = InboxRepo(session)
-            if error is None:
-                await inbox.claim_done(CHANNEL, str(update_id))
-                return
-            if await inbox.claim(CHANNEL, str(update_id)) is not None:
-                await inbox.mark_attempt_failed(CHANNEL, str(update_id), error, max_attempts=1)
-
-    async def _attempt_failed(self, update_id: int, error: str) -> None:
-        try:
-            async with self.svoi.db.transaction() as session:
-                await InboxRepo(session).mark_attempt_failed(
-                    CHANNEL, str(update_id), error, max_attempts=MAX_ATTEMPTS
-                )
-        except DATABASE_ERRORS as exc:
-            log.warning(
-                "could not note the failure of update %s: %s", update_id, type(exc).__name__
-            )
-
     async def _edited_hint(self, chat_id: int) -> None:
-        async with self.svoi.db.transaction() as session:
+        async with self.port.db.transaction() as session:
             resident = await ResidentRepo(session).get(CHANNEL, str(chat_id))
-        locale = resident.locale if resident is not None else self.svoi.settings.default_locale
-        text = self.svoi.i18n.t(locale, "telegram-edited-ignored")
+        locale = resident.locale if resident is not None else self.port.settings.default_locale
+        text = self.port.i18n.t(locale, "telegram-edited-ignored")
         await self._send_with_retries(chat_id, Reply(text))
 
     # --- sweeper ---------------------------------------------------------------------
     async def sweep(self, older_than: timedelta | None = None, limit: int = 100) -> int:
         """Re-run updates recorded at least `older_than` ago and still not processed;
         returns how many were run. Safe to call from any instance at any time."""
-        async with self.svoi.db.transaction() as session:
-            events = await InboxRepo(session).pending(
-                CHANNEL, self.sweep_after if older_than is None else older_than, limit
-            )
-            pending = [(int(event.event_id), event.body) for event in events]
-        count = 0
-        for update_id, body in pending:
-            if update_id in self._in_flight:
-                continue
-            self._in_flight.add(update_id)
-            log.info("sweeper re-runs telegram update %s", update_id)
-            await self._run(update_id, self._read(update_id, body))
-            count += 1
-        return count
-
-    async def _sweep_forever(self, interval: float) -> None:
-        while True:
-            await asyncio.sleep(interval)
-            try:
-                await self.sweep()
-            except DATABASE_ERRORS as exc:
-                log.warning("telegram sweeper could not read the inbox: %s", type(exc).__name__)
+        return await self.inbound.sweep(older_than, limit)
 
     async def drain(self) -> None:
         """Wait until every update taken so far has been processed."""
-        while self._tasks:
-            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+        await self.inbound.drain()
 
     # --- outbound --------------------------------------------------------------------
     async def deliver(self, user_id: str, reply: Reply) -> DeliveryResult:
@@ -352,7 +247,7 @@ class TelegramChannel:
                 continue
             result = await self._send_with_retries(chat_id, reply)
             if result.status is DeliveryStatus.GONE:
-                async with self.svoi.db.transaction() as session:
+                async with self.port.db.transaction() as session:
                     await ResidentRepo(session).mark_inactive(CHANNEL, str(chat_id))
                 return
             if not result.ok:
@@ -450,7 +345,7 @@ class TelegramChannel:
             return
         now = clock.now()
         rows = [{"key": stored_key(p), "payload": p, "created_at": now} for p in payloads]
-        async with self.svoi.db.transaction() as session:
+        async with self.port.db.transaction() as session:
             # `created_at` is about when a message last carried the payload, so retention only
             # drops payloads no recent message shows; refreshed at most daily, not rewritten on
             # every send of a menu.
@@ -480,7 +375,7 @@ class TelegramChannel:
         if self.settings.mode == "polling":
             self._loops.append(asyncio.create_task(self._poll_forever()))
         if self.sweep_interval is not None:
-            self._loops.append(asyncio.create_task(self._sweep_forever(self.sweep_interval)))
+            self.inbound.start_sweeping(self.sweep_interval)
 
     async def _configure(self) -> None:
         if self.settings.mode == "polling":
@@ -496,10 +391,10 @@ class TelegramChannel:
             )
         else:
             log.warning("TELEGRAM_WEBHOOK_URL is not set: the webhook must be set elsewhere")
-        i18n = self.svoi.i18n
+        i18n = self.port.i18n
         # The default (no language_code) serves every other language, in the default locale.
         for language in (None, *i18n.locales):
-            locale = language or self.svoi.settings.default_locale
+            locale = language or self.port.settings.default_locale
             commands = [
                 BotCommand(command=command, description=i18n.t(locale, f"telegram-cmd-{command}"))
                 for command in COMMANDS
@@ -572,10 +467,7 @@ class TelegramChannel:
             with suppress(asyncio.CancelledError):
                 await task
         self._loops.clear()
-        if self._tasks:
-            _done, pending = await asyncio.wait(list(self._tasks), timeout=grace)
-            for task in pending:
-                task.cancel()
+        await self.inbound.stop(grace)
         await self.bot.session.close()
 
 

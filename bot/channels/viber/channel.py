@@ -5,12 +5,13 @@ Webhook (`POST /webhook/viber`)
     2. the body is parsed (viberbot's request classes); unreadable → 400;
     3. a turn's callback from a user id no Viber account has (empty, longer than its column,
        unprintable) → 200 and dropped: a resident with it would fail every turn;
-    4. a turn's callback is recorded in the inbox under its `message_token` before anything
-       else; the database failing → 503, so Viber retries; a repeat is passed on, and the
-       engine's inbox check gives it no effect once the first delivery finished (a repeat of
-       one that never finished, after a crash, runs it);
-    5. the engine runs the turn; `conversation_started` answers with the welcome message in
-       the response body, other turns' replies go out with `send_message`, then 200.
+    4. the inbound runner (bot/core/inbound.py, `run_now`) records a turn's callback in the
+       inbox under its `message_token` before anything else (the database failing → 503,
+       so Viber retries) and runs the turn; a repeat is passed on, and the engine's inbox
+       check gives it no effect once the first delivery finished (a repeat of one that
+       never finished, after a crash, runs it);
+    5. `conversation_started` answers with the welcome message in the response body, other
+       turns' replies go out with `send_message`, then 200.
     `delivered` / `seen` / `failed` update `viber_message_status` (idempotent, no inbox).
 
 Keyboards (see docs/viber.md)
@@ -28,7 +29,7 @@ import hashlib
 import logging
 from collections.abc import Sequence
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from aiohttp import web
 from sqlalchemy import select
@@ -46,8 +47,8 @@ from bot.channels.viber.inbound import (
     CHANNEL,
     Ack,
     BadCallback,
+    ResidentCallback,
     StatusUpdate,
-    Turn,
     parse,
     signature_ok,
 )
@@ -60,17 +61,15 @@ from bot.channels.viber.messages import (
     welcome_message,
 )
 from bot.core.capabilities import VIBER
+from bot.core.inbound import InboundRunner
 from bot.core.messages import Lifecycle, Reply
-from bot.core.ports import DeliveryResult, DeliveryStatus
+from bot.core.ports import DeliveryResult, DeliveryStatus, InboundPort
 from bot.core.render import split_text
 from storage import clock
 from storage.db import DATABASE_ERRORS
 from storage.models.viber import RANK, ViberMessageStatus
 from storage.repos.common import insert_ignoring_conflicts
 from storage.repos.residents import ResidentRepo
-
-if TYPE_CHECKING:
-    from bot.app import Svoi
 
 log = logging.getLogger(__name__)
 WEBHOOK_PATH = "/webhook/viber"
@@ -93,13 +92,14 @@ class ViberChannel:
     capabilities = VIBER
 
     def __init__(
-        self, svoi: Svoi, app: web.Application, *, timeouts: Timeouts | None = None
+        self, port: InboundPort, app: web.Application, *, timeouts: Timeouts | None = None
     ) -> None:
-        settings = svoi.settings.viber
+        settings = port.settings.viber
         if settings.auth_token is None or not settings.auth_token.get_secret_value():
             raise ValueError("VIBER_AUTH_TOKEN is not set")
-        self.svoi = svoi
+        self.port = port
         self.settings = settings
+        self.inbound = InboundRunner(port, CHANNEL)
         self._token = settings.auth_token.get_secret_value()
         self.api = ViberApi(settings.api_base, self._token, timeouts)
         self.config_error: str | None = None
@@ -191,12 +191,10 @@ class ViberChannel:
             return web.Response(status=200)
         return await self._turn(_bounded_event_id(callback), body)
 
-    async def _turn(self, callback: Turn, body: bytes) -> web.StreamResponse:
-        engine = self.svoi.engine
+    async def _turn(self, callback: ResidentCallback, body: bytes) -> web.StreamResponse:
+        incoming = callback.incoming
         try:
-            fresh = await engine.record_event(
-                CHANNEL, callback.event_id, body.decode("utf-8", "replace")
-            )
+            replies = await self.inbound.run_now(incoming, body.decode("utf-8", "replace"))
         except DATABASE_ERRORS as exc:
             log.error(
                 "could not record a Viber callback, Viber will retry: %s",
@@ -204,15 +202,6 @@ class ViberChannel:
                 extra={"channel": CHANNEL, "event_id": callback.event_id},
             )
             return web.Response(status=503)
-        if not fresh:
-            # Seen before. The engine runs it only if it was never finished (we crashed
-            # between recording and the end of the turn); a finished event has no effect.
-            log.info(
-                "repeated Viber callback",
-                extra={"channel": CHANNEL, "event_id": callback.event_id},
-            )
-        incoming = callback.incoming
-        replies = await engine.handle(incoming)
         user_id = incoming.address.user_id
         keyboard = await self._turn_keyboard(user_id, replies) if replies else None
         if incoming.event is Lifecycle.CONVERSATION_STARTED:
@@ -243,7 +232,7 @@ class ViberChannel:
             extra={"channel": CHANNEL, "event_id": event_id},
         )
         if result.status is DeliveryStatus.GONE:
-            async with self.svoi.db.transaction() as session:
+            async with self.port.db.transaction() as session:
                 await ResidentRepo(session).mark_inactive(CHANNEL, user_id)
 
     async def _status(self, update: StatusUpdate) -> web.StreamResponse:
@@ -264,7 +253,7 @@ class ViberChannel:
     async def record_status(self, update: StatusUpdate) -> None:
         """Keep the furthest status per message; repeated or late callbacks change nothing."""
         now = clock.now()
-        async with self.svoi.db.transaction() as session:
+        async with self.port.db.transaction() as session:
             inserted = await session.execute(
                 insert_ignoring_conflicts(session, ViberMessageStatus)
                 .values(
@@ -292,15 +281,15 @@ class ViberChannel:
 
     # --- keyboards ------------------------------------------------------------------
     async def _locale(self, user_id: str) -> str:
-        async with self.svoi.db.transaction() as session:
+        async with self.port.db.transaction() as session:
             resident = await ResidentRepo(session).get(CHANNEL, user_id)
         if resident is None:
-            return self.svoi.settings.default_locale
+            return self.port.settings.default_locale
         return resident.locale
 
     async def _persistent(self, user_id: str) -> Keyboard:
         locale = await self._locale(user_id)
-        i18n = self.svoi.i18n
+        i18n = self.port.i18n
         return persistent_keyboard(i18n.t(locale, "btn-menu"), i18n.t(locale, "viber-help"))
 
     async def _turn_keyboard(self, user_id: str, replies: Sequence[Reply]) -> Keyboard:
@@ -351,9 +340,9 @@ class ViberChannel:
             return dict.fromkeys(user_ids, off)
         keyboard = reply_keyboard(reply)
         if keyboard is not None:
-            lang = locale or self.svoi.settings.default_locale
+            lang = locale or self.port.settings.default_locale
             keyboard = keyboard + persistent_keyboard(
-                self.svoi.i18n.t(lang, "btn-menu"), self.svoi.i18n.t(lang, "viber-help")
+                self.port.i18n.t(lang, "btn-menu"), self.port.i18n.t(lang, "viber-help")
             )
         messages = message_dicts(reply, keyboard)
         results: dict[str, DeliveryResult] = {}
@@ -381,7 +370,7 @@ def _is_user_id(value: str) -> bool:
     return 0 < len(value) <= USER_ID_LENGTH and value.isprintable()
 
 
-def _bounded_event_id(callback: Turn) -> Turn:
+def _bounded_event_id(callback: ResidentCallback) -> ResidentCallback:
     """A callback's key in the inbox fits the column: Viber's `message_token` is a number,
     but the fallback key of a callback without one is built from its other fields, and a
     longer or unprintable key is replaced by its SHA-256 (the same callback, the same key)."""
@@ -390,7 +379,7 @@ def _bounded_event_id(callback: Turn) -> Turn:
         return callback
     digest = hashlib.sha256(event_id.encode("utf-8", "surrogatepass")).hexdigest()
     bounded = f"sha256:{digest}"
-    return Turn(replace(callback.incoming, event_id=bounded), bounded)
+    return ResidentCallback(replace(callback.incoming, event_id=bounded), bounded)
 
 
 def _printable_status(update: StatusUpdate) -> StatusUpdate:

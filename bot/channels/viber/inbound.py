@@ -75,14 +75,15 @@ class StatusUpdate:
 
 
 @dataclass(frozen=True, slots=True)
-class Turn:
-    """A callback that becomes one turn of the engine."""
+class ResidentCallback:
+    """A resident's callback (a message, a conversation opened, a subscription change):
+    one turn of the engine."""
 
     incoming: Incoming
     event_id: str
 
 
-Callback = Ack | StatusUpdate | Turn
+Callback = Ack | StatusUpdate | ResidentCallback
 
 
 def parse(body: bytes) -> Callback:
@@ -124,7 +125,7 @@ def _user_extra(profile: Any) -> dict[str, Any]:
     }
 
 
-def _media(data: dict[str, Any], kind: str) -> Turn:
+def _media(data: dict[str, Any], kind: str) -> ResidentCallback:
     sender = data.get("sender")
     if not isinstance(sender, dict) or not isinstance(sender.get("id"), str):
         raise BadCallback("message callback without a sender id")
@@ -138,7 +139,7 @@ def _media(data: dict[str, Any], kind: str) -> Turn:
         language_hint=sender.get("language"),
         display_name=sender.get("name"),
     )
-    return Turn(incoming, event_id)
+    return ResidentCallback(incoming, event_id)
 
 
 def _convert(request: Any, data: dict[str, Any]) -> Callback:
@@ -156,7 +157,7 @@ def _convert(request: Any, data: dict[str, Any]) -> Callback:
             event_id=event_id,
             **_user_extra(user),
         )
-        return Turn(incoming, event_id)
+        return ResidentCallback(incoming, event_id)
     if isinstance(request, ViberSubscribedRequest):
         user = request.user
         event_id = _event_id(data, "subscribed", user.id)
@@ -167,7 +168,7 @@ def _convert(request: Any, data: dict[str, Any]) -> Callback:
             event_id=event_id,
             **_user_extra(user),
         )
-        return Turn(incoming, event_id)
+        return ResidentCallback(incoming, event_id)
     if isinstance(request, ViberUnsubscribedRequest):
         event_id = _event_id(data, "unsubscribed", request.user_id)
         incoming = Incoming(
@@ -176,7 +177,7 @@ def _convert(request: Any, data: dict[str, Any]) -> Callback:
             event=Lifecycle.UNSUBSCRIBED,
             event_id=event_id,
         )
-        return Turn(incoming, event_id)
+        return ResidentCallback(incoming, event_id)
     if isinstance(request, ViberFailedRequest):
         return StatusUpdate(
             str(request.message_token), str(request.user_id), "failed", str(request.desc)[:500]
@@ -188,7 +189,7 @@ def _convert(request: Any, data: dict[str, Any]) -> Callback:
     return Ack(str(request.event_type))
 
 
-def _message(request: ViberMessageRequest, data: dict[str, Any]) -> Turn:
+def _message(request: ViberMessageRequest, data: dict[str, Any]) -> ResidentCallback:
     sender = request.sender
     if not isinstance(sender.id, str):
         raise BadCallback("message callback without a sender id")
@@ -229,7 +230,7 @@ def _message(request: ViberMessageRequest, data: dict[str, Any]) -> Turn:
             )
     else:
         incoming = Incoming(address, Kind.UNSUPPORTED, media="unknown", **extra)
-    return Turn(incoming, event_id)
+    return ResidentCallback(incoming, event_id)
 
 
 def _location(message: LocationMessage, data: dict[str, Any]) -> Location | None:

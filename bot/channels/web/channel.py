@@ -2,9 +2,10 @@
 
 One action's path:
 
-    POST /web/api/send (JSON, same origin, signed cookie) → the action is recorded in the
-    inbox under the page's action id (a retried request has no effect) → engine turn →
-    the replies come back in the response body. A body that is not JSON in UTF-8 text
+    POST /web/api/send (JSON, same origin, signed cookie) → the inbound runner
+    (bot/core/inbound.py, `run_now`) records the action in the inbox under the page's
+    action id (a retried request has no effect) and runs the engine turn → the replies
+    come back in the response body. A body that is not JSON in UTF-8 text
     (nested too deeply, lone surrogates) → 400 with a sentence in the visitor's language;
     the database down → 503 with Retry-After (bot.app.database_unavailable), and the page
     may send the action again.
@@ -16,7 +17,8 @@ server-sent events (`GET /web/api/events`) and confirms each one it has shown
 a page served by another instance finds them within one heartbeat (it reads the table then).
 So `deliver` answers SENT once the row is stored: from there on the message cannot be lost.
 
-The operator console lives under `/admin` (bot/channels/web/admin).
+The operator console lives under `/admin` (bot/channels/web/admin); it works on the whole
+service, so the composition root hands the channel a builder for it (`CONSOLE_BUILDER`).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ import json
 import logging
 from collections.abc import Mapping
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 from urllib.parse import urlsplit
 
 from aiohttp import web
@@ -46,10 +48,11 @@ from bot.channels.web.pages import (
 )
 from bot.channels.web.session import COOKIE, MAX_AGE, USER_ID, CookieSigner, secret_or_random
 from bot.channels.web.wire import CHANNEL, BadRequest
-from bot.config import parse_networks
+from bot.config import Network, parse_networks
 from bot.core.capabilities import WEB
+from bot.core.inbound import InboundRunner
 from bot.core.messages import Address, Reply
-from bot.core.ports import DeliveryResult, DeliveryStatus
+from bot.core.ports import DeliveryResult, DeliveryStatus, InboundPort
 from storage import clock
 from storage.db import DATABASE_ERRORS
 from storage.repos.access import DownloadRepo
@@ -57,7 +60,7 @@ from storage.repos.residents import ResidentRepo
 from storage.repos.web import WebPendingRepo
 
 if TYPE_CHECKING:
-    from bot.app import Svoi
+    import jinja2
 
 log = logging.getLogger(__name__)
 MAX_BODY = 16 * 1024
@@ -85,6 +88,31 @@ SCRIPT_STRINGS = (
 )
 
 
+class ConsoleRoutes(Protocol):
+    """The console as the chat sees it: the routes it added (for the access tests)."""
+
+    @property
+    def routes(self) -> list[tuple[str, str]]: ...
+
+
+class ConsoleBuilder(Protocol):
+    """Builds the operator console on the chat's app, templates and cookie settings."""
+
+    def __call__(
+        self,
+        app: web.Application,
+        env: jinja2.Environment,
+        *,
+        secret: str,
+        secure: bool,
+        trusted_proxies: list[Network],
+    ) -> ConsoleRoutes: ...
+
+
+# Set by the composition root (bot.app.build_web_app): the web channel adds the console.
+CONSOLE_BUILDER: web.AppKey[ConsoleBuilder] = web.AppKey("console")
+
+
 def same_origin(request: web.Request, public_base_url: str = "") -> bool:
     """A browser's `Origin` (when it sends one) must be this service's own."""
     origin = request.headers.get("Origin")
@@ -104,10 +132,12 @@ class WebChannel:
     name = CHANNEL
     capabilities = WEB
 
-    def __init__(self, svoi: Svoi, app: web.Application, *, heartbeat: float = 15.0) -> None:
-        self.svoi = svoi
+    def __init__(self, port: InboundPort, app: web.Application, *, heartbeat: float = 15.0) -> None:
+        self.port = port
+        self.inbound = InboundRunner(port, CHANNEL)
         self.heartbeat = heartbeat
-        secret, generated = secret_or_random(svoi.settings.web_secret_key.get_secret_value())
+        settings = port.settings
+        secret, generated = secret_or_random(settings.web_secret_key.get_secret_value())
         if generated:
             log.warning(
                 "WEB_SECRET_KEY is not set: a random key was made, so web chat sessions and "
@@ -115,9 +145,9 @@ class WebChannel:
             )
         self.secret = secret
         self.signer = CookieSigner(secret)
-        self.secure = secure_cookies(svoi.settings.public_base_url)
-        self.trusted_proxies = parse_networks(svoi.settings.trusted_proxies)
-        self.new_chats = NewIdentityLimit(svoi.settings.web_new_chats_per_hour)
+        self.secure = secure_cookies(settings.public_base_url)
+        self.trusted_proxies = parse_networks(settings.trusted_proxies)
+        self.new_chats = NewIdentityLimit(settings.web_new_chats_per_hour)
         self.env = environment()
         self._listeners: dict[str, set[asyncio.Event]] = {}
         self._stopping = asyncio.Event()
@@ -127,24 +157,26 @@ class WebChannel:
         app.router.add_get("/web/api/events", self.events)
         app.router.add_post("/web/api/ack", self.ack)
         app.router.add_static("/web/static/", STATIC, name="web-static", append_version=True)
-        from bot.channels.web.admin import Console
-
-        self.console = Console(
-            svoi,
-            app,
-            self.env,
-            secret=secret,
-            secure=self.secure,
-            trusted_proxies=self.trusted_proxies,
+        build_console = app.get(CONSOLE_BUILDER)
+        self.console = (
+            None
+            if build_console is None
+            else build_console(
+                app,
+                self.env,
+                secret=secret,
+                secure=self.secure,
+                trusted_proxies=self.trusted_proxies,
+            )
         )
 
     # --- lifecycle ------------------------------------------------------------------
     async def start(self) -> None:
-        settings = self.svoi.settings
+        settings = self.port.settings
         base = settings.public_base_url.rstrip("/") or (
             f"http://{settings.http_host}:{settings.http_port}"
         )
-        async with self.svoi.db.transaction() as session:
+        async with self.port.db.transaction() as session:
             dropped = await WebPendingRepo(session).purge_older_than(clock.now() - PENDING_KEPT)
         if dropped:
             log.info("web: dropped %d messages nobody came back for", dropped)
@@ -189,12 +221,12 @@ class WebChannel:
         site that embeds the chat) and the browser's Accept-Language."""
         user_id = self._user(request)
         fresh = user_id is None
-        i18n = self.svoi.i18n
+        i18n = self.port.i18n
         picked = request.query.get("lang")
         picked = picked if picked in i18n.locales else None
         resident_locale: str | None = None
         if user_id is not None:
-            async with self.svoi.db.transaction() as session:
+            async with self.port.db.transaction() as session:
                 resident = await ResidentRepo(session).get(CHANNEL, user_id)
                 if resident is not None and picked is not None and resident.locale != picked:
                     # The page's language link is a choice like the chat's: the bot's
@@ -251,7 +283,7 @@ class WebChannel:
     def _refuse_cross_site(self, request: web.Request) -> web.Response | None:
         # A JSON body cannot be posted across sites without a CORS preflight, which this
         # service never grants; the Origin check covers browsers that send it anyway.
-        if not same_origin(request, self.svoi.settings.public_base_url):
+        if not same_origin(request, self.port.settings.public_base_url):
             return web.json_response({"error": "cross-site request"}, status=403)
         if request.content_type != "application/json":
             return web.json_response({"error": "send application/json"}, status=415)
@@ -282,7 +314,7 @@ class WebChannel:
 
     def _bad_request(self, request: web.Request, exc: BadRequest) -> web.Response:
         """400 with a sentence the page can show in the visitor's language, and the detail."""
-        t = translator(self.svoi.i18n, ui_locale(request, self.svoi.i18n))
+        t = translator(self.port.i18n, ui_locale(request, self.port.i18n))
         return web.json_response(
             {"error": t("web-bad-request"), "detail": str(exc)},
             status=400,
@@ -302,7 +334,7 @@ class WebChannel:
     async def _act(self, request: web.Request, body: Any, raw: str) -> web.Response:
         user_id = self._user(request)
         new_identity = user_id is None
-        i18n = self.svoi.i18n
+        i18n = self.port.i18n
         # A first message starts a resident, with or without the cookie the page handed out.
         if self.new_chats.enabled and (new_identity or not await self._known(user_id)):
             refused = self._admit_new_identity(request)
@@ -315,15 +347,11 @@ class WebChannel:
                 address,
                 body,
                 language_hint=ui_locale(request, i18n),
-                text_limit=self.svoi.settings.max_text_length,
+                text_limit=self.port.settings.max_text_length,
             )
         except BadRequest as exc:
             return self._bad_request(request, exc)
-        assert incoming.event_id is not None
-        fresh = await self.svoi.engine.record_event(CHANNEL, incoming.event_id, raw)
-        if not fresh:
-            log.info("repeated web action", extra={"channel": CHANNEL})
-        replies = await self.svoi.engine.handle(incoming)
+        replies = await self.inbound.run_now(incoming, raw)
         messages = [await self._message(user_id, reply) for reply in replies]
         response = web.json_response({"messages": messages}, headers=BASE_HEADERS)
         if new_identity:
@@ -331,7 +359,7 @@ class WebChannel:
         return response
 
     async def _known(self, user_id: str | None) -> bool:
-        async with self.svoi.db.transaction() as session:
+        async with self.port.db.transaction() as session:
             return await ResidentRepo(session).get(CHANNEL, user_id or "") is not None
 
     def _admit_new_identity(self, request: web.Request) -> web.Response | None:
@@ -341,7 +369,7 @@ class WebChannel:
         wait = self.new_chats.admit(client_address(request, self.trusted_proxies))
         if wait:
             log.warning("web chat: new chats refused for one client address for %d s", wait)
-            t = translator(self.svoi.i18n, ui_locale(request, self.svoi.i18n))
+            t = translator(self.port.i18n, ui_locale(request, self.port.i18n))
             return web.json_response(
                 {"error": t("web-too-many-new-chats")},
                 status=429,
@@ -354,7 +382,7 @@ class WebChannel:
         url = None
         if reply.document is not None:
             document = reply.document
-            async with self.svoi.db.transaction() as session:
+            async with self.port.db.transaction() as session:
                 resident = await ResidentRepo(session).get(CHANNEL, user_id)
                 token = await DownloadRepo(session).create(
                     resident.id if resident else None,
@@ -372,7 +400,7 @@ class WebChannel:
         if not USER_ID.match(user_id):
             return DeliveryResult(DeliveryStatus.GONE, error="not a web user id")
         data = await self._message(user_id, reply)
-        async with self.svoi.db.transaction() as session:
+        async with self.port.db.transaction() as session:
             row_id = await WebPendingRepo(session).add(CHANNEL, user_id, data, clock.now())
         self._wake(user_id)
         return DeliveryResult(DeliveryStatus.SENT, message_id=str(row_id))
@@ -406,7 +434,7 @@ class WebChannel:
             while not self._stopping.is_set():
                 wake.clear()
                 try:
-                    async with self.svoi.db.transaction() as session:
+                    async with self.port.db.transaction() as session:
                         rows = await WebPendingRepo(session).after(user_id, after)
                 except DATABASE_ERRORS as exc:
                     # The stream stays open (a browser gives up on an EventSource answered
@@ -455,7 +483,7 @@ class WebChannel:
                 raise BadRequest("ids must be a list of message ids")
         except BadRequest as exc:
             return self._bad_request(request, exc)
-        async with self.svoi.db.transaction() as session:
+        async with self.port.db.transaction() as session:
             count = await WebPendingRepo(session).acknowledge(user_id, [int(i) for i in ids])
         return web.json_response({"acknowledged": count}, headers=BASE_HEADERS)
 

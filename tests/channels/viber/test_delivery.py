@@ -11,8 +11,7 @@ import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestServer, unused_port
 
-from bot.app import Svoi, build_web_app
-from bot.channels import enabled_channels
+from bot.app import Svoi, build_web_app, enabled_channels
 from bot.channels.viber import ViberChannel
 from bot.channels.viber.api import Timeouts
 from bot.channels.viber.messages import BUTTON_PREFIX

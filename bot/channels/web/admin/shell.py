@@ -35,7 +35,7 @@ from storage.repos.access import AuditRepo, may_read_audit
 from storage.repos.web import AdminSessionRepo
 
 if TYPE_CHECKING:
-    from bot.app import Svoi
+    from bot.core.ports import ConsolePort
 
 log = logging.getLogger(__name__)
 NOTICES = frozenset(
@@ -65,7 +65,7 @@ class Console:
 
     def __init__(
         self,
-        svoi: Svoi,
+        svoi: ConsolePort,
         app: web.Application,
         env: jinja2.Environment,
         *,

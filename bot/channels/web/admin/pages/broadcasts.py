@@ -90,7 +90,7 @@ class BroadcastPages:
         return op.t(key, **refused.args_)
 
     def _channels(self) -> list[str]:
-        return broadcasting.deliverable(self.svoi.engine.capabilities)
+        return broadcasting.deliverable(self.svoi.capabilities)
 
     async def _names(self, session: Any, op: Operator) -> Names:
         return {
@@ -170,7 +170,7 @@ class BroadcastPages:
                         settings.delivery_viber_price,
                         settings.delivery_viber_currency,
                     )
-                caps = {c: self.svoi.engine.capabilities[c] for c in channels}
+                caps = {c: self.svoi.capabilities[c] for c in channels}
                 shown = broadcasting.preview(self.svoi.i18n, op.locale, draft, caps)
                 return await self._broadcasts_page(
                     request, op, form=form, preview=shown, estimate=estimate
