@@ -51,6 +51,7 @@ async def test_conversation_started_answers_the_welcome_with_the_language_keyboa
         "♻️ Waste collection",
         "📰 News & progress",
         "⚙️ Settings",
+        "💬 Talk to a person",
     ]
     # Every message of the turn carries the turn's keyboard, and Viber accepted all of them.
     assert all(m["keyboard"]["Buttons"] == resident.keyboard for m in resident.last)
@@ -68,6 +69,7 @@ async def test_a_returning_resident_gets_one_welcome_with_the_menu(viber: ViberS
         "♻️ Вивезення відходів",
         "📰 Новини і прогрес",
         "⚙️ Налаштування",
+        "💬 Поговорити з людиною",
     ]
     await resident.press("Налаштування")
     assert "Налаштування. Мова: Українська." in resident.text
