@@ -72,8 +72,8 @@ def test_console_conversation(tmp_path: Path) -> None:
 
 def test_console_state_survives_restart(tmp_path: Path) -> None:
     _chat(tmp_path, "/start\n2\n5")
-    out = _chat(tmp_path, "2")  # the Settings screen is still there: 2 = Privacy
-    assert "Privacy in Svoi" in _turns(out)[0][1]
+    out = _chat(tmp_path, "1")  # the Settings screen is still there: 1 = Language
+    assert "Choose a language:" in _turns(out)[0][1]
 
 
 def _database_url(tmp_path: Path) -> str:
