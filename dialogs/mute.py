@@ -11,7 +11,7 @@ from bot.core.dialog import MENU, Turn
 from bot.core.engine import Registry
 from bot.core.features import Feature
 from bot.core.messages import Button
-from bot.delivery.content import MUTE_ACTION, UNMUTE_ACTION, category_name, valid_category
+from bot.delivery.rendering import MUTE_ACTION, UNMUTE_ACTION, category_name, valid_category
 from storage.repos.delivery import DeliveryRepo
 from storage.repos.residents import ResidentRepo
 

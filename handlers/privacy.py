@@ -24,7 +24,7 @@ from bot.core.dialog import Flow, Screen, Turn
 from bot.core.engine import Registry
 from bot.core.messages import Document
 from bot.core.widgets import NO, YES, confirm_row
-from bot.delivery.content import category_name
+from bot.delivery.rendering import category_name
 from storage.models import Resident
 from storage.repos import linking, personal_data
 from storage.repos.personal_data import ABOUT, INTERNAL, NOT_EXPORTED, Summary

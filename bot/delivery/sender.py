@@ -57,7 +57,7 @@ from bot import metrics
 from bot.core.i18n import I18n
 from bot.core.messages import Reply
 from bot.core.ports import ChannelAdapter, DeliveryResult, DeliveryStatus
-from bot.delivery import content
+from bot.delivery import rendering
 from bot.delivery.alerts import AlertMonitor
 from bot.delivery.limits import Clock, TokenLimiter
 from bot.delivery.quiet import QuietHours
@@ -404,7 +404,7 @@ class ChannelSender:
 
     # --- sending -------------------------------------------------------------------------
     def _replies(self, row: ClaimedRow, locale: str) -> list[Reply]:
-        reply = content.compose(
+        reply = rendering.compose(
             self.i18n,
             locale,
             text=row.text,
@@ -413,7 +413,7 @@ class ChannelSender:
             buttons=row.buttons,
             category=row.category,
         )
-        return content.for_channel(reply, self.adapter.capabilities, self.i18n, locale)
+        return rendering.for_channel(reply, self.adapter.capabilities, self.i18n, locale)
 
     async def _deliver(self, user_id: str, reply: Reply) -> DeliveryResult:
         try:

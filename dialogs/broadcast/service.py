@@ -48,7 +48,7 @@ from bot.delivery.broadcasts import (
     audience_choices,
     available_audiences,
 )
-from bot.delivery.content import compose, for_channel
+from bot.delivery.rendering import compose, for_channel
 from storage.models.delivery import DeliveryBroadcast
 
 __all__ = [

@@ -28,7 +28,7 @@ from bot.core.capabilities import CONSOLE
 from bot.core.engine import Engine
 from bot.core.messages import Button, Reply
 from bot.core.ports import ChannelAdapter
-from bot.delivery import content
+from bot.delivery import rendering
 from storage import clock
 from storage.models.outbox import FAILED, PENDING, SENDING, SENT, SKIPPED, OutboxMessage
 from storage.repos.common import dialect_name
@@ -109,7 +109,7 @@ def _outcome(row: ClaimedRow, status: str, *, error: str | None = None) -> dict[
 
 
 def _replies(engine: Engine, row: ClaimedRow, locale: str) -> list[Reply]:
-    reply = content.compose(
+    reply = rendering.compose(
         engine.i18n,
         locale,
         text=row.text,
@@ -120,7 +120,7 @@ def _replies(engine: Engine, row: ClaimedRow, locale: str) -> list[Reply]:
     )
     reply.buttons = [[b for b in line if not isinstance(b, Button)] for line in reply.buttons]
     reply.buttons = [line for line in reply.buttons if line]
-    return content.for_channel(reply, CONSOLE, engine.i18n, locale)
+    return rendering.for_channel(reply, CONSOLE, engine.i18n, locale)
 
 
 async def show_pending(engine: Engine, channel: ChannelAdapter, user_id: str, mark: str) -> int:
