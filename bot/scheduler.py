@@ -63,6 +63,20 @@ async def retention(svoi: Svoi) -> None:
     metrics.SCHEDULER_TICKS.labels("retention", "run").inc()
 
 
+async def digests(svoi: Svoi) -> None:
+    from dialogs.digests.service import run_digests
+
+    try:
+        count = await run_digests(svoi.db, svoi.i18n, clock.now(), svoi.settings.zone)
+    except Exception:  # the scheduler would swallow it; say which job failed
+        log.exception("digest job failed")
+        metrics.SCHEDULER_TICKS.labels("digests", "failed").inc()
+        return
+    metrics.SCHEDULER_TICKS.labels("digests", "run").inc()
+    if count:
+        log.info("digests enqueued", extra={"count": count})
+
+
 def job_skipped(event: JobEvent) -> None:
     """A run that did not happen: too late (past the misfire grace) or the previous run
     still going. Counted, so a dashboard shows reminders that silently did not run."""
@@ -103,7 +117,19 @@ def build_scheduler(svoi: Svoi) -> AsyncIOScheduler:
         coalesce=True,
         max_instances=1,
     )
-    for job in ("waste-reminders", "retention"):
+    scheduler.add_job(
+        digests,
+        # Every quarter hour: a digest is due from its hour on, so a late run still sends it.
+        CronTrigger(minute="0,15,30,45", second=20, timezone=zone),
+        args=[svoi],
+        id="digests",
+        name="digests",
+        replace_existing=True,
+        misfire_grace_time=MISFIRE_GRACE_SECONDS,
+        coalesce=True,
+        max_instances=1,
+    )
+    for job in ("waste-reminders", "retention", "digests"):
         for result in ("run", "failed", "skipped"):
             metrics.SCHEDULER_TICKS.labels(job, result)
     scheduler.add_listener(job_skipped, EVENT_JOB_MISSED | EVENT_JOB_MAX_INSTANCES)

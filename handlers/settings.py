@@ -21,6 +21,7 @@ async def render_settings(turn: Turn) -> None:
         [
             [Button(turn.t("settings-language"), "language")],
             [Button(turn.t("settings-linking"), "linking")],
+            [Button(turn.t("settings-digests"), "digests")],
             [Button(turn.t("settings-privacy"), "privacy")],
             [Button(turn.t("settings-mydata"), "mydata")],
             [Button(turn.t("settings-deleteme"), "deleteme")],
@@ -34,6 +35,8 @@ async def on_settings(turn: Turn, payload: str) -> None:
         await turn.goto(payload)
     elif payload == "linking" and "linking" in turn.engine.registry.flows:
         await turn.start("linking")
+    elif payload == "digests" and "digests" in turn.engine.registry.flows:
+        await turn.start("digests")
     elif payload == "mydata":
         await mydata_command(turn)
     elif payload == "deleteme":

@@ -11,13 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, select
+from sqlalchemy import Table, literal_column, select, union_all
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
 from storage.models.delivery import DeliveryMute
 from storage.models.outbox import OutboxMessage, new_row
 from storage.repos.common import insert_ignoring_conflicts
+from storage.repos.digests import collect, digest_category, diverting_select, item_row
 from storage.repos.residents import ResidentRepo
 
 CHUNK = 1000
@@ -74,27 +75,66 @@ class Notification:
         )
 
 
-async def _muted(session: AsyncSession, chunk: Sequence[Notification]) -> set[tuple[int, str]]:
+async def _choices(
+    session: AsyncSession, chunk: Sequence[Notification]
+) -> tuple[set[tuple[int, str]], set[tuple[int, str]]]:
+    """The residents' mutes (resident, category) and digest choices (resident, digest
+    category) in ONE statement: digests add a UNION branch, not a query."""
     ids = {n.resident_id for n in chunk if n.resident_id is not None and n.category}
     if not ids:
-        return set()
-    result = await session.execute(
-        select(DeliveryMute.resident_id, DeliveryMute.category).where(
-            DeliveryMute.resident_id.in_(sorted(ids))
-        )
+        return set(), set()
+    statement: Any = select(
+        DeliveryMute.resident_id, DeliveryMute.category, literal_column("'mute'")
+    ).where(DeliveryMute.resident_id.in_(sorted(ids)))
+    collectable = {
+        n.resident_id
+        for n in chunk
+        if n.resident_id is not None and not n.urgent and digest_category(n.category)
+    }
+    if collectable:
+        statement = union_all(statement, diverting_select(collectable))
+    muted: set[tuple[int, str]] = set()
+    digests: set[tuple[int, str]] = set()
+    for resident_id, category, what in await session.execute(statement):
+        (muted if what == "mute" else digests).add((resident_id, category))
+    return muted, digests
+
+
+def _digest_item(n: Notification, category: str, now: datetime) -> dict[str, Any]:
+    assert n.resident_id is not None
+    return item_row(
+        dedup_key=n.dedup_key,
+        resident_id=n.resident_id,
+        category=category,
+        kind=n.kind,
+        template_key=n.template_key,
+        template_args=dict(n.template_args),
+        text=n.text,
+        now=now,
     )
-    return {(resident_id, category) for resident_id, category in result}
 
 
 async def enqueue(session: AsyncSession, notifications: Sequence[Notification]) -> int:
     """Insert in bulk, skipping rows whose `dedup_key` exists and residents who muted the
-    notification's category; returns how many were new."""
+    notification's category; a notification that is not urgent, for a resident who chose
+    a digest for its category, is collected for the digest instead (docs/digests.md).
+    Returns how many were new (queued or collected)."""
     now = clock.now()
     inserted = 0
     for start in range(0, len(notifications), CHUNK):
         chunk = notifications[start : start + CHUNK]
-        muted = await _muted(session, chunk)
-        rows = [n.row(now) for n in chunk if (n.resident_id, n.category) not in muted]
+        muted, digests = await _choices(session, chunk)
+        rows: list[dict[str, Any]] = []
+        items: list[dict[str, Any]] = []
+        for n in chunk:
+            if (n.resident_id, n.category) in muted:
+                continue
+            collected = None if n.urgent else digest_category(n.category)
+            if collected is not None and (n.resident_id, collected) in digests:
+                items.append(_digest_item(n, collected, now))
+            else:
+                rows.append(n.row(now))
+        inserted += await collect(session, items)
         if not rows:
             continue
         # Parameters as a list ("insertmanyvalues"), not `.values(rows)`: a 1,000-row VALUES

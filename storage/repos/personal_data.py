@@ -42,7 +42,7 @@ FORMAT = "svoi-my-data/2"
 SECTIONS: dict[str, tuple[str, ...]] = {
     "profile": ("residents", "access_roles"),
     "subscriptions": ("waste_subscriptions", "waste_calendar_links"),
-    "notifications": ("delivery_mutes", "outbox"),
+    "notifications": ("delivery_mutes", "outbox", "digest_preferences", "digest_items"),
     "follows": ("plan_follows",),
     "feedback": ("plan_feedback",),
     "votes": ("plan_votes",),

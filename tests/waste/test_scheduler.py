@@ -18,7 +18,8 @@ async def test_one_tick_job_every_minute_in_kyiv_time(svoi: Svoi, db: Database) 
         await subscribe(db, "center", user=f"r{n}")
     scheduler = build_scheduler(svoi)
     jobs = {job.id: job for job in scheduler.get_jobs()}
-    assert set(jobs) == {"waste-reminders", "retention"}  # not one job per subscriber
+    # One job each, not one per subscriber.
+    assert set(jobs) == {"waste-reminders", "retention", "digests"}
     job = jobs["waste-reminders"]
     assert (job.coalesce, job.max_instances, job.misfire_grace_time) == (True, 1, 50)
     assert isinstance(job.trigger, CronTrigger) and str(job.trigger.timezone) == "Europe/Kyiv"

@@ -1,0 +1,84 @@
+"""Fixtures for the digest tests: the shipped plan, residents on Telegram's and Viber's
+capabilities, the digest job as the scheduler runs it, and reading the outbox."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+import pytest
+from sqlalchemy import select
+
+from bot.app import Svoi
+from bot.config import Settings
+from bot.core.capabilities import TELEGRAM, VIBER
+from bot.scheduler import digests
+from dialogs.plan.content import ensure_default_content
+from storage import clock
+from storage.db import Database
+from storage.models import OutboxMessage
+from storage.models.digests import DigestItem, DigestPreference
+from tests.support.clock import CITY_ZONE
+from tests.support.conversation import Resident
+
+CHANNELS = {"telegram": TELEGRAM, "viber": VIBER}
+
+
+@pytest.fixture
+def settings(settings: Settings) -> Settings:
+    return settings.model_copy(update={"flood_max_messages": 1000})
+
+
+@pytest.fixture
+async def plan(db: Database) -> None:
+    assert await ensure_default_content(db) is True
+
+
+@pytest.fixture(params=sorted(CHANNELS))
+def on_channel(request: pytest.FixtureRequest, svoi: Svoi, plan: None) -> Resident:
+    """A resident on Telegram's or Viber's capabilities (inline buttons vs. a keyboard)."""
+    return Resident.on(svoi.engine, channel=request.param, caps=CHANNELS[request.param])
+
+
+def city(day: int, hour: int, minute: int = 0) -> datetime:
+    """A moment of June 2026 in city time (the 17th, TEST_START, is a Wednesday)."""
+    return datetime(2026, 6, day, hour, minute, tzinfo=CITY_ZONE)
+
+
+async def run_job_at(svoi: Svoi, test_clock: clock.SetClock, at: datetime) -> None:
+    """The scheduler's digest job, run at `at`."""
+    test_clock.set(at)
+    await digests(svoi)
+
+
+async def outbox(db: Database, **where: Any) -> list[OutboxMessage]:
+    async with db.transaction() as session:
+        query = select(OutboxMessage).order_by(OutboxMessage.id)
+        for name, value in where.items():
+            query = query.where(getattr(OutboxMessage, name) == value)
+        return list((await session.execute(query)).scalars())
+
+
+async def collected(db: Database) -> list[DigestItem]:
+    async with db.transaction() as session:
+        return list(await session.scalars(select(DigestItem).order_by(DigestItem.id)))
+
+
+async def preferences(db: Database) -> list[DigestPreference]:
+    async with db.transaction() as session:
+        query = select(DigestPreference).order_by(
+            DigestPreference.resident_id, DigestPreference.category
+        )
+        return list(await session.scalars(query))
+
+
+async def publish(operator: Resident, code: str, percent: str, text: str) -> None:
+    """The working group publishes a progress update from the chat (tests/plan)."""
+    await operator.send("/operator")
+    await operator.press("Publish an update")
+    await operator.press(f"pc:{code}")
+    await operator.press("Keep")  # the status stays; the progress moves
+    await operator.send(percent)
+    await operator.send(text)
+    await operator.press("Publish")
+    assert "The update is published." in operator.text

@@ -1,0 +1,74 @@
+"""Digests cost `enqueue` no statement: the digest choices come in the same statement as the
+mutes (a UNION), for a chunk of plan updates whether or not anyone chose a digest."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import event, insert
+
+from bot.delivery.outbox import Notification, enqueue
+from storage import clock
+from storage.db import Database
+from storage.models import Resident
+from storage.models.digests import DigestPreference
+
+
+async def _statements(db: Database, notices: list[Notification]) -> list[str]:
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if not sql.lstrip().upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")):
+            seen.append(sql.split()[0].upper())
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with db.transaction() as session:
+            await enqueue(session, notices)
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    return seen
+
+
+def _updates(ids: list[int], number: int) -> list[Notification]:
+    return [
+        Notification(
+            resident_id=i,
+            channel="test",
+            user_id=f"r{i}",
+            kind="plan-update",
+            dedup_key=f"plan-update:{number}:{i}",
+            text=f"update {number}",
+            category="plan:c3",
+        )
+        for i in ids
+    ]
+
+
+async def test_enqueue_costs_the_same_statements_with_and_without_digests(db: Database) -> None:
+    now = clock.now()
+    async with db.transaction() as session:
+        result = await session.execute(
+            insert(Resident).returning(Resident.id),
+            [{"channel": "test", "user_id": f"r{n}", "created_at": now} for n in range(4)],
+        )
+        ids = sorted(result.scalars())
+    # Nobody has a digest: the mutes' SELECT and the outbox INSERT.
+    assert await _statements(db, _updates(ids, 1)) == ["SELECT", "INSERT"]
+    async with db.transaction() as session:
+        await session.execute(
+            insert(DigestPreference),
+            [
+                {
+                    "resident_id": ids[0],
+                    "category": "plan",
+                    "mode": "daily",
+                    "hour": 18,
+                    "due_at": now,
+                }
+            ],
+        )
+    # One resident has: the same SELECT tells, and their update becomes a digest item.
+    assert await _statements(db, _updates(ids, 2)) == ["SELECT", "INSERT", "INSERT"]
+    # Only digest residents in the chunk: no outbox INSERT at all.
+    assert await _statements(db, _updates(ids[:1], 3)) == ["SELECT", "INSERT"]
