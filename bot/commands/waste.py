@@ -23,7 +23,7 @@ from bot.commands import opened
 from bot.config import Settings
 from bot.core.actions import CLI, Refused
 from bot.core.contentkit import Problem
-from bot.core.i18n import I18n
+from bot.core.i18n import I18n, localized
 from dialogs.waste import content, schedule
 from dialogs.waste.config import WasteSettings
 from dialogs.waste.service import TypeNames, ZoneSchedules, change_collection
@@ -129,7 +129,7 @@ def export_command(args: argparse.Namespace, settings: Settings) -> int:
                     schedules.rules.get(zone.id, []),
                     [
                         schedule.ExceptionSpec(
-                            e.waste_type, e.original_date, e.moved_to, e.reason_uk
+                            e.waste_type, e.original_date, e.moved_to, localized(e.reason, "uk")
                         )
                         for e in schedules.exceptions.get(zone.id, [])
                     ],

@@ -18,10 +18,10 @@ from aiohttp import web
 from icalendar import Alarm, Calendar, Event
 
 from bot.config import Settings
-from bot.core.i18n import I18n
+from bot.core.i18n import I18n, localized
 from dialogs.waste import schedule
 from dialogs.waste.config import WasteSettings
-from dialogs.waste.service import TypeNames, ZoneSchedules, localized
+from dialogs.waste.service import TypeNames, ZoneSchedules
 from storage import clock
 from storage.clock import CITY_ZONE
 from storage.models import Resident
@@ -90,7 +90,7 @@ async def build_calendar(
                 event.add("dtend", item.day + timedelta(days=1))
             location = sub.address
             if zone is not None:
-                location += f" ({localized(zone, 'name', locale)})"
+                location += f" ({localized(zone.name, locale)})"
             event.add("location", location)
             description = [names.hint(item.waste_type, locale)]
             if item.moved_from is not None:

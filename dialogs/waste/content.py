@@ -48,7 +48,7 @@ from bot.core.contentkit import (
 )
 from dialogs.waste import schedule
 from dialogs.waste.addresses import OldName, RegisterStreet
-from dialogs.waste.service import rule_spec
+from dialogs.waste.service import by_language, rule_spec
 from storage import clock, csvsafe
 from storage.clock import CITY_ZONE
 from storage.db import Database
@@ -277,7 +277,12 @@ class TypeSpec(Model):
     hint_en: Text = Field("", max_length=1000)
 
     def row(self, position: int) -> dict[str, Any]:
-        return self.model_dump() | {"position": position}
+        return {
+            "code": self.code,
+            "name": by_language(self.name_uk, self.name_en),
+            "hint": by_language(self.hint_uk, self.hint_en),
+            "position": position,
+        }
 
 
 class StreetSpec(Model):
@@ -300,8 +305,7 @@ class StreetSpec(Model):
     def row(self) -> dict[str, Any]:
         return {
             "kind": self.kind,
-            "name_uk": self.name_uk,
-            "name_en": self.name_en,
+            "name": by_language(self.name_uk, self.name_en),
             "aliases": [a[:120] for a in self.aliases],
             "house_from": self.house_from,
             "house_to": self.house_to,
@@ -347,8 +351,7 @@ class RuleSpec(Model):
             "ends_on": self.ends_on,
             "window_start": window_start,
             "window_end": window_end,
-            "note_uk": self.note_uk,
-            "note_en": self.note_en,
+            "note": by_language(self.note_uk, self.note_en),
             "is_example": self.example,
         }
 
@@ -366,8 +369,7 @@ class ZoneSpec(Mapped):
     def fields(self) -> dict[str, Any]:
         latitude, longitude = self.coordinates
         return {
-            "name_uk": self.name_uk,
-            "name_en": self.name_en,
+            "name": by_language(self.name_uk, self.name_en),
             "kind": self.kind,
             "latitude": latitude,
             "longitude": longitude,
@@ -416,7 +418,13 @@ class PointSpec(Mapped):
 
     def row(self) -> dict[str, Any]:
         latitude, longitude = self.coordinates
-        return self.model_dump(exclude={"location", "latitude", "longitude", "example"}) | {
+        return {
+            "code": self.code,
+            "kind": self.kind,
+            "phone": self.phone,
+            "name": by_language(self.name_uk, self.name_en),
+            "address": by_language(self.address_uk, self.address_en),
+            "hours": by_language(self.hours_uk, self.hours_en),
             "accepts": [{"uk": a.uk, "en": a.en or a.uk} for a in self.accepts],
             "latitude": latitude,
             "longitude": longitude,
@@ -442,8 +450,7 @@ class EcobusSpec(Mapped):
         latitude, longitude = self.coordinates
         return {
             "code": self.code,
-            "place_uk": self.place_uk,
-            "place_en": self.place_en,
+            "place": by_language(self.place_uk, self.place_en),
             "latitude": latitude,
             "longitude": longitude,
             "starts_at": self.starts_at,
@@ -680,8 +687,7 @@ def parse_ics(
                     "ends_on": ends_on,
                     "window_start": start_time.strftime("%H:%M") if start_time else None,
                     "window_end": end_time.strftime("%H:%M") if start_time and end_time else None,
-                    "note_uk": "",
-                    "note_en": "",
+                    "note": {},
                     "is_example": example,
                 }
             )
@@ -706,8 +712,7 @@ def parse_ics(
                 "ends_on": None,
                 "window_start": first[1].strftime("%H:%M") if first[1] else None,
                 "window_end": first[2].strftime("%H:%M") if first[1] and first[2] else None,
-                "note_uk": "",
-                "note_en": "",
+                "note": {},
                 "is_example": example,
             }
         )
@@ -762,8 +767,7 @@ async def read_file_in_thread(path: Path) -> WasteDocument:
 def _street_key(row: dict[str, Any]) -> tuple[Any, ...]:
     return (
         row["kind"],
-        row["name_uk"],
-        row["name_en"],
+        sorted(row["name"].items()),
         tuple(row["aliases"]),
         row["house_from"],
         row["house_to"],
@@ -781,8 +785,7 @@ def _rule_key(row: dict[str, Any]) -> tuple[Any, ...]:
         row["ends_on"],
         row["window_start"],
         row["window_end"],
-        row["note_uk"],
-        row["note_en"],
+        sorted(row["note"].items()),
         row["is_example"],
     )
 
@@ -793,8 +796,7 @@ def _row_of(obj: Any, keys: Iterable[str]) -> dict[str, Any]:
 
 STREET_FIELDS = (
     "kind",
-    "name_uk",
-    "name_en",
+    "name",
     "aliases",
     "house_from",
     "house_to",
@@ -809,8 +811,7 @@ RULE_FIELDS = (
     "ends_on",
     "window_start",
     "window_end",
-    "note_uk",
-    "note_en",
+    "note",
     "is_example",
 )
 
@@ -934,7 +935,7 @@ async def _apply_exceptions(
             )
             continue
         row = await repo.exception(zone.id, exc.waste_type, exc.original)
-        values = {"moved_to": exc.moved_to, "reason_uk": exc.reason_uk, "reason_en": exc.reason_en}
+        values = {"moved_to": exc.moved_to, "reason": by_language(exc.reason_uk, exc.reason_en)}
         if row is None:
             repo.session.add(
                 CollectionException(
@@ -1110,6 +1111,11 @@ def _window(start: str | None, end: str | None) -> str | None:
     return f"{start}-{end}" if end else start
 
 
+def _in(texts: dict[str, Any] | None, lang: str) -> str:
+    """One language of a stored `{"uk": ..., "en": ...}` text, as the files write it."""
+    return str((texts or {}).get(lang) or "")
+
+
 def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in data.items() if v not in (None, "", [], False)}
 
@@ -1131,8 +1137,8 @@ async def export_data(session: AsyncSession) -> dict[str, Any]:
             _drop_empty(
                 {
                     "code": zone.code,
-                    "name_uk": zone.name_uk,
-                    "name_en": zone.name_en,
+                    "name_uk": _in(zone.name, "uk"),
+                    "name_en": _in(zone.name, "en"),
                     "kind": zone.kind,
                     "location": [zone.latitude, zone.longitude]
                     if zone.latitude is not None
@@ -1150,10 +1156,10 @@ async def export_data(session: AsyncSession) -> dict[str, Any]:
             _drop_empty(
                 {
                     "code": t.code,
-                    "name_uk": t.name_uk,
-                    "name_en": t.name_en,
-                    "hint_uk": t.hint_uk,
-                    "hint_en": t.hint_en,
+                    "name_uk": _in(t.name, "uk"),
+                    "name_en": _in(t.name, "en"),
+                    "hint_uk": _in(t.hint, "uk"),
+                    "hint_en": _in(t.hint, "en"),
                 }
             )
             for t in await repo.types()
@@ -1166,8 +1172,8 @@ async def export_data(session: AsyncSession) -> dict[str, Any]:
                     "type": e.waste_type,
                     "date": e.original_date.isoformat(),
                     "moved_to": e.moved_to.isoformat() if e.moved_to else None,
-                    "reason_uk": e.reason_uk,
-                    "reason_en": e.reason_en,
+                    "reason_uk": _in(e.reason, "uk"),
+                    "reason_en": _in(e.reason, "en"),
                 }
             )
             for e in await repo.exceptions()
@@ -1177,12 +1183,12 @@ async def export_data(session: AsyncSession) -> dict[str, Any]:
                 {
                     "code": p.code,
                     "kind": p.kind,
-                    "name_uk": p.name_uk,
-                    "name_en": p.name_en,
-                    "address_uk": p.address_uk,
-                    "address_en": p.address_en,
-                    "hours_uk": p.hours_uk,
-                    "hours_en": p.hours_en,
+                    "name_uk": _in(p.name, "uk"),
+                    "name_en": _in(p.name, "en"),
+                    "address_uk": _in(p.address, "uk"),
+                    "address_en": _in(p.address, "en"),
+                    "hours_uk": _in(p.hours, "uk"),
+                    "hours_en": _in(p.hours, "en"),
                     "phone": p.phone,
                     "accepts": list(p.accepts),
                     "location": [p.latitude, p.longitude] if p.latitude is not None else None,
@@ -1195,8 +1201,8 @@ async def export_data(session: AsyncSession) -> dict[str, Any]:
             _drop_empty(
                 {
                     "code": s.code,
-                    "place_uk": s.place_uk,
-                    "place_en": s.place_en,
+                    "place_uk": _in(s.place, "uk"),
+                    "place_en": _in(s.place, "en"),
                     "location": [s.latitude, s.longitude] if s.latitude is not None else None,
                     "starts_at": _kyiv(s.starts_at),
                     "ends_at": _kyiv(s.ends_at),
@@ -1212,8 +1218,8 @@ def _street_out(s: Any) -> dict[str, Any]:
     return _drop_empty(
         {
             "kind": s.kind if s.kind != "вул." else None,
-            "name_uk": s.name_uk,
-            "name_en": s.name_en,
+            "name_uk": _in(s.name, "uk"),
+            "name_en": _in(s.name, "en"),
             "aliases": list(s.aliases),
             "from": s.house_from,
             "to": s.house_to,
@@ -1232,8 +1238,8 @@ def _rule_out(r: Any) -> dict[str, Any]:
             "starts_on": r.starts_on.isoformat(),
             "ends_on": r.ends_on.isoformat() if r.ends_on else None,
             "window": _window(r.window_start, r.window_end),
-            "note_uk": r.note_uk,
-            "note_en": r.note_en,
+            "note_uk": _in(r.note, "uk"),
+            "note_en": _in(r.note, "en"),
             "example": r.is_example,
         }
     )

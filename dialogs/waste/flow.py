@@ -21,10 +21,11 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.dialog import Flow, Screen, Turn
+from bot.core.i18n import localized
 from bot.core.messages import AnyButton, Button, Document, Location, Request, RequestButton
 from dialogs.waste import addresses, schedule
 from dialogs.waste.calendar import MIME, build_calendar, calendar_url
@@ -44,7 +45,6 @@ from dialogs.waste.payloads import (
 from dialogs.waste.service import (
     TypeNames,
     ZoneSchedules,
-    localized,
     when_key,
     window_part,
 )
@@ -111,7 +111,7 @@ async def _streets_stamp(session: AsyncSession) -> tuple[Any, ...]:
                 func.max(WasteStreet.id),
                 func.sum(WasteStreet.id),
                 func.sum(WasteStreet.zone_id),
-                func.sum(func.length(WasteStreet.name_uk)),
+                func.sum(func.length(cast(WasteStreet.name, String))),
                 func.sum(func.coalesce(WasteStreet.house_from, 0)),
                 func.sum(func.coalesce(WasteStreet.house_to, 0)),
             )
@@ -135,8 +135,8 @@ async def street_index(session: AsyncSession) -> addresses.StreetIndex:
                 s.id,
                 s.zone_id,
                 s.kind,
-                s.name_uk,
-                s.name_en,
+                localized(s.name, "uk"),
+                str(s.name.get("en", "")),
                 tuple(s.aliases),
                 s.house_from,
                 s.house_to,
@@ -225,8 +225,8 @@ async def _resolved(turn: Turn, result: addresses.AddressMatch) -> None:
         if office is not None:
             text += "\n" + turn.t(
                 "waste-office",
-                name=localized(office, "name", turn.locale),
-                address=localized(office, "address", turn.locale),
+                name=localized(office.name, turn.locale),
+                address=localized(office.address, turn.locale),
                 phone=office.phone,
             )
         turn.say(text)
@@ -315,7 +315,7 @@ async def on_location(turn: Turn, location: Location) -> None:
 async def render_pick_zone(turn: Turn) -> None:
     wanted = _state(turn).zones
     rows: list[list[AnyButton]] = [
-        [Button(localized(z, "name", turn.locale), PickZone(z.id).pack())]
+        [Button(localized(z.name, turn.locale), PickZone(z.id).pack())]
         for z in await _repo(turn).zones()
         if z.id in wanted
     ]
@@ -369,7 +369,7 @@ async def render_schedule(turn: Turn) -> None:
         await turn.goto("start")
         return
     body = await schedule_lines(turn, zone.id)
-    zone_name = localized(zone, "name", turn.locale)
+    zone_name = localized(zone.name, turn.locale)
     if zone.is_example or state.zone_example:
         # which district a street belongs to is example data too: say so beside it
         zone_name += " " + turn.t("waste-example-mark")
@@ -664,15 +664,15 @@ async def render_dropoff(turn: Turn) -> None:
             offices.append(
                 turn.t(
                     "waste-office",
-                    name=localized(point, "name", locale),
-                    address=localized(point, "address", locale),
+                    name=localized(point.name, locale),
+                    address=localized(point.address, locale),
                     phone=point.phone or "-",
                 )
             )
             continue
         accepts = ", ".join(str(a.get(locale) or a.get("uk")) for a in point.accepts)
-        key = (localized(point, "name", locale), localized(point, "hours", locale) or "-", accepts)
-        centres.setdefault(key, []).append(localized(point, "address", locale))
+        key = (localized(point.name, locale), localized(point.hours, locale) or "-", accepts)
+        centres.setdefault(key, []).append(localized(point.address, locale))
     for (name, hours, accepts), places in centres.items():
         if len(places) == 1:
             block = turn.t("waste-centre", name=name, address=places[0], hours=hours)
@@ -716,7 +716,7 @@ async def render_ecobus(turn: Turn) -> None:
 def _stop_line(turn: Turn, stop: Any) -> str:
     line = turn.t(
         "waste-ecobus-stop",
-        place=localized(stop, "place", turn.locale),
+        place=localized(stop.place, turn.locale),
         date=turn.t.date(stop.starts_at.astimezone(CITY_ZONE).date()),
         start=turn.engine.i18n.time(turn.locale, stop.starts_at),
         end=turn.engine.i18n.time(turn.locale, stop.ends_at),

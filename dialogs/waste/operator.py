@@ -19,10 +19,11 @@ from typing import Any, Literal
 from bot.core import dates
 from bot.core.actions import Refused
 from bot.core.dialog import Flow, Screen, Turn
+from bot.core.i18n import localized
 from bot.core.messages import AnyButton, Button
 from dialogs.waste import schedule
 from dialogs.waste.payloads import OpsDate, OpsNewDate, OpsState, OpsType, OpsZone
-from dialogs.waste.service import TypeNames, ZoneSchedules, change_collection, localized
+from dialogs.waste.service import TypeNames, ZoneSchedules, change_collection
 from storage.models.waste import WasteZone
 from storage.repos.waste import WasteRepo
 
@@ -59,7 +60,7 @@ async def _zone(turn: Turn, zone_id: int | None) -> WasteZone | None:
 
 async def render_zone(turn: Turn) -> None:
     rows: list[list[AnyButton]] = [
-        [Button(localized(z, "name", turn.locale), OpsZone(z.id).pack())]
+        [Button(localized(z.name, turn.locale), OpsZone(z.id).pack())]
         for z in await _repo(turn).zones()
     ]
     # Back leaves the operator screens for the waste section they were opened from.
@@ -223,7 +224,7 @@ async def render_confirm(turn: Turn) -> None:
     turn.say(
         turn.t(
             "waste-ops-summary",
-            zone=localized(zone, "name", turn.locale),
+            zone=localized(zone.name, turn.locale),
             type=names.name(str(state.waste_type), turn.locale),
             date=turn.t.date(original),
             new_date=turn.t.date(moved_to) if moved_to else "-",

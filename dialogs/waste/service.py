@@ -12,7 +12,7 @@ from sqlalchemy import Select, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core.actions import Actor, Refused
-from bot.core.i18n import I18n
+from bot.core.i18n import I18n, localized
 from bot.delivery.broadcasts import ZONE, AudienceSource, AudienceUnavailable
 from bot.delivery.outbox import Notification, OutboxButton, enqueue
 from dialogs.waste import schedule
@@ -32,10 +32,10 @@ STOP_ACTION = StopReminder.prefix  # the global actions of a reminder's buttons
 EDIT_ACTION = EditReminder.prefix
 
 
-def localized(row: Any, field: str, locale: str) -> str:
-    """`row.<field>_<locale>`, falling back to Ukrainian when the translation is empty."""
-    value = getattr(row, f"{field}_{locale}", None) or getattr(row, f"{field}_uk", "")
-    return str(value)
+def by_language(uk: str, en: str = "") -> dict[str, str]:
+    """A file's `_uk`/`_en` pair as the stored `{"uk": ..., "en": ...}`: an empty text is left
+    out (residents read the Ukrainian then)."""
+    return {lang: text for lang, text in (("uk", uk), ("en", en)) if text}
 
 
 def rule_spec(row: CollectionRule) -> RuleSpec:
@@ -53,7 +53,7 @@ def rule_spec(row: CollectionRule) -> RuleSpec:
 
 def exception_spec(row: CollectionException, locale: str = "uk") -> ExceptionSpec:
     return ExceptionSpec(
-        row.waste_type, row.original_date, row.moved_to, localized(row, "reason", locale)
+        row.waste_type, row.original_date, row.moved_to, localized(row.reason, locale)
     )
 
 
@@ -112,11 +112,11 @@ class TypeNames:
 
     def name(self, code: str, locale: str) -> str:
         row = self.rows.get(code)
-        return code if row is None else localized(row, "name", locale)
+        return code if row is None else localized(row.name, locale)
 
     def hint(self, code: str, locale: str) -> str:
         row = self.rows.get(code)
-        return "" if row is None else localized(row, "hint", locale)
+        return "" if row is None else localized(row.hint, locale)
 
     def join(self, codes: Sequence[str], locale: str) -> str:
         ordered = sorted(codes, key=lambda c: self.order.index(c) if c in self.order else 99)
@@ -206,8 +206,7 @@ async def add_exception(
         )
         session.add(exc)
     exc.moved_to = moved_to
-    exc.reason_uk = reason_uk.strip()[:500]
-    exc.reason_en = reason_en.strip()[:500]
+    exc.reason = by_language(reason_uk.strip()[:500], reason_en.strip()[:500])
     await session.flush()
     today = schedule.local_today(now)
     if max(original, moved_to or original) < today:
@@ -240,7 +239,7 @@ async def notify_change(
                 "type": names.name(exc.waste_type, locale),
                 "address": sub.address,
                 "date": i18n.date(locale, exc.original_date),
-                "reason": localized(exc, "reason", locale) or "-",
+                "reason": localized(exc.reason, locale) or "-",
             }
             if exc.moved_to is not None:
                 args["new_date"] = i18n.date(locale, exc.moved_to)
@@ -322,7 +321,7 @@ async def change_collection(
 async def zone_choices(session: AsyncSession, locale: str) -> list[tuple[str, str]]:
     """(code, name) of every collection zone, for an operator choosing an audience."""
     zones = sorted(await WasteRepo(session).zones(), key=lambda z: z.code)
-    return [(z.code, localized(z, "name", locale) or z.code) for z in zones]
+    return [(z.code, localized(z.name, locale) or z.code) for z in zones]
 
 
 async def zone_residents(session: AsyncSession, code: str) -> Select[int]:

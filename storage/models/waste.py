@@ -4,6 +4,8 @@ drop-off points, Ecobus stops, residents' subscriptions and the reminder waterma
 Reference data (everything but subscriptions, calendar links and the watermark) is imported
 from `content/waste.yaml` or the operators' files (`python -m bot waste import`); rows that
 are not confirmed facts carry `is_example` so the bot labels them "приклад / example".
+Texts a resident reads are JSON objects by language, `{"uk": ..., "en": ...}` (migration
+waste_0003; read them with `bot.core.i18n.localized`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Date, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from storage import clock
@@ -24,10 +26,8 @@ class WasteType(Base):
     __tablename__ = "waste_types"
 
     code: Mapped[str] = mapped_column(String(24), primary_key=True)
-    name_uk: Mapped[str] = mapped_column(String(80))
-    name_en: Mapped[str] = mapped_column(String(80))
-    hint_uk: Mapped[str] = mapped_column(Text, default="")
-    hint_en: Mapped[str] = mapped_column(Text, default="")
+    name: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    hint: Mapped[dict[str, Any]] = mapped_column(default=dict)
     position: Mapped[int] = mapped_column(default=0)
 
 
@@ -38,8 +38,7 @@ class WasteZone(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    name_uk: Mapped[str] = mapped_column(String(160))
-    name_en: Mapped[str] = mapped_column(String(160))
+    name: Mapped[dict[str, Any]] = mapped_column(default=dict)
     kind: Mapped[str] = mapped_column(String(16), default="microdistrict")
     latitude: Mapped[float | None] = mapped_column(default=None)
     longitude: Mapped[float | None] = mapped_column(default=None)
@@ -55,8 +54,7 @@ class WasteStreet(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     zone_id: Mapped[int] = mapped_column(ForeignKey("waste_zones.id", ondelete="CASCADE"))
     kind: Mapped[str] = mapped_column(String(16), default="вул.")
-    name_uk: Mapped[str] = mapped_column(String(120))
-    name_en: Mapped[str] = mapped_column(String(120))
+    name: Mapped[dict[str, Any]] = mapped_column(default=dict)
     aliases: Mapped[list[Any]] = mapped_column(default=list)
     house_from: Mapped[int | None] = mapped_column(default=None)
     house_to: Mapped[int | None] = mapped_column(default=None)
@@ -80,8 +78,7 @@ class CollectionRule(Base):
     ends_on: Mapped[date | None] = mapped_column(Date, default=None)
     window_start: Mapped[str | None] = mapped_column(String(5), default=None)
     window_end: Mapped[str | None] = mapped_column(String(5), default=None)
-    note_uk: Mapped[str] = mapped_column(Text, default="")
-    note_en: Mapped[str] = mapped_column(Text, default="")
+    note: Mapped[dict[str, Any]] = mapped_column(default=dict)
     is_example: Mapped[bool] = mapped_column(default=False)
 
 
@@ -96,8 +93,7 @@ class CollectionException(Base):
     waste_type: Mapped[str] = mapped_column(ForeignKey("waste_types.code", ondelete="CASCADE"))
     original_date: Mapped[date] = mapped_column(Date)
     moved_to: Mapped[date | None] = mapped_column(Date, default=None)
-    reason_uk: Mapped[str] = mapped_column(Text, default="")
-    reason_en: Mapped[str] = mapped_column(Text, default="")
+    reason: Mapped[dict[str, Any]] = mapped_column(default=dict)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
 
 
@@ -111,12 +107,9 @@ class DropOffPoint(Base):
     code: Mapped[str] = mapped_column(String(40), unique=True)
     kind: Mapped[str] = mapped_column(String(16), default="centre")
     phone: Mapped[str] = mapped_column(String(40), default="")
-    name_uk: Mapped[str] = mapped_column(String(160))
-    name_en: Mapped[str] = mapped_column(String(160))
-    address_uk: Mapped[str] = mapped_column(String(200))
-    address_en: Mapped[str] = mapped_column(String(200))
-    hours_uk: Mapped[str] = mapped_column(String(120), default="")
-    hours_en: Mapped[str] = mapped_column(String(120), default="")
+    name: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    address: Mapped[dict[str, Any]] = mapped_column(default=dict)
+    hours: Mapped[dict[str, Any]] = mapped_column(default=dict)
     accepts: Mapped[list[Any]] = mapped_column(default=list)
     latitude: Mapped[float | None] = mapped_column(default=None)
     longitude: Mapped[float | None] = mapped_column(default=None)
@@ -131,8 +124,7 @@ class EcobusStop(Base):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     code: Mapped[str] = mapped_column(String(40), unique=True)
-    place_uk: Mapped[str] = mapped_column(String(200))
-    place_en: Mapped[str] = mapped_column(String(200))
+    place: Mapped[dict[str, Any]] = mapped_column(default=dict)
     latitude: Mapped[float | None] = mapped_column(default=None)
     longitude: Mapped[float | None] = mapped_column(default=None)
     starts_at: Mapped[datetime] = mapped_column()

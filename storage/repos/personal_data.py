@@ -189,15 +189,14 @@ async def summary(session: AsyncSession, resident: Resident) -> Summary:
     subs, zones, types = (_table(n) for n in ("waste_subscriptions", "waste_zones", "waste_types"))
     if subs is not None and zones is not None and types is not None:
         names = {
-            row["code"]: {"uk": row["name_uk"], "en": row["name_en"]}
+            row["code"]: row["name"]
             for row in await _rows(
-                session,
-                select(types.c.code, types.c.name_uk, types.c.name_en).order_by(types.c.position),
+                session, select(types.c.code, types.c.name).order_by(types.c.position)
             )
         }
         for row in await _rows(
             session,
-            select(subs, zones.c.name_uk.label("zone_uk"), zones.c.name_en.label("zone_en"))
+            select(subs, zones.c.name.label("zone_name"))
             .join(zones, zones.c.id == subs.c.zone_id)
             .where(subs.c.resident_id == resident.id)
             .order_by(subs.c.created_at, subs.c.id),

@@ -219,7 +219,7 @@ async def test_audiences_by_language_commitment_and_waste_zone(svoi: Svoi) -> No
             )
         zone = await session.execute(
             insert(tables["waste_zones"])
-            .values(code="center", name_uk="Центр", name_en="Centre")
+            .values(code="center", name={"uk": "Центр", "en": "Centre"})
             .returning(tables["waste_zones"].c.id)
         )
         zone_id = zone.scalar_one()

@@ -218,11 +218,11 @@ async def test_the_console_names_audiences_statuses_and_waste_types_in_ukrainian
     ).status == 303
     shown["broadcasts"] = visible(await text(await operator.get("/admin/broadcasts")))
     assert "за мовою: українська" in shown["broadcasts"]
-    assert f"підписники зони вивезення: {zone.name_uk}" in shown["broadcasts"]
+    assert f"підписники зони вивезення: {zone.name['uk']}" in shown["broadcasts"]
     for status in ("надсилається", "скасовано", "заплановано"):
         assert status in shown["broadcasts"]
     shown["broadcast"] = visible(await text(await operator.get(zone_page)))
-    assert f"підписники зони вивезення: {zone.name_uk}" in shown["broadcast"]
+    assert f"підписники зони вивезення: {zone.name['uk']}" in shown["broadcast"]
 
     # Polls: a draft, an open one and a closed one.
     for question in ("Де відкрити хаб?", "Який парк облаштувати?", "Коли прибирати двори?"):
@@ -248,7 +248,7 @@ async def test_the_console_names_audiences_statuses_and_waste_types_in_ukrainian
     async with web.svoi.db.transaction() as session:
         repo = WasteRepo(session)
         schedules = await ZoneSchedules.load(repo, zone.id)
-        names = {t.code: t.name_uk for t in await repo.types()}
+        names = {t.code: t.name["uk"] for t in await repo.types()}
         today = local_today(clock.now())
         upcoming = schedules.collections(
             zone.id, today + timedelta(days=1), today + timedelta(days=60)

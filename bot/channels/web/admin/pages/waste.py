@@ -9,6 +9,7 @@ from aiohttp import web
 
 from bot.channels.web.admin.operator import Operator, Route, form_date
 from bot.core.actions import Refused
+from bot.core.i18n import localized
 from dialogs.waste.schedule import local_today
 from dialogs.waste.service import change_collection
 from storage import clock
@@ -55,6 +56,7 @@ class WastePages:
             zone_of=names,
             type_of={t.code: t for t in types},  # the table shows names, never type codes
             today=today.isoformat(),
+            localized=localized,
         )
 
     async def waste_exception(self, request: web.Request, op: Operator) -> web.Response:
