@@ -100,7 +100,8 @@ async def _choices(
     return muted, digests
 
 
-def _digest_item(n: Notification, category: str, now: datetime) -> dict[str, Any]:
+def digest_item(n: Notification, category: str, now: datetime) -> dict[str, Any]:
+    """The digest-items row that collects `n` for its resident's `category` digest."""
     assert n.resident_id is not None
     return item_row(
         dedup_key=n.dedup_key,
@@ -131,7 +132,7 @@ async def enqueue(session: AsyncSession, notifications: Sequence[Notification]) 
                 continue
             collected = None if n.urgent else digest_category(n.category)
             if collected is not None and (n.resident_id, collected) in digests:
-                items.append(_digest_item(n, collected, now))
+                items.append(digest_item(n, collected, now))
             else:
                 rows.append(n.row(now))
         inserted += await collect(session, items)

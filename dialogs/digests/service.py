@@ -25,7 +25,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import capabilities
 from bot.core.i18n import I18n
-from bot.delivery.outbox import Notification, enqueue
+from bot.delivery.outbox import Notification, digest_item, enqueue
 from storage import clock
 from storage.db import Database
 from storage.models import Resident
@@ -111,18 +111,7 @@ async def collect(session: AsyncSession, notices: Sequence[Notification]) -> int
         category = repo.digest_category(n.category)
         if n.resident_id is None or category is None:
             raise InvalidChoice(f"not collectable: {n.category}")
-        now_rows.append(
-            repo.item_row(
-                dedup_key=n.dedup_key,
-                resident_id=n.resident_id,
-                category=category,
-                kind=n.kind,
-                template_key=n.template_key,
-                template_args=dict(n.template_args),
-                text=n.text,
-                now=now,
-            )
-        )
+        now_rows.append(digest_item(n, category, now))
     return await repo.collect(session, now_rows)
 
 
