@@ -29,7 +29,7 @@ from bot.core.i18n import I18n
 from bot.core.messages import Incoming, Reply
 from bot.core.ports import ChannelAdapter
 from bot.delivery import alerts
-from storage import migrate
+from storage import clock, migrate
 from storage.db import DATABASE_ERRORS, Database
 from storage.repos.access import DownloadRepo
 
@@ -70,6 +70,7 @@ class Svoi:
 
     @classmethod
     def create(cls, settings: Settings, db: Database | None = None) -> Svoi:
+        clock.set_city_zone(settings.zone)
         database = db or Database(settings.database_url)
         i18n = I18n(settings.default_locale, settings.zone)
         engine = Engine(settings, database, i18n, build_registry())

@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from bot.commands import register_all
 from bot.config import Settings, load_settings_or_exit
 from bot.logs import setup_logging
+from storage import clock
 
 CommandFn = Callable[[argparse.Namespace, Settings], int]
 
@@ -88,6 +89,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     settings = load_settings_or_exit()
+    clock.set_city_zone(settings.zone)
     setup_logging(settings.log_level, settings.log_format)
     handler: CommandFn = args.handler
     return handler(args, settings)

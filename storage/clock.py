@@ -24,9 +24,23 @@ from zoneinfo import ZoneInfo
 
 CLOCK_START_VARIABLE = "SVOI_CLOCK_START"
 
-# The city's time zone: the default of TIMEZONE (`Settings.zone`), and the zone of the
-# waste schedules and the plan content's dates, which are the city's calendar days.
+# The city's time zone by default (TIMEZONE, `Settings.zone`, sets it for a running service):
+# the zone of residents' dates, quiet hours, waste schedules, calendars, the plan content's
+# dates and the working group's hours — the city's calendar days.
 CITY_ZONE = ZoneInfo("Europe/Kyiv")
+_city_zone = CITY_ZONE
+
+
+def city_zone() -> ZoneInfo:
+    """The city's time zone: TIMEZONE once the service or a command has started, else
+    Europe/Kyiv."""
+    return _city_zone
+
+
+def set_city_zone(zone: ZoneInfo) -> None:
+    """Set by the composition root (`Svoi.create`) and the command line from TIMEZONE."""
+    global _city_zone
+    _city_zone = zone
 
 
 class Clock(Protocol):

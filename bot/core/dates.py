@@ -4,7 +4,8 @@ Days: `DD.MM.YYYY`, `DD.MM.YY`, `DD.MM` (the next such day), with `.`, `/` or `-
 and `YYYY-MM-DD` (what a browser's date field sends).
 Moments: a day as above but `YYYY-MM-DD` or `DD.MM[.YYYY]`, then `HH:MM`; `HH:MM` alone is
 today, or tomorrow once that time has passed; `YYYY-MM-DDTHH:MM` is a browser's
-datetime-local field. Times are city time (the zone the caller passes, CITY_ZONE by default).
+datetime-local field. Times are city time (the zone the caller passes, by default
+`storage.clock.city_zone()`).
 """
 
 from __future__ import annotations

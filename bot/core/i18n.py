@@ -22,7 +22,7 @@ from babel.dates import format_date, format_datetime, format_time
 from fluent.runtime import FluentBundle, FluentResource
 
 from bot.config import PROJECT_ROOT, SUPPORTED_LOCALES
-from storage.clock import CITY_ZONE
+from storage import clock
 
 log = logging.getLogger(__name__)
 LOCALES_DIR = PROJECT_ROOT / "locales"
@@ -61,7 +61,7 @@ class I18n:
         directory: Path = LOCALES_DIR,
     ) -> None:
         self.default_locale = default_locale
-        self.zone = zone or CITY_ZONE
+        self.zone = zone or clock.city_zone()
         self._bundles: dict[str, FluentBundle] = {}
         for locale in SUPPORTED_LOCALES:
             bundle = FluentBundle([locale], use_isolating=False)

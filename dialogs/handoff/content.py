@@ -15,7 +15,7 @@ from pydantic import Field, field_validator
 
 from bot.core.contentkit import ContentInvalid, Model, Problem, Problems, load_yaml, validate
 from bot.core.i18n import localized
-from storage.clock import CITY_ZONE
+from storage.clock import city_zone
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "handoff.yaml"
 Texts = dict[str, str]
@@ -36,7 +36,7 @@ class WorkingHours(Model):
 
     def is_open(self, moment: datetime) -> bool:
         """Whether the working group answers at this moment (Kyiv time)."""
-        local = moment.astimezone(CITY_ZONE)
+        local = moment.astimezone(city_zone())
         return local.isoweekday() in self.days and self.start <= local.time() < self.end
 
     def described(self, locale: str) -> str:

@@ -38,7 +38,7 @@ from bot.core.contentkit import (
     validate,
     whole,
 )
-from storage.clock import CITY_ZONE
+from storage.clock import city_zone
 from storage.db import Database
 from storage.models.plan import (
     OGP_STATUSES,
@@ -74,7 +74,7 @@ def _moment(*, end_of_day: bool) -> Any:
             return value
         if isinstance(value, date):
             day = value + timedelta(days=1) if end_of_day else value
-            return datetime.combine(day, time(0), CITY_ZONE)
+            return datetime.combine(day, time(0), city_zone())
         if value is None:
             return None
         raise ValueError("expected a date or a timestamp")

@@ -23,7 +23,7 @@ from dialogs.waste import schedule
 from dialogs.waste.config import WasteSettings
 from dialogs.waste.service import TypeNames, ZoneSchedules
 from storage import clock
-from storage.clock import CITY_ZONE
+from storage.clock import city_zone
 from storage.models import Resident
 from storage.models.waste import WasteSubscription
 from storage.repos.waste import WasteRepo
@@ -62,7 +62,7 @@ async def build_calendar(
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
     cal.add("x-wr-calname", i18n.t(locale, "waste-ics-name"))
-    cal.add("x-wr-timezone", CITY_ZONE.key)
+    cal.add("x-wr-timezone", city_zone().key)
     stamp = now.replace(microsecond=0)
     for sub in subs:
         zone = zones.get(sub.zone_id)
@@ -79,11 +79,11 @@ async def build_calendar(
                 summary += " " + i18n.t(locale, "waste-example-mark")
             event.add("summary", summary)
             if item.window_start is not None:
-                begins = datetime.combine(item.day, item.window_start, tzinfo=CITY_ZONE)
+                begins = datetime.combine(item.day, item.window_start, tzinfo=city_zone())
                 event.add("dtstart", begins)
                 if item.window_end is not None:
                     event.add(
-                        "dtend", datetime.combine(item.day, item.window_end, tzinfo=CITY_ZONE)
+                        "dtend", datetime.combine(item.day, item.window_end, tzinfo=city_zone())
                     )
             else:
                 event.add("dtstart", item.day)
@@ -144,7 +144,7 @@ def add_routes(app: web.Application, svoi: Svoi) -> None:
                 repo,
                 svoi.i18n,
                 resident,
-                clock.now().astimezone(CITY_ZONE),
+                clock.now().astimezone(city_zone()),
                 policy.calendar_months,
             )
         return web.Response(

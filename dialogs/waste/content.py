@@ -50,7 +50,7 @@ from dialogs.waste import schedule
 from dialogs.waste.addresses import OldName, RegisterStreet
 from dialogs.waste.service import by_language, rule_spec
 from storage import clock, csvsafe
-from storage.clock import CITY_ZONE
+from storage.clock import city_zone
 from storage.db import Database
 from storage.models.waste import (
     CollectionException,
@@ -609,7 +609,7 @@ def parse_csv(text: str, source: str) -> WasteDocument:
 def _local(value: date | datetime) -> tuple[date, time | None]:
     if isinstance(value, datetime):
         if value.tzinfo is not None:
-            value = value.astimezone(CITY_ZONE)
+            value = value.astimezone(city_zone())
         return value.date(), value.time().replace(second=0, microsecond=0)
     return value, None
 
@@ -1121,7 +1121,7 @@ def _drop_empty(data: dict[str, Any]) -> dict[str, Any]:
 
 
 def _kyiv(moment: datetime) -> str:
-    return moment.astimezone(CITY_ZONE).strftime("%Y-%m-%dT%H:%M")
+    return moment.astimezone(city_zone()).strftime("%Y-%m-%dT%H:%M")
 
 
 async def export_data(session: AsyncSession) -> dict[str, Any]:
@@ -1328,9 +1328,9 @@ def zone_ics(
         event.add("x-svoi-zone", zone.code)
         event.add("x-svoi-type", item.waste_type)
         if item.window_start is not None:
-            event.add("dtstart", datetime.combine(item.day, item.window_start, tzinfo=CITY_ZONE))
+            event.add("dtstart", datetime.combine(item.day, item.window_start, tzinfo=city_zone()))
             if item.window_end is not None:
-                event.add("dtend", datetime.combine(item.day, item.window_end, tzinfo=CITY_ZONE))
+                event.add("dtend", datetime.combine(item.day, item.window_end, tzinfo=city_zone()))
         else:
             event.add("dtstart", item.day)
         cal.add_component(event)

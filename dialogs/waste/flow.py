@@ -48,7 +48,7 @@ from dialogs.waste.service import (
     when_key,
     window_part,
 )
-from storage.clock import CITY_ZONE
+from storage.clock import city_zone
 from storage.models.waste import WasteStreet, WasteSubscription, WasteZone
 from storage.repos.waste import WasteRepo
 
@@ -717,7 +717,7 @@ def _stop_line(turn: Turn, stop: Any) -> str:
     line = turn.t(
         "waste-ecobus-stop",
         place=localized(stop.place, turn.locale),
-        date=turn.t.date(stop.starts_at.astimezone(CITY_ZONE).date()),
+        date=turn.t.date(stop.starts_at.astimezone(city_zone()).date()),
         start=turn.engine.i18n.time(turn.locale, stop.starts_at),
         end=turn.engine.i18n.time(turn.locale, stop.ends_at),
     )

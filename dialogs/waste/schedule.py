@@ -4,7 +4,7 @@ A rule is an RFC 5545 recurrence (`FREQ=WEEKLY;BYDAY=MO`, `FREQ=WEEKLY;INTERVAL=
 `FREQ=MONTHLY;BYDAY=1MO` — "the first Monday of the month") expanded with python-dateutil
 from its start date, plus optional explicit dates, limited by an end date, with an optional
 local time window. Exceptions cancel a date or move it to another one. Dates are local
-calendar days in the city's zone (`storage.clock.CITY_ZONE`, Europe/Kyiv); a time becomes an
+calendar days in the city's zone (`storage.clock.city_zone()`, TIMEZONE); a time becomes an
 instant only through `local_instant`, which is where daylight-saving changes are handled.
 """
 
@@ -19,7 +19,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrule, rrulestr
 
-from storage.clock import CITY_ZONE
+from storage.clock import city_zone
 
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 _FORBIDDEN_PARTS = ("BYHOUR", "BYMINUTE", "BYSECOND", "DTSTART")
@@ -64,18 +64,19 @@ class Collection:
     reason: str = ""
     is_example: bool = False
 
-    def starts_at(self, zone: ZoneInfo = CITY_ZONE) -> datetime:
+    def starts_at(self, zone: ZoneInfo | None = None) -> datetime:
         """The instant the collection starts (midnight when no window is known)."""
         return local_instant(self.day, self.window_start or time(0), zone)
 
 
-def local_instant(day: date, at: time, zone: ZoneInfo = CITY_ZONE) -> datetime:
+def local_instant(day: date, at: time, zone: ZoneInfo | None = None) -> datetime:
     """The UTC instant of a local wall-clock time.
 
     On the spring-forward day a time in the skipped hour (03:00–03:59 in Kyiv) does not
     exist; it is taken one hour later, as the clock shows after the change. On the
     fall-back day a repeated time is taken at its first occurrence (fold=0).
     """
+    zone = zone or city_zone()
     naive = datetime.combine(day, at)
     aware = naive.replace(tzinfo=zone)
     round_trip = aware.astimezone(UTC).astimezone(zone).replace(tzinfo=None)
@@ -230,5 +231,5 @@ def next_per_type(
     return sorted(first.values(), key=lambda c: (c.day, c.waste_type))
 
 
-def local_today(now: datetime, zone: ZoneInfo = CITY_ZONE) -> date:
-    return now.astimezone(zone).date()
+def local_today(now: datetime, zone: ZoneInfo | None = None) -> date:
+    return now.astimezone(zone or city_zone()).date()

@@ -69,3 +69,29 @@ def test_a_wrong_clock_variable_is_named() -> None:
         timeout=60,
     )
     assert result.returncode != 0 and "SVOI_CLOCK_START" in result.stderr
+
+
+def test_timezone_sets_the_city_zone_every_feature_reads() -> None:
+    from zoneinfo import ZoneInfo
+
+    from bot.app import Svoi
+    from bot.config import Settings
+    from dialogs.handoff import content as handoff
+    from dialogs.waste import schedule
+
+    settings = Settings(timezone="Europe/Warsaw", _env_file=None)  # type: ignore[call-arg]
+    late_evening = datetime(2026, 6, 17, 22, 30, tzinfo=UTC)  # 01:30 in Kyiv, 00:30 in Warsaw
+    assert clock.city_zone() is clock.CITY_ZONE
+    assert schedule.local_today(late_evening).day == 18
+    try:
+        svoi = Svoi.create(settings)
+        assert clock.city_zone() == ZoneInfo("Europe/Warsaw") == svoi.i18n.zone
+        assert schedule.local_today(late_evening).day == 18
+        assert schedule.local_today(late_evening - timedelta(hours=1)).day == 17
+        # The working group's hours (09:00–18:00) are read in the same zone: 06:30 UTC is
+        # 08:30 in Warsaw (closed), though 09:30 in Kyiv.
+        hours = handoff.load().hours
+        assert not hours.is_open(datetime(2026, 6, 17, 6, 30, tzinfo=UTC))
+        assert hours.is_open(datetime(2026, 6, 17, 7, 30, tzinfo=UTC))
+    finally:
+        clock.set_city_zone(clock.CITY_ZONE)

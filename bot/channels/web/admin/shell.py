@@ -322,7 +322,7 @@ def city_time(
         return "—"
     if value.tzinfo is None:
         value = value.replace(tzinfo=UTC)
-    local = value.astimezone(clock.CITY_ZONE)
+    local = value.astimezone(clock.city_zone())
     shown = local.strftime("%d.%m.%Y %H:%M:%S" if seconds else "%d.%m.%Y %H:%M")
     return f"{shown} ({context['t']('web-admin-zone')})"
 
