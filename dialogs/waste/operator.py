@@ -5,7 +5,7 @@ Steps (operators only; "🛠 Change the schedule" on the waste section's first s
       → new (moving: a button, or a typed day) → reason → confirm
 
 The flow is `operator_only`: the engine keeps everyone else out of it, on entry and on every
-turn inside it (a role revoked mid-way ends it), so no handler here checks the role again.
+turn inside it, and each handler is guarded by `bot.core.dialog.operator_only` as well.
 What the change does (its rules, the change notices, the audit entry) is
 `service.change_collection`, the one implementation the console and the CLI call too.
 """
@@ -16,7 +16,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from typing import Any, Literal
 
-from bot.core import dates
+from bot.core import dates, dialog
 from bot.core.actions import Refused
 from bot.core.dialog import Flow, Screen, Turn
 from bot.core.i18n import localized
@@ -30,6 +30,9 @@ from storage.repos.waste import WasteRepo
 FLOW = "waste_ops"
 WASTE_FLOW = "waste"  # the resident's waste section, where these screens are opened
 BACK_TO_WASTE = "waste"
+# The engine keeps non-operators out of the flow; each handler checks again when it runs
+# (a role revoked mid-way, a handler reached some other way), as every operator flow does.
+operator_only = dialog.operator_only("waste-exception", FLOW)
 DAYS_OFFERED = 6  # the next collection days shown as buttons
 DAYS_AHEAD = 62  # how far ahead they are looked for
 
@@ -58,6 +61,7 @@ async def _zone(turn: Turn, zone_id: int | None) -> WasteZone | None:
     return None if zone_id is None else await _repo(turn).zone(zone_id)
 
 
+@operator_only
 async def render_zone(turn: Turn) -> None:
     rows: list[list[AnyButton]] = [
         [Button(localized(z.name, turn.locale), OpsZone(z.id).pack())]
@@ -68,6 +72,7 @@ async def render_zone(turn: Turn) -> None:
     turn.say(turn.t("waste-ops-zone"), rows)
 
 
+@operator_only
 async def on_zone(turn: Turn, payload: str) -> None:
     if payload == BACK_TO_WASTE:
         await turn.start(WASTE_FLOW)
@@ -76,6 +81,7 @@ async def on_zone(turn: Turn, payload: str) -> None:
         await turn.goto("type")
 
 
+@operator_only
 async def render_type(turn: Turn) -> None:
     names = await TypeNames.load(_repo(turn))
     zone_id = _state(turn).zone
@@ -89,6 +95,7 @@ async def render_type(turn: Turn) -> None:
     turn.say(turn.t("waste-ops-type"), rows)
 
 
+@operator_only
 async def on_type(turn: Turn, payload: str) -> None:
     if (picked := OpsType.unpack(payload)) is not None:
         _update(turn, waste_type=picked.code)
@@ -109,6 +116,7 @@ async def _next_days(turn: Turn) -> list[date]:
     return sorted(days)[:DAYS_OFFERED]
 
 
+@operator_only
 async def render_date(turn: Turn) -> None:
     rows: list[list[AnyButton]] = [
         [Button(turn.t.date(d, "short"), OpsDate.of(d).pack())] for d in await _next_days(turn)
@@ -128,16 +136,19 @@ async def _pick(
     await turn.goto(next_screen)
 
 
+@operator_only
 async def on_date_button(turn: Turn, payload: str) -> None:
     picked = OpsDate.unpack(payload)
     if picked is not None and (day := picked.as_date()) is not None:
         await _pick(turn, "day", day, "action")
 
 
+@operator_only
 async def on_date_text(turn: Turn, text: str) -> None:
     await _pick(turn, "day", dates.parse_day(text, schedule.local_today(turn.now)), "action")
 
 
+@operator_only
 async def render_action(turn: Turn) -> None:
     day = _iso(_state(turn).day)
     if day is None:
@@ -155,6 +166,7 @@ async def render_action(turn: Turn) -> None:
     )
 
 
+@operator_only
 async def on_action(turn: Turn, payload: str) -> None:
     if payload == "move":
         await turn.goto("new")
@@ -163,6 +175,7 @@ async def on_action(turn: Turn, payload: str) -> None:
         await turn.goto("reason")
 
 
+@operator_only
 async def render_new(turn: Turn) -> None:
     original = _iso(_state(turn).day)
     if original is None:
@@ -176,20 +189,24 @@ async def render_new(turn: Turn) -> None:
     turn.say(turn.t("waste-ops-new"), rows)
 
 
+@operator_only
 async def on_new_button(turn: Turn, payload: str) -> None:
     picked = OpsNewDate.unpack(payload)
     if picked is not None and (day := picked.as_date()) is not None:
         await _pick(turn, "moved_to", day, "reason")
 
 
+@operator_only
 async def on_new_text(turn: Turn, text: str) -> None:
     await _pick(turn, "moved_to", dates.parse_day(text, schedule.local_today(turn.now)), "reason")
 
 
+@operator_only
 async def render_reason(turn: Turn) -> None:
     turn.say(turn.t("waste-ops-reason"), [turn.nav_row()])
 
 
+@operator_only
 async def on_reason(turn: Turn, text: str) -> None:
     _update(turn, reason=text.strip())
     await turn.goto("confirm")
@@ -214,6 +231,7 @@ async def _checked(turn: Turn) -> tuple[WasteZone, date, date | None] | None:
     return zone, original, moved_to
 
 
+@operator_only
 async def render_confirm(turn: Turn) -> None:
     checked = await _checked(turn)
     if checked is None:
@@ -234,6 +252,7 @@ async def render_confirm(turn: Turn) -> None:
     )
 
 
+@operator_only
 async def on_confirm(turn: Turn, payload: str) -> None:
     if payload != "confirm" or (checked := await _checked(turn)) is None:
         return

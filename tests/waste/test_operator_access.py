@@ -96,3 +96,41 @@ async def test_the_service_refuses_a_non_operator_and_audits_it(
             await session.execute(select(AuditEntry).where(AuditEntry.action == "waste-exception"))
         ).scalar_one()
     assert (entry.actor, entry.outcome) == ("telegram:42", "refused")
+
+
+async def test_every_operator_handler_checks_the_role_itself(svoi: Svoi, db: Database) -> None:
+    from bot.core.dialog import Turn
+    from bot.core.messages import Address, Incoming
+    from dialogs.waste.operator import WASTE_OPS_FLOW
+
+    await load_content(db)
+    before = await _exceptions(db)
+    data = {"zone": 1, "waste_type": "mixed", "day": "2026-06-18", "reason": "x"}
+    calls = 0
+    for name, screen in WASTE_OPS_FLOW.screens.items():
+        handlers: list[tuple[str, str]] = [("render", "")]
+        if screen.on_button is not None:
+            handlers += [("button", p) for p in ("confirm", "move", "cancel", "waste")]
+        if screen.on_text is not None:
+            handlers.append(("text", "18.06.2026"))
+        for kind, arg in handlers:
+            async with db.transaction() as session:
+                row, _ = await ResidentRepo(session).upsert_for_turn(
+                    "test", "intruder", locale="uk"
+                )
+                state = await ResidentRepo(session).state(row)
+                state.flow, state.step, state.data = "waste_ops", name, dict(data)
+                incoming = Incoming.text_message(Address("test", "intruder"), arg)
+                turn = Turn(svoi.engine, incoming, row, state, session, clock.now(), "forged")
+                if kind == "render":
+                    await screen.render(turn)
+                elif kind == "button":
+                    assert screen.on_button is not None
+                    await screen.on_button(turn, arg)
+                else:
+                    assert screen.on_text is not None
+                    await screen.on_text(turn, arg)
+                assert turn.replies[0].text == "Цей розділ доступний лише робочій групі.", name
+                calls += 1
+    assert calls >= 15
+    assert await _exceptions(db) == before
