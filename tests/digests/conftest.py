@@ -6,38 +6,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-import pytest
 from sqlalchemy import select
 
 from bot.app import Svoi
-from bot.config import Settings
-from bot.core.capabilities import TELEGRAM, VIBER
 from bot.scheduler import digests
-from dialogs.plan.content import ensure_default_content
 from storage import clock
 from storage.db import Database
 from storage.models import OutboxMessage
 from storage.models.digests import DigestItem, DigestPreference
+
+# The plan's conversation fixtures: fast conversations, the shipped plan, and a resident on
+# Telegram's or Viber's capabilities.
+from tests.plan.conftest import on_channel, plan, settings  # noqa: F401
 from tests.support.clock import CITY_ZONE
 from tests.support.conversation import Resident
-
-CHANNELS = {"telegram": TELEGRAM, "viber": VIBER}
-
-
-@pytest.fixture
-def settings(settings: Settings) -> Settings:
-    return settings.model_copy(update={"flood_max_messages": 1000})
-
-
-@pytest.fixture
-async def plan(db: Database) -> None:
-    assert await ensure_default_content(db) is True
-
-
-@pytest.fixture(params=sorted(CHANNELS))
-def on_channel(request: pytest.FixtureRequest, svoi: Svoi, plan: None) -> Resident:
-    """A resident on Telegram's or Viber's capabilities (inline buttons vs. a keyboard)."""
-    return Resident.on(svoi.engine, channel=request.param, caps=CHANNELS[request.param])
 
 
 def city(day: int, hour: int, minute: int = 0) -> datetime:
