@@ -14,6 +14,7 @@ from bot.core.capabilities import TELEGRAM, VIBER, ChannelCapabilities
 from bot.core.messages import LinkButton
 from dialogs.services.catalogue import import_catalogue
 from storage.db import Database
+from storage.models.handoff import HandoffConversation
 from storage.models.services import ServiceQuestion
 from tests.support.conversation import Resident
 
@@ -165,6 +166,18 @@ async def test_nothing_found_offers_categories_and_asking_the_council(
         question = (await session.execute(select(ServiceQuestion))).scalar_one()
     assert question.text == "Де в Хмельницькому зареєструвати космодром?"
     assert question.search_query == "космодром"
+
+
+async def test_nothing_found_offers_a_person_to_talk_to(person: Resident, db: Database) -> None:
+    await person.onboard("uk")
+    await person.press("Міські послуги")
+    await person.send("космодром")
+    assert "нічого не знайшлося" in person.text
+    await person.press("Поговорити з людиною")
+    assert "Ви пишете робочій групі міської ради." in person.text
+    async with db.transaction() as session:
+        talk = (await session.execute(select(HandoffConversation))).scalar_one()
+    assert (talk.status, talk.source) == ("waiting", "services")
 
 
 async def test_a_question_about_a_service_keeps_its_code(person: Resident, db: Database) -> None:
