@@ -142,6 +142,12 @@ async def test_mydata_exports_the_transcript_and_deleteme_erases_it(
         "We have told the utility.",
     ]
     assert all("operator" not in m for m in messages)
+    # The readable summary has the conversation too, as the resident wrote and read it.
+    await resident.send("/mydata")
+    assert "Your conversations with the working group: 1" in resident.text
+    assert "ongoing, messages: 2" in resident.text
+    assert "You: My street light is off, Kamianetska 20" in resident.text
+    assert "Working group: We have told the utility." in resident.text
 
     async with db.transaction() as session:
         row = await session.get(ResidentRow, resident_id)
