@@ -23,6 +23,7 @@ from bot import metrics
 from bot.channels.web.channel import CONSOLE_BUILDER, ConsoleBuilder
 from bot.channels.web.pages import BASE_HEADERS, ui_locale
 from bot.config import Network, Settings
+from bot.core.attachments import AttachmentSource
 from bot.core.capabilities import CONSOLE, ChannelCapabilities
 from bot.core.engine import Engine, Registry
 from bot.core.i18n import I18n
@@ -92,6 +93,8 @@ class Svoi:
     def add_channel(self, channel: ChannelAdapter) -> None:
         self.channels[channel.name] = channel
         self.engine.register_channel(channel.name, channel.capabilities)
+        if isinstance(channel, AttachmentSource):
+            self.engine.register_source(channel.name, channel)
 
     async def prepare_database(self) -> None:
         """Migrations are the only way the schema is made; the embedded SQLite default

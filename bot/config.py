@@ -114,6 +114,10 @@ class Settings(BaseSettings):
     flood_window_seconds: float = Field(default=10.0, gt=0, le=3600)
     retention_days: int = Field(default=30, ge=1, le=3650)  # then delivered texts are stripped
     max_text_length: int = Field(default=4000, ge=100, le=100_000)
+    # Residents' photos (bot/core/attachments.py): the largest file taken, in megabytes, and
+    # how long a stored photo is kept before the maintenance job deletes it.
+    attachment_max_mb: float = Field(default=10.0, gt=0, le=20)
+    attachment_retention_days: int = Field(default=365, ge=1, le=3650)
     # A connection must send a request's complete headers within this many seconds of
     # opening (or of its previous response): a half-sent request is closed, not kept open.
     http_header_timeout: float = Field(default=15.0, gt=0, le=300)

@@ -12,6 +12,10 @@ State anyone can create without an account is bounded here too: console lock-out
 whose window and lock are over, failed console logins of accounts nobody holds (audited
 like every attempt, dropped after `RETENTION_DAYS`), and muted categories past
 `MAX_MUTES` per resident.
+
+Residents' photos (storage/models/attachments.py) are deleted when they expire
+(`ATTACHMENT_RETENTION_DAYS`), and after a day when nothing took them (a report the resident
+started and never sent).
 """
 
 from __future__ import annotations
@@ -26,12 +30,14 @@ from bot.config import Settings
 from storage.db import Database
 from storage.models.telegram import TelegramCallback
 from storage.repos.access import AuditRepo, DownloadRepo
+from storage.repos.attachments import AttachmentRepo
 from storage.repos.delivery import DeliveryRepo
 from storage.repos.inbox import InboxRepo
 from storage.repos.residents import trim_mutes
 from storage.repos.web import LockoutRepo
 
 log = logging.getLogger(__name__)
+UNSENT_FILES_KEPT = timedelta(days=1)  # photos of a report that was never sent
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +50,7 @@ class RetentionReport:
     lockouts_deleted: int = 0
     anonymous_logins_deleted: int = 0
     mutes_deleted: int = 0
+    files_deleted: int = 0
 
 
 async def run_retention(db: Database, settings: Settings, now: datetime) -> RetentionReport:
@@ -60,6 +67,7 @@ async def run_retention(db: Database, settings: Settings, now: datetime) -> Rete
         lockouts = await LockoutRepo(session).purge_stale(now)
         logins = await AuditRepo(session).purge_anonymous_logins(cutoff)
         mutes = await trim_mutes(session)
+        files = await AttachmentRepo(session).delete_expired(now, now - UNSENT_FILES_KEPT)
     if unfinished:
         log.warning(
             "retention: deleted %d inbound events never finished, older than the cutoff (%s)",
@@ -75,6 +83,7 @@ async def run_retention(db: Database, settings: Settings, now: datetime) -> Rete
         lockouts,
         logins,
         mutes,
+        files,
     )
     log.info("retention: %s", report)
     return report

@@ -24,9 +24,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm.attributes import flag_modified
 
 from bot.core.actions import Actor
+from bot.core.attachments import AttachmentProblem
 from bot.core.i18n import Translator
 from bot.core.messages import (
     AnyButton,
+    Attachment,
     Button,
     Contact,
     Document,
@@ -38,6 +40,7 @@ from bot.core.messages import (
 )
 from bot.core.state import FlowState
 from storage.models import DialogState, Resident
+from storage.models.attachments import StoredFile
 from storage.repos.access import AuditRepo
 
 if TYPE_CHECKING:
@@ -51,6 +54,7 @@ ButtonFn = Callable[["Turn", str], Awaitable[None]]
 TextFn = Callable[["Turn", str], Awaitable[None]]
 LocationFn = Callable[["Turn", Location], Awaitable[None]]
 ContactFn = Callable[["Turn", Contact], Awaitable[None]]
+AttachmentFn = Callable[["Turn", Attachment], Awaitable[None]]
 DeepLinkFn = Callable[["Turn", str], Awaitable[bool]]
 
 BACK = "back"
@@ -64,6 +68,7 @@ class Screen:
     on_text: TextFn | None = None
     on_location: LocationFn | None = None
     on_contact: ContactFn | None = None
+    on_attachment: AttachmentFn | None = None  # a photo or file (bot/core/attachments.py)
     text_limit: int = 300
     back: str | None = None
     # The screen expects a number typed as text (a house number, a percentage): where its
@@ -134,6 +139,23 @@ class Turn:
     def acting(self) -> Actor:
         """This operator as a feature service's actor (audit entries, reports to this chat)."""
         return Actor(self.actor, self.role, author=(self.own.channel, self.own.user_id))
+
+    async def store_attachment(self, attachment: Attachment, purpose: str) -> StoredFile | None:
+        """Fetch, check, clean and store a resident's photo for `purpose` (a feature's
+        name); None when it cannot be taken, after telling the resident why in their
+        language (too large, not a picture, could not be fetched). bot/core/attachments.py."""
+        try:
+            stored = await self.engine.store_attachment(self, attachment, purpose)
+        except AttachmentProblem as problem:
+            log.info(
+                "attachment refused: %s",
+                problem,
+                extra={"correlation_id": self.correlation_id, "purpose": purpose},
+            )
+            self.say(self.t(f"attachment-{problem.reason}", limit=self.engine.attachment_limit_mb))
+            return None
+        self.audit("attachment", purpose, key=stored.key, size=stored.size)
+        return stored
 
     def audit(self, action: str, target: str = "", outcome: str = "done", **details: Any) -> None:
         """Write an audit entry in the turn's transaction (who, what, on what, outcome)."""

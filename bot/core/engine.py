@@ -13,6 +13,7 @@ a localized apology and the main menu. One resident's turns run one at a time.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import re
 import time
@@ -24,12 +25,20 @@ from typing import Any
 
 from bot import metrics
 from bot.config import Settings
+from bot.core.attachments import (
+    FETCH_TIMEOUT,
+    AttachmentProblem,
+    AttachmentSource,
+    check_size,
+    clean_image,
+)
 from bot.core.capabilities import ChannelCapabilities
 from bot.core.dialog import BACK, DeepLinkFn, Flow, Turn
 from bot.core.i18n import I18n
 from bot.core.locks import KeyedLock
 from bot.core.messages import (
     Address,
+    Attachment,
     Button,
     Contact,
     Incoming,
@@ -42,8 +51,10 @@ from bot.core.messages import (
 from bot.core.render import RenderTexts, render, render_texts
 from storage import clock
 from storage.db import Database
+from storage.models.attachments import StoredFile
 from storage.repos import linking
 from storage.repos.access import DownloadRepo, FloodRepo, FloodVerdict, RoleResolver
+from storage.repos.attachments import AttachmentRepo
 from storage.repos.inbox import InboxRepo, InboxWriter
 from storage.repos.residents import ResidentRepo
 
@@ -66,7 +77,7 @@ def storable(incoming: Incoming) -> Incoming:
     def clean(value: str) -> str:
         return UNSTORABLE.sub("", value)
 
-    location, contact = incoming.location, incoming.contact
+    location, contact, attachment = incoming.location, incoming.contact, incoming.attachment
     return replace(
         incoming,
         text=clean(incoming.text),
@@ -81,6 +92,8 @@ def storable(incoming: Incoming) -> Incoming:
             location.latitude, location.longitude, clean(location.title), clean(location.address)
         ),
         contact=contact and Contact(clean(contact.phone), clean(contact.name), contact.own),
+        attachment=attachment
+        and replace(attachment, mime=clean(attachment.mime), name=clean(attachment.name)),
     )
 
 
@@ -137,11 +150,59 @@ class Engine:
         self.i18n = i18n
         self.registry = registry
         self.capabilities: dict[str, ChannelCapabilities] = {}
+        self.sources: dict[str, AttachmentSource] = {}
         self._locks: KeyedLock[Address] = KeyedLock()
         self.inbox = InboxWriter(db)
 
     def register_channel(self, name: str, capabilities: ChannelCapabilities) -> None:
         self.capabilities[name] = capabilities
+
+    def register_source(self, name: str, source: AttachmentSource) -> None:
+        """The channel `name` can fetch what its residents send (bot/core/attachments.py)."""
+        self.sources[name] = source
+
+    @property
+    def attachment_limit(self) -> int:
+        return int(self.settings.attachment_max_mb * 1024 * 1024)
+
+    @property
+    def attachment_limit_mb(self) -> str:
+        return f"{self.settings.attachment_max_mb:g}"
+
+    async def store_attachment(
+        self, turn: Turn, attachment: Attachment, purpose: str
+    ) -> StoredFile:
+        """Fetch, check, clean and store a resident's picture (`Turn.store_attachment`
+        tells the resident why one is refused). Raises AttachmentProblem."""
+        limit = self.attachment_limit
+        check_size(attachment.size, limit)
+        if (
+            attachment.kind == "document"
+            and attachment.mime
+            and not (attachment.mime.startswith("image/"))
+        ):
+            raise AttachmentProblem("not-an-image", attachment.mime[:64])
+        source = self.sources.get(turn.own.channel)
+        if source is None:
+            raise AttachmentProblem("unavailable", f"{turn.own.channel} cannot fetch files")
+        try:
+            async with asyncio.timeout(FETCH_TIMEOUT):
+                data = await source.fetch(attachment, limit)
+        except TimeoutError as exc:
+            raise AttachmentProblem("unavailable", "timed out") from exc
+        image = await asyncio.to_thread(clean_image, data, limit)
+        return await AttachmentRepo(turn.session).add(
+            turn.resident.id,
+            purpose=purpose,
+            data=image.data,
+            mime=image.mime,
+            width=image.width,
+            height=image.height,
+            sha256=image.sha256,
+            channel=turn.own.channel,
+            now=turn.now,
+            expires_at=turn.now + timedelta(days=self.settings.attachment_retention_days),
+        )
 
     def is_operator(self, channel: str, user_id: str) -> bool:
         """From settings alone; inside a turn use `turn.is_operator` (settings + roles)."""
@@ -377,6 +438,14 @@ class Engine:
                 await screen.on_contact(turn, incoming.contact)
             else:
                 turn.say(turn.t("input-contact-unexpected"))
+            return
+        if incoming.kind is Kind.ATTACHMENT and incoming.attachment is not None:
+            screen = self._screen(turn)
+            if screen is not None and screen.on_attachment is not None:
+                await screen.on_attachment(turn, incoming.attachment)
+            else:
+                # Nothing is fetched: a photo out of place costs no download.
+                turn.say(turn.t("input-attachment-unexpected"))
             return
         turn.say(turn.t("input-unsupported"))
 

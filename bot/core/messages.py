@@ -15,6 +15,7 @@ class Kind(StrEnum):
     COMMAND = "command"
     LOCATION = "location"
     CONTACT = "contact"
+    ATTACHMENT = "attachment"
     UNSUPPORTED = "unsupported"
     LIFECYCLE = "lifecycle"
 
@@ -54,6 +55,20 @@ class Contact:
 
 
 @dataclass(frozen=True, slots=True)
+class Attachment:
+    """A photo or a file a resident sent, as its channel names it: what the channel's
+    adapter needs to fetch it later (`ref`: Telegram's file id, Viber's media URL, the web
+    chat's upload id, a path in the terminal chat) and what the platform declared about it.
+    Nothing here is trusted: the core checks the bytes themselves (bot/core/attachments.py)."""
+
+    kind: str  # "photo" | "document"
+    ref: str
+    mime: str = ""
+    size: int | None = None
+    name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
 class Incoming:
     """One thing a resident did: typed, pressed, shared, or a change of subscription."""
 
@@ -66,6 +81,7 @@ class Incoming:
     location: Location | None = None
     contact: Contact | None = None
     media: str = ""
+    attachment: Attachment | None = None
     event: Lifecycle | None = None
     event_id: str | None = None
     language_hint: str | None = None

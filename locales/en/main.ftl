@@ -69,7 +69,11 @@ input-too-long = The message is too long: { $length } { $length ->
         [one] character
        *[other] characters
     }, the limit is { $limit }. Please shorten it.
-input-unsupported = For now we understand text, buttons, locations and contacts. Please write in text.
+input-unsupported = For now we understand text, buttons, locations, contacts and photos. Please write in text.
+input-attachment-unexpected = Thank you for the photo, but it isn't needed right now. You can add photos to a report: "Report a problem" in the menu.
+attachment-too-large = The file is too large: { $limit } MB at most. Please send a smaller photo.
+attachment-not-an-image = This does not look like a photo. Please send a picture from your phone's camera or gallery.
+attachment-unavailable = We could not get the photo. Please try sending it again.
 input-location-unexpected = Thank you for the location, but it isn't needed right now.
 input-contact-unexpected = Thank you, but a contact isn't needed right now.
 unknown-command = There is no command /{ $command }. See /help for the list.

@@ -317,3 +317,6 @@ web-admin-question-already = This question has already been answered. The reside
 web-admin-poll-edit = Edit the poll
 web-admin-poll-save = Save changes
 web-admin-poll-options-locked = The options cannot change any more: the poll is open or has votes.
+web-photo = 📷 Photo
+web-photo-sent = 📷 Photo
+web-photo-too-large = The photo is too large. Please send a smaller one.

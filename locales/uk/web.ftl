@@ -366,3 +366,6 @@ web-admin-question-already = На це запитання вже відпові�
 web-admin-poll-edit = Змінити опитування
 web-admin-poll-save = Зберегти зміни
 web-admin-poll-options-locked = Варіанти вже не змінити: опитування відкрите або за нього голосували.
+web-photo = 📷 Фото
+web-photo-sent = 📷 Фото
+web-photo-too-large = Фото завелике. Надішліть, будь ласка, менше.

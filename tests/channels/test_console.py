@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import io
 import subprocess
 import sys
 from pathlib import Path
 from typing import Any
 
+import pytest
+
+from bot.channels.console import ConsoleChannel, parse_line
+from bot.core.attachments import AttachmentProblem
+from bot.core.messages import Address, Kind
+from tests.support.images import phone_jpeg
 from tests.support.process import PROJECT, clean_env
 
 SCRIPT = "\n".join(
@@ -206,3 +213,30 @@ async def test_console_delivery_on_both_databases_skips_muted_and_other_resident
             "later": "pending",
             "n": "pending",
         }
+
+
+async def test_photo_sends_a_picture_from_this_computer(tmp_path: Path) -> None:
+    picture = tmp_path / "лавка у парку.jpg"
+    picture.write_bytes(phone_jpeg())
+    incoming = parse_line(Address("console", "resident-1"), f"/photo '{picture}'")
+    assert incoming is not None and incoming.kind is Kind.ATTACHMENT
+    assert incoming.attachment is not None and incoming.attachment.name == picture.name
+
+    channel = ConsoleChannel(io.StringIO())
+    assert await channel.fetch(incoming.attachment, 10**7) == phone_jpeg()
+    with pytest.raises(AttachmentProblem) as too_large:
+        await channel.fetch(incoming.attachment, 100)
+    assert too_large.value.reason == "too-large"
+    missing = parse_line(Address("console", "resident-1"), "/photo /nowhere/photo.jpg")
+    assert missing is not None and missing.attachment is not None
+    with pytest.raises(AttachmentProblem) as gone:
+        await channel.fetch(missing.attachment, 10**7)
+    assert gone.value.reason == "unavailable"
+
+
+def test_a_photo_in_the_menu_is_answered_in_the_terminal(tmp_path: Path) -> None:
+    picture = tmp_path / "photo.jpg"
+    picture.write_bytes(phone_jpeg())
+    output = _chat(tmp_path, "\n".join(["/start", "1", f"/photo {picture}", "/quit"]))
+    answers = dict(_turns(output))
+    assert "Дякуємо за фото, але зараз воно не потрібне" in answers[f"/photo {picture}"]

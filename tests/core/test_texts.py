@@ -49,9 +49,12 @@ NUMERIC = COUNTS | {
 SUFFIXES = {"window"}
 # Words after a number that are not nouns (prepositions, units that do not inflect).
 NOT_NOUNS = {
-    "uk": {"з", "із", "до", "та", "і", "й", "або", "не", "на", "км", "грн", "від", "за", "у", "в"},
+    "uk": {
+        "з", "із", "до", "та", "і", "й", "або", "не", "на", "км", "мб", "грн", "від", "за", "у",
+        "в",
+    },
     "en": set(),
-}
+}  # fmt: skip
 
 
 def _long_values(locale: str) -> dict[str, object]:

@@ -209,6 +209,8 @@ class FakeTelegramAPI:
         self.commands: dict[str, list[dict[str, Any]]] = {}
         self.descriptions: dict[str, str] = {}
         self.messages: dict[tuple[int, int], dict[str, Any]] = {}
+        self.files: dict[str, tuple[str, bytes]] = {}  # file_id → (file_path, bytes)
+        self.downloads: list[str] = []  # file paths fetched from /file/bot<token>/...
         self._message_ids = itertools.count(100)
         self.gates: list[Gate] = []
         self._new_updates = asyncio.Event()
@@ -221,6 +223,7 @@ class FakeTelegramAPI:
     async def start(self, port: int = 0) -> str:
         app = web.Application()
         app.router.add_post("/bot{token}/{method}", self._handle)
+        app.router.add_get("/file/bot{token}/{path:.+}", self._download)
         app.router.add_get("/stats", self._stats)
         self._runner = web.AppRunner(app, shutdown_timeout=1.0, access_log=None)
         await self._runner.setup()
@@ -488,6 +491,35 @@ class FakeTelegramAPI:
         self.messages[(chat_id, message_id)] = {**message, "_call": call}
         return message
 
+    # --- files ---------------------------------------------------------------------------
+    def add_file(self, file_id: str, data: bytes, file_path: str | None = None) -> None:
+        """A file a resident sent: `getFile` describes it, its file URL serves it."""
+        self.files[file_id] = (file_path or f"photos/{file_id}.jpg", data)
+
+    async def _m_getFile(self, call: ApiCall) -> Any:
+        file_id = str(call.params.get("file_id", ""))
+        if file_id not in self.files:
+            raise _ApiError(400, "Bad Request: invalid file_id")
+        path, data = self.files[file_id]
+        if len(data) > BOT_FILE_LIMIT:
+            raise _ApiError(400, "Bad Request: file is too big")
+        return {
+            "file_id": file_id,
+            "file_unique_id": f"u{file_id}"[:32],
+            "file_size": len(data),
+            "file_path": path,
+        }
+
+    async def _download(self, request: web.Request) -> web.Response:
+        if request.match_info["token"] != self.token:
+            return web.Response(status=401)
+        path = request.match_info["path"]
+        for stored_path, data in self.files.values():
+            if stored_path == path:
+                self.downloads.append(path)
+                return web.Response(body=data, content_type="application/octet-stream")
+        return web.Response(status=404)
+
     async def _m_getMe(self, call: ApiCall) -> Any:
         return {**BOT_USER, "can_join_groups": False, "can_read_all_group_messages": False}
 
@@ -603,6 +635,9 @@ class FakeTelegramAPI:
         return self.updates[:limit]
 
 
+BOT_FILE_LIMIT = 20 * 1024 * 1024  # bots may download files up to 20 MB
+
+
 class _ApiError(Exception):
     def __init__(self, status: int, description: str) -> None:
         super().__init__(description)
@@ -688,6 +723,50 @@ class TelegramUser:
         if own:
             contact["user_id"] = self.id
         return self._update(message=self._message(contact=contact))
+
+    def photo(
+        self,
+        file_id: str,
+        *,
+        width: int = 1280,
+        height: int = 960,
+        size: int | None = None,
+        caption: str | None = None,
+    ) -> dict[str, Any]:
+        """A photo message as Telegram sends it: several sizes of one picture, the largest
+        last, each with its own file id (the API's `add_file` holds the largest's bytes)."""
+        sizes = [
+            {
+                "file_id": f"{file_id}-s",
+                "file_unique_id": f"{file_id}-us"[:32],
+                "width": max(1, width // 4),
+                "height": max(1, height // 4),
+                "file_size": 1000,
+            },
+            {
+                "file_id": file_id,
+                "file_unique_id": f"{file_id}-u"[:32],
+                "width": width,
+                "height": height,
+                **({"file_size": size} if size is not None else {}),
+            },
+        ]
+        extra = {"caption": caption} if caption is not None else {}
+        return self._update(message=self._message(photo=sizes, **extra))
+
+    def document(
+        self, file_id: str, *, file_name: str, mime_type: str, size: int | None = None
+    ) -> dict[str, Any]:
+        """A file sent "as a file" (a photo sent this way keeps its EXIF)."""
+        document: dict[str, Any] = {
+            "file_id": file_id,
+            "file_unique_id": f"{file_id}-u"[:32],
+            "file_name": file_name,
+            "mime_type": mime_type,
+        }
+        if size is not None:
+            document["file_size"] = size
+        return self._update(message=self._message(document=document))
 
     def sticker(self) -> dict[str, Any]:
         sticker = {

@@ -175,11 +175,14 @@ class FakeViberApi:
         self._runner: web.AppRunner | None = None
         self.port = 0
         self.webhook_url: str | None = None
+        self.media: dict[str, bytes] = {}  # what residents sent, by name on the media host
+        self.media_requests: list[dict[str, str]] = []  # the headers of each media download
 
     # --- running ------------------------------------------------------------------
     async def start(self) -> FakeViberApi:
         app = web.Application(client_max_size=1024 * 1024)
         app.router.add_post("/pa/{endpoint}", self._handle)
+        app.router.add_get("/media/{name}", self._media)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
@@ -194,6 +197,19 @@ class FakeViberApi:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}/pa"
+
+    # --- residents' media -------------------------------------------------------------
+    def add_media(self, name: str, data: bytes) -> str:
+        """A picture or file a resident sent: its media URL, as a callback carries it."""
+        self.media[name] = data
+        return f"http://127.0.0.1:{self.port}/media/{name}"
+
+    async def _media(self, request: web.Request) -> web.Response:
+        self.media_requests.append(dict(request.headers))
+        data = self.media.get(request.match_info["name"])
+        if data is None:
+            return web.Response(status=404)
+        return web.Response(body=data, content_type="application/octet-stream")
 
     # --- scripting ----------------------------------------------------------------
     def fail_next(self, status: int, count: int = 1, endpoint: str | None = None) -> None:
@@ -471,6 +487,26 @@ class Callbacks:
                 "type": "contact",
                 "contact": {"name": name or self.name, "phone_number": phone},
             }
+        )
+
+    def picture(
+        self, media_url: str, *, size: int, file_name: str = "IMG_0042.jpg", text: str = ""
+    ) -> dict[str, Any]:
+        """A photo sent from the Viber app: a media URL to fetch it from."""
+        return self.message(
+            {
+                "type": "picture",
+                "text": text,
+                "media": media_url,
+                "thumbnail": media_url,
+                "file_name": file_name,
+                "size": size,
+            }
+        )
+
+    def file(self, media_url: str, *, size: int, file_name: str) -> dict[str, Any]:
+        return self.message(
+            {"type": "file", "media": media_url, "file_name": file_name, "size": size}
         )
 
     def media(self, kind: str) -> dict[str, Any]:

@@ -6,10 +6,12 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass, field
 
+from bot.core.attachments import AttachmentProblem
 from bot.core.capabilities import TEST, ChannelCapabilities
 from bot.core.engine import Engine
 from bot.core.messages import (
     Address,
+    Attachment,
     Button,
     Contact,
     Incoming,
@@ -20,6 +22,39 @@ from bot.core.messages import (
 )
 
 _ids = itertools.count(1)
+
+
+class SentFiles:
+    """The files residents of the test channel "sent": what a platform would hand out when
+    the adapter asks for them (the test channel has no platform; the core's checks,
+    cleaning and storage run as for every channel)."""
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+        self.fetched: list[str] = []
+
+    def put(self, data: bytes) -> str:
+        ref = f"file-{next(_ids)}"
+        self.files[ref] = data
+        return ref
+
+    async def fetch(self, attachment: Attachment, limit: int) -> bytes:
+        self.fetched.append(attachment.ref)
+        data = self.files.get(attachment.ref)
+        if data is None:
+            raise AttachmentProblem("unavailable", attachment.ref)
+        if len(data) > limit:
+            raise AttachmentProblem("too-large", attachment.ref)
+        return data
+
+
+def sent_files(engine: Engine, channel: str = "test") -> SentFiles:
+    """The channel's file store, registered as its attachment source on first use."""
+    source = engine.sources.get(channel)
+    if not isinstance(source, SentFiles):
+        source = SentFiles()
+        engine.register_source(channel, source)
+    return source
 
 
 @dataclass
@@ -78,6 +113,19 @@ class Resident:
 
     async def share_contact(self, phone: str) -> list[Reply]:
         return await self._do(Incoming(self.address, Kind.CONTACT, contact=Contact(phone)))
+
+    async def send_photo(
+        self, data: bytes, *, kind: str = "photo", mime: str = "", name: str = ""
+    ) -> list[Reply]:
+        """Send a picture (or, with kind="document", a file) as the messengers do: the
+        bytes stay with the "platform" until the screen that takes them asks for them."""
+        ref = sent_files(self.engine, self.channel).put(data)
+        return await self.send_attachment(
+            Attachment(kind, ref, mime=mime, size=len(data), name=name)
+        )
+
+    async def send_attachment(self, attachment: Attachment) -> list[Reply]:
+        return await self._do(Incoming(self.address, Kind.ATTACHMENT, attachment=attachment))
 
     async def send_media(self, media: str) -> list[Reply]:
         return await self._do(Incoming(self.address, Kind.UNSUPPORTED, media=media))

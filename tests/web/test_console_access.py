@@ -31,7 +31,12 @@ from tests.web.conftest import (
     web_settings,
 )
 
-PARAMS = {r"{id:\d+}": "1", r"{code:c\d{1,3}}": "c1", "{action:open|close}": "open"}
+PARAMS = {
+    r"{id:\d+}": "1",
+    r"{code:c\d{1,3}}": "c1",
+    "{action:open|close}": "open",
+    "{key:[0-9a-f]{32}}": "0" * 32,
+}
 
 
 def concrete(path: str) -> str:
@@ -57,7 +62,7 @@ async def audit(db: Database, **where: Any) -> list[AuditEntry]:
 async def test_logged_out_is_refused_everywhere(web: WebService) -> None:
     client = web.client
     pages, actions = routes(web, "GET"), routes(web, "POST")
-    assert len(pages) == 23 and len(actions) == 18
+    assert len(pages) == 24 and len(actions) == 18
     for path in pages:
         response = await client.get(path, allow_redirects=False)
         assert response.status == 303, path

@@ -1,7 +1,9 @@
 """The console channel: chat with Svoi in a terminal over the same engine and database.
 
 Buttons are shown numbered and pressed by typing the number. `/location <lat> <lon>` shares
-a location, `/contact <phone>` a phone number, `/quit` (or end of input) leaves.
+a location, `/contact <phone>` a phone number, `/photo <path>` sends a picture from this
+computer (as a resident sends a photo: the core checks and cleans it), `/quit` (or end of
+input) leaves.
 
 The terminal is also a delivery target: proactive messages (broadcasts, reminders, answers)
 wait in the outbox and are shown before the next prompt, then recorded sent
@@ -12,10 +14,12 @@ from __future__ import annotations
 
 import asyncio
 import sys
+from pathlib import Path
 from typing import TextIO
 
+from bot.core.attachments import AttachmentProblem
 from bot.core.capabilities import CONSOLE
-from bot.core.messages import Address, Contact, Incoming, Kind, Location, Reply
+from bot.core.messages import Address, Attachment, Contact, Incoming, Kind, Location, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus
 
 CHANNEL = "console"
@@ -37,6 +41,10 @@ def parse_line(address: Address, line: str) -> Incoming | None:
             return Incoming(address, Kind.LOCATION, location=Location(lat, lon))
     if head == "/contact" and rest:
         return Incoming(address, Kind.CONTACT, contact=Contact(phone=rest.strip()))
+    if head == "/photo" and rest:
+        path = Path(rest.strip().strip("'\"")).expanduser()
+        photo = Attachment("photo", ref=str(path), name=path.name[:128])
+        return Incoming(address, Kind.ATTACHMENT, attachment=photo)
     return Incoming.text_message(address, line)
 
 
@@ -62,6 +70,21 @@ class ConsoleChannel:
         self.out.flush()
         return DeliveryResult(DeliveryStatus.SENT)
 
+    async def fetch(self, attachment: Attachment, limit: int) -> bytes:
+        """A `/photo` file from this computer's disk (the terminal's user is its owner)."""
+        return await asyncio.to_thread(read_local_file, Path(attachment.ref), limit)
+
+
+def read_local_file(path: Path, limit: int) -> bytes:
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+    except OSError as exc:
+        raise AttachmentProblem("unavailable", f"{type(exc).__name__}: {path}") from exc
+    if len(data) > limit:
+        raise AttachmentProblem("too-large", str(path))
+    return data
+
 
 async def _read_line(stream: TextIO) -> str:
     return await asyncio.to_thread(stream.readline)
@@ -76,6 +99,7 @@ async def chat(
 
     assert isinstance(engine_handle, Engine)
     channel = ConsoleChannel(stdout)
+    engine_handle.register_source(CHANNEL, channel)
     address = Address(CHANNEL, user_id)
     mark = holder()
     interactive = stdin.isatty()

@@ -29,6 +29,7 @@ from dataclasses import replace
 from datetime import timedelta
 from typing import Any
 
+import aiohttp
 from aiogram import Bot
 from aiogram.client.default import DefaultBotProperties
 from aiogram.client.telegram import TelegramAPIServer
@@ -60,9 +61,10 @@ from bot.channels.telegram.outbound import (
 )
 from bot.channels.telegram.session import Session
 from bot.config import TelegramSettings
+from bot.core.attachments import FETCH_TIMEOUT, AttachmentProblem, check_size
 from bot.core.capabilities import TELEGRAM
 from bot.core.inbound import InboundRunner, Job
-from bot.core.messages import Incoming, Kind, Reply
+from bot.core.messages import Attachment, Incoming, Kind, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus, InboundPort
 from storage import clock
 from storage.db import DATABASE_ERRORS
@@ -226,6 +228,35 @@ class TelegramChannel:
         await self.inbound.drain()
 
     # --- outbound --------------------------------------------------------------------
+    async def fetch(self, attachment: Attachment, limit: int) -> bytes:
+        """A resident's file: `getFile`, then its file URL, read up to `limit` bytes (bots
+        may fetch files up to 20 MB; Telegram answers a larger one with "file is too big")."""
+        try:
+            found = await self.bot.get_file(attachment.ref)
+        except TelegramBadRequest as exc:
+            reason = "too-large" if "too big" in exc.message.lower() else "unavailable"
+            raise AttachmentProblem(reason, exc.message) from exc
+        except (TelegramAPIError, aiohttp.ClientError) as exc:
+            raise AttachmentProblem("unavailable", type(exc).__name__) from exc
+        check_size(found.file_size, limit)
+        if not found.file_path:
+            raise AttachmentProblem("unavailable", "no file_path")
+        url = self.bot.session.api.file_url(self.bot.token, found.file_path)
+        assert isinstance(self.bot.session, Session)
+        http = await self.bot.session.create_session()
+        data = bytearray()
+        try:
+            async with http.get(
+                url, timeout=aiohttp.ClientTimeout(total=FETCH_TIMEOUT), raise_for_status=True
+            ) as response:
+                async for chunk in response.content.iter_chunked(65536):
+                    data += chunk
+                    if len(data) > limit:
+                        raise AttachmentProblem("too-large", f"over {limit} bytes")
+        except aiohttp.ClientError as exc:
+            raise AttachmentProblem("unavailable", type(exc).__name__) from exc
+        return bytes(data)
+
     async def deliver(self, user_id: str, reply: Reply) -> DeliveryResult:
         """Send one reply (the outbox's path): one attempt, classified; no waiting."""
         try:

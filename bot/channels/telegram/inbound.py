@@ -14,7 +14,15 @@ from dataclasses import dataclass
 from aiogram.enums import ContentType
 from aiogram.types import CallbackQuery, ChatMemberUpdated, Message, Update, User
 
-from bot.core.messages import Address, Contact, Incoming, Kind, Lifecycle, Location
+from bot.core.messages import (
+    Address,
+    Attachment,
+    Contact,
+    Incoming,
+    Kind,
+    Lifecycle,
+    Location,
+)
 
 CHANNEL = "telegram"
 
@@ -66,9 +74,38 @@ def _from_message(update_id: int, message: Message) -> Incoming | None:
         name = " ".join(part for part in (shared.first_name, shared.last_name) if part)
         contact = Contact(phone=shared.phone_number, name=name, own=shared.user_id == user.id)
         return Incoming(address, Kind.CONTACT, contact=contact, **extra)  # type: ignore[arg-type]
+    attachment = _attachment(message)
+    if attachment is not None:
+        return Incoming(
+            address,
+            Kind.ATTACHMENT,
+            attachment=attachment,
+            text=(message.caption or "")[:1024],
+            **extra,  # type: ignore[arg-type]
+        )
     content = message.content_type
     media = content.value if isinstance(content, ContentType) else str(content)
     return Incoming(address, Kind.UNSUPPORTED, media=media, **extra)  # type: ignore[arg-type]
+
+
+def _attachment(message: Message) -> Attachment | None:
+    """A photo (the largest size Telegram made of it) or a file sent as a document (a photo
+    sent "as a file" keeps its EXIF: the core strips it)."""
+    if message.photo:
+        largest = max(message.photo, key=lambda size: size.width * size.height)
+        return Attachment(
+            "photo", largest.file_id, mime="image/jpeg", size=largest.file_size, name=""
+        )
+    document = message.document
+    if document is not None:
+        return Attachment(
+            "document",
+            document.file_id,
+            mime=(document.mime_type or "")[:64],
+            size=document.file_size,
+            name=(document.file_name or "")[:128],
+        )
+    return None
 
 
 def _from_callback(update_id: int, query: CallbackQuery) -> Inbound:

@@ -15,6 +15,7 @@ from typing import Any
 
 import aiohttp
 
+from bot.core.attachments import FETCH_TIMEOUT, AttachmentProblem, check_size
 from bot.core.ports import DeliveryResult, DeliveryStatus
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,7 @@ class ViberApi:
         self._token = token
         self.timeouts = timeouts or Timeouts()
         self._session: aiohttp.ClientSession | None = None
+        self._media: aiohttp.ClientSession | None = None  # no auth token: media is elsewhere
 
     def _client(self) -> aiohttp.ClientSession:
         if self._session is None or self._session.closed:
@@ -110,6 +112,30 @@ class ViberApi:
         if self._session is not None:
             await self._session.close()
             self._session = None
+        if self._media is not None:
+            await self._media.close()
+            self._media = None
+
+    async def download(self, url: str, limit: int) -> bytes:
+        """A resident's picture or file from the media URL of its callback (Viber's CDN;
+        the bot's token is not sent there). At most `limit` bytes are read."""
+        if not url.lower().startswith(("https://", "http://")):
+            raise AttachmentProblem("unavailable", "not an HTTP media URL")
+        if self._media is None or self._media.closed:
+            self._media = aiohttp.ClientSession(
+                timeout=aiohttp.ClientTimeout(total=FETCH_TIMEOUT, sock_connect=5)
+            )
+        data = bytearray()
+        try:
+            async with self._media.get(url, raise_for_status=True) as response:
+                check_size(response.content_length, limit)
+                async for chunk in response.content.iter_chunked(65536):
+                    data += chunk
+                    if len(data) > limit:
+                        raise AttachmentProblem("too-large", f"over {limit} bytes")
+        except (aiohttp.ClientError, TimeoutError) as exc:
+            raise AttachmentProblem("unavailable", _describe(exc)) from exc
+        return bytes(data)
 
     async def call(self, endpoint: str, payload: dict[str, Any]) -> Answer:
         """POST one call. Errors before the request left are TRANSIENT; a timeout or a

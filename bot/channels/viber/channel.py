@@ -62,7 +62,7 @@ from bot.channels.viber.messages import (
 )
 from bot.core.capabilities import VIBER
 from bot.core.inbound import InboundRunner
-from bot.core.messages import Lifecycle, Reply
+from bot.core.messages import Attachment, Lifecycle, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus, InboundPort
 from bot.core.render import split_text
 from storage import clock
@@ -300,6 +300,10 @@ class ViberChannel:
         return await self._persistent(user_id)
 
     # --- outbound -------------------------------------------------------------------
+    async def fetch(self, attachment: Attachment, limit: int) -> bytes:
+        """A picture or file a resident sent: its media URL, from Viber's CDN."""
+        return await self.api.download(attachment.ref, limit)
+
     async def deliver(self, user_id: str, reply: Reply) -> DeliveryResult:
         """Send one (proactive) reply with `send_message`; see the module doc for keyboards."""
         keyboard = reply_keyboard(reply)

@@ -6,7 +6,8 @@ Callback → result
     subscribed / unsubscribed → Incoming LIFECYCLE subscribed / unsubscribed
     message: text → Incoming TEXT/COMMAND; text starting `BUTTON_PREFIX` → BUTTON (payload);
              text starting `COMMAND_PREFIX` → COMMAND; location → LOCATION; contact →
-             CONTACT; picture, sticker, file, video, url, … → UNSUPPORTED (media = type)
+             CONTACT; picture → ATTACHMENT photo, file → ATTACHMENT document (the media
+             URL to fetch it from); sticker, video, url, … → UNSUPPORTED (media = type)
     delivered / seen / failed → StatusUpdate
     webhook → Ack (Viber checking the URL)
 """
@@ -33,7 +34,15 @@ from viberbot.api.viber_requests import (
 )
 
 from bot.channels.viber.messages import BUTTON_PREFIX, COMMAND_PREFIX
-from bot.core.messages import Address, Contact, Incoming, Kind, Lifecycle, Location
+from bot.core.messages import (
+    Address,
+    Attachment,
+    Contact,
+    Incoming,
+    Kind,
+    Lifecycle,
+    Location,
+)
 
 log = logging.getLogger(__name__)
 CHANNEL = "viber"
@@ -131,15 +140,43 @@ def _media(data: dict[str, Any], kind: str) -> ResidentCallback:
         raise BadCallback("message callback without a sender id")
     address = Address(CHANNEL, sender["id"])
     event_id = _event_id(data, "message", sender["id"])
-    incoming = Incoming(
-        address,
-        Kind.UNSUPPORTED,
-        media=kind if kind in MEDIA_TYPES else "unknown",
-        event_id=event_id,
-        language_hint=sender.get("language"),
-        display_name=sender.get("name"),
-    )
+    extra: dict[str, Any] = {
+        "event_id": event_id,
+        "language_hint": sender.get("language"),
+        "display_name": sender.get("name"),
+    }
+    attachment = _attachment(data["message"], kind)
+    if attachment is not None:
+        caption = data["message"].get("text")
+        incoming = Incoming(
+            address,
+            Kind.ATTACHMENT,
+            attachment=attachment,
+            text=caption[:1024] if isinstance(caption, str) else "",
+            **extra,
+        )
+    else:
+        incoming = Incoming(
+            address, Kind.UNSUPPORTED, media=kind if kind in MEDIA_TYPES else "unknown", **extra
+        )
     return ResidentCallback(incoming, event_id)
+
+
+def _attachment(message: dict[str, Any], kind: str) -> Attachment | None:
+    """A picture or a file with the media URL Viber gives for it (valid for a while)."""
+    if kind not in ("picture", "file"):
+        return None
+    media = message.get("media")
+    if not isinstance(media, str) or not media.startswith(("https://", "http://")):
+        return None
+    size = message.get("size")
+    name = message.get("file_name")
+    return Attachment(
+        "photo" if kind == "picture" else "document",
+        media[:2048],
+        size=size if isinstance(size, int) and not isinstance(size, bool) else None,
+        name=name[:128] if isinstance(name, str) else "",
+    )
 
 
 def _convert(request: Any, data: dict[str, Any]) -> Callback:

@@ -49,9 +49,10 @@ from bot.channels.web.pages import (
 from bot.channels.web.session import COOKIE, MAX_AGE, USER_ID, CookieSigner, secret_or_random
 from bot.channels.web.wire import CHANNEL, BadRequest
 from bot.config import Network, parse_networks
+from bot.core.attachments import AttachmentProblem
 from bot.core.capabilities import WEB
 from bot.core.inbound import InboundRunner
-from bot.core.messages import Address, Reply
+from bot.core.messages import Address, Attachment, Reply
 from bot.core.ports import DeliveryResult, DeliveryStatus, InboundPort
 from storage import clock
 from storage.db import DATABASE_ERRORS
@@ -85,6 +86,8 @@ SCRIPT_STRINGS = (
     "web-download",
     "web-map-link",
     "web-new-messages",
+    "web-photo-sent",
+    "web-photo-too-large",
 )
 
 
@@ -150,10 +153,14 @@ class WebChannel:
         self.new_chats = NewIdentityLimit(settings.web_new_chats_per_hour)
         self.env = environment()
         self._listeners: dict[str, set[asyncio.Event]] = {}
+        # Photos being taken by a turn, by their reference: the upload's request runs the
+        # turn (`run_now`), so they live exactly as long as that request.
+        self._uploads: dict[str, bytes] = {}
         self._stopping = asyncio.Event()
         app.router.add_get("/", self.page)
         app.router.add_get("/web/widget.js", self.widget)
         app.router.add_post("/web/api/send", self.send)
+        app.router.add_post("/web/api/photo", self.photo)
         app.router.add_get("/web/api/events", self.events)
         app.router.add_post("/web/api/ack", self.ack)
         app.router.add_static("/web/static/", STATIC, name="web-static", append_version=True)
@@ -330,6 +337,50 @@ class WebChannel:
         except BadRequest as exc:
             return self._bad_request(request, exc)
         return await self._act(request, body, raw)
+
+    async def photo(self, request: web.Request) -> web.Response:
+        """`POST /web/api/photo?id=<action id>` with the picture as the body: the same turn
+        as a photo sent in a messenger (the core checks the bytes, strips metadata and
+        keeps it only if the screen takes photos). Bodies over ATTACHMENT_MAX_MB: 413."""
+        if not same_origin(request, self.port.settings.public_base_url):
+            return web.json_response({"error": "cross-site request"}, status=403)
+        if self._user(request) is None:
+            # A photo is never a first message: the page starts (or resumes) the chat first.
+            return self._bad_request(request, BadRequest("start the chat first"))
+        limit = int(self.port.settings.attachment_max_mb * 1024 * 1024)
+        too_large = web.json_response(
+            {
+                "error": translator(self.port.i18n, ui_locale(request, self.port.i18n))(
+                    "web-photo-too-large"
+                )
+            },
+            status=413,
+            headers=BASE_HEADERS,
+        )
+        if request.content_length is not None and request.content_length > limit:
+            return too_large
+        data = await request.content.read(limit + 1)
+        if len(data) > limit:
+            return too_large
+        if not data:
+            return self._bad_request(request, BadRequest("empty photo"))
+        body = {"id": request.query.get("id"), "type": "photo", "size": len(data)}
+        raw = json.dumps(body)
+        ref = f"{self._user(request)}:{body['id']}"
+        self._uploads[ref] = data
+        try:
+            return await self._act(request, body, raw)
+        finally:
+            self._uploads.pop(ref, None)
+
+    async def fetch(self, attachment: Attachment, limit: int) -> bytes:
+        """The photo of the upload whose turn is running (`photo`)."""
+        data = self._uploads.get(attachment.ref)
+        if data is None:
+            raise AttachmentProblem("unavailable", "upload is gone")
+        if len(data) > limit:
+            raise AttachmentProblem("too-large", f"{len(data)} bytes")
+        return data
 
     async def _act(self, request: web.Request, body: Any, raw: str) -> web.Response:
         user_id = self._user(request)

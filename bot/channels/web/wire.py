@@ -7,6 +7,8 @@ From the page (`POST /web/api/send`), one object:
     {"id": …, "type": "contact", "phone": "+380…"}
     {"id": …, "type": "start"}                      (a new page: /start)
     {"id": …, "type": "resume"}                     (a returning visitor's new tab: /menu)
+From the page (`POST /web/api/photo?id=<action id>`), a picture as the body; the event is
+recorded as {"id": …, "type": "photo", "size": <bytes>} (the bytes are never recorded).
 `id` is the page's own id for the action; a repeat (a retried request) has no effect.
 
 To the page, each message:
@@ -24,6 +26,7 @@ from typing import Any
 
 from bot.core.messages import (
     Address,
+    Attachment,
     Button,
     Contact,
     Incoming,
@@ -94,6 +97,12 @@ def incoming(
             _coordinate(body.get("latitude"), 90), _coordinate(body.get("longitude"), 180)
         )
         return Incoming(address, Kind.LOCATION, location=location, **common)
+    if kind == "photo":
+        size = body.get("size")
+        photo = Attachment(
+            "photo", event_id, size=size if isinstance(size, int) else None, name="web upload"
+        )
+        return Incoming(address, Kind.ATTACHMENT, attachment=photo, **common)
     if kind == "contact":
         phone = body.get("phone")
         if not isinstance(phone, str) or not PHONE.match(phone.strip()):

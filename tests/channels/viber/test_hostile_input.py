@@ -155,7 +155,7 @@ async def test_a_callback_whose_key_would_outgrow_its_column_has_one_effect(
     else:
         callback = resident.user.media("sticker") | {"timestamp": "9" * 200}
         del callback["message_token"]  # the key is then made of the user id and timestamp
-        expected = "For now we understand text, buttons, locations and contacts."
+        expected = "For now we understand text, buttons, locations, contacts and photos."
     before = len(viber.fake.sent_to("odd=="))
     assert (await viber.post(callback)).status == 200
     assert (await viber.post(callback)).status == 200

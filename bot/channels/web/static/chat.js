@@ -197,11 +197,36 @@
     return queue;
   }
 
-  async function deliver(action, keepFocus) {
+  // A photo (for a report) goes as it is; the server checks it and strips its metadata.
+  function sendPhoto(file) {
+    const id = actionId();
+    const echo = t("web-photo-sent");
+    showYou(echo);
+    save({ who: "you", text: echo });
+    queue = queue.then(() => deliver(null, false, () => postPhoto(file, id)));
+    return queue;
+  }
+
+  async function postPhoto(file, id) {
+    const response = await fetch("/web/api/photo?id=" + encodeURIComponent(id), {
+      method: "POST",
+      credentials: "same-origin",
+      headers: { "Content-Type": file.type || "application/octet-stream" },
+      body: file,
+    });
+    if (!response.ok) {
+      const error = new Error("HTTP " + response.status);
+      if (response.status === 413) error.shown = t("web-photo-too-large");
+      throw error;
+    }
+    return response.json();
+  }
+
+  async function deliver(action, keepFocus, poster) {
     busy = true;
     status(t("web-sending"));
     try {
-      const answer = await post("/web/api/send", action);
+      const answer = await (poster ? poster() : post("/web/api/send", action));
       status("");
       if (answer.messages.length) retireOldButtons();
       let first = null;
@@ -276,6 +301,14 @@
       form.requestSubmit();
     }
   });
+  const photoInput = document.getElementById("photo");
+  if (photoInput) {
+    photoInput.addEventListener("change", () => {
+      const file = photoInput.files && photoInput.files[0];
+      photoInput.value = "";
+      if (file) sendPhoto(file);
+    });
+  }
   form.querySelectorAll("button[data-command]").forEach((button) => {
     button.addEventListener("click", () => send({ type: "text", text: button.dataset.command }, button.textContent));
   });

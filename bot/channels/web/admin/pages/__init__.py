@@ -13,6 +13,7 @@ from bot.channels.web.admin.pages import (
     alerts,
     broadcasts,
     dashboard,
+    files,
     handoff,
     plan,
     questions,
@@ -32,4 +33,5 @@ PAGES: tuple[Callable[[Console], list[Route]], ...] = (
     waste.routes,
     services.routes,
     alerts.routes,
+    files.routes,
 )
