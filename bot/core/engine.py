@@ -425,27 +425,22 @@ class Engine:
         if incoming.kind is Kind.BUTTON:
             await self._button(turn, incoming.payload)
             return
+        # A shared location, a contact or a photo goes to the screen that asks for one; a
+        # photo out of place is answered without fetching it.
+        screen = self._screen(turn)
+        shared: tuple[Any, Any, str] | None = None
         if incoming.kind is Kind.LOCATION and incoming.location is not None:
-            screen = self._screen(turn)
-            if screen is not None and screen.on_location is not None:
-                await screen.on_location(turn, incoming.location)
+            shared = (screen and screen.on_location, incoming.location, "location")
+        elif incoming.kind is Kind.CONTACT and incoming.contact is not None:
+            shared = (screen and screen.on_contact, incoming.contact, "contact")
+        elif incoming.kind is Kind.ATTACHMENT and incoming.attachment is not None:
+            shared = (screen and screen.on_attachment, incoming.attachment, "attachment")
+        if shared is not None:
+            handler, value, what = shared
+            if handler is not None:
+                await handler(turn, value)
             else:
-                turn.say(turn.t("input-location-unexpected"))
-            return
-        if incoming.kind is Kind.CONTACT and incoming.contact is not None:
-            screen = self._screen(turn)
-            if screen is not None and screen.on_contact is not None:
-                await screen.on_contact(turn, incoming.contact)
-            else:
-                turn.say(turn.t("input-contact-unexpected"))
-            return
-        if incoming.kind is Kind.ATTACHMENT and incoming.attachment is not None:
-            screen = self._screen(turn)
-            if screen is not None and screen.on_attachment is not None:
-                await screen.on_attachment(turn, incoming.attachment)
-            else:
-                # Nothing is fetched: a photo out of place costs no download.
-                turn.say(turn.t("input-attachment-unexpected"))
+                turn.say(turn.t(f"input-{what}-unexpected"))
             return
         turn.say(turn.t("input-unsupported"))
 
