@@ -118,6 +118,17 @@ async def switch(
     return changed
 
 
+def in_force(state: AlertState | None, now: datetime, stale_after: timedelta) -> bool:
+    """Whether an alert is in force: an operator's alert, or the feed's alert confirmed
+    within `stale_after` (a failing feed declares nothing: fail open)."""
+    if state is None or not state.active:
+        return False
+    if state.source != ALERT_API:
+        return True
+    checked = state.feed_checked_at
+    return checked is not None and now - checked <= stale_after
+
+
 # --- this process's copy of the state --------------------------------------------------
 class AlertMonitor:
     """The region's alert state as this process last read it: the senders ask `holding()`
@@ -138,15 +149,8 @@ class AlertMonitor:
         self.state: AlertState | None = None
 
     def holding(self, now: datetime) -> bool:
-        """True while non-urgent notifications wait: an operator's alert, or the feed's
-        alert confirmed within `stale_after` (a failing feed holds nothing: fail open)."""
-        state = self.state
-        if state is None or not state.active:
-            return False
-        if state.source != ALERT_API:
-            return True
-        checked = state.feed_checked_at
-        return checked is not None and now - checked <= self.stale_after
+        """True while non-urgent notifications wait (`in_force`)."""
+        return in_force(self.state, now, self.stale_after)
 
     def stale_reminder(self, created_at: datetime | None, now: datetime) -> bool:
         """A reminder held over an alert that is no longer worth sending: created before the

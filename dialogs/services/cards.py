@@ -8,7 +8,11 @@ are shown as text: a `tel:` link is not a valid button on Telegram.
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
+
 from bot.core.i18n import Translator, localized, localized_list
+from bot.delivery.alerts import AlertState, in_force
+from storage import clock
 from storage.models.services import Service, ServiceCategory, ServiceOffice
 
 
@@ -90,11 +94,41 @@ def contact_lines(t: Translator, office: ServiceOffice) -> list[str]:
     return lines
 
 
+# Wartime rules of the ЦНАП (../shared/local-facts.md; the offices' notice in
+# content/services.yaml): work resumes 10 minutes after an all-clear during the day, 30 when
+# the alert began before opening.
+RESUMES_AFTER = timedelta(minutes=10)
+RESUMES_AFTER_MORNING = timedelta(minutes=30)
+
+
+def alert_line(
+    t: Translator, state: AlertState | None, now: datetime, stale_after: timedelta
+) -> str:
+    """The office's state during an air-raid alert, first on every card: closed while one is
+    in force (the operators' switch or the alerts feed, as the senders judge it), then the
+    time it reopens for half an hour after the all-clear; nothing otherwise."""
+    if state is None:
+        return ""
+    if in_force(state, now, stale_after):
+        return t("services-alert-closed")
+    cleared = state.since
+    if state.active or not now - RESUMES_AFTER_MORNING < cleared <= now:
+        return ""
+    zone = clock.city_zone()
+    return t(
+        "services-alert-resumes",
+        cleared=cleared.astimezone(zone).strftime("%H:%M"),
+        at=(cleared + RESUMES_AFTER).astimezone(zone).strftime("%H:%M"),
+        morning=(cleared + RESUMES_AFTER_MORNING).astimezone(zone).strftime("%H:%M"),
+    )
+
+
 def card_text(
     t: Translator,
     service: Service,
     category: ServiceCategory | None,
     office: ServiceOffice | None,
+    alert: str = "",
 ) -> str:
     """The card on one phone screen: what, how much, how long and where (with the opening
     hours and the description when they still fit). Documents and the other details are
@@ -102,6 +136,8 @@ def card_text(
     another (`notice_text`), never repeated on every card."""
     locale = t.locale
     head = [t("services-card-title", name=localized(service.name, locale))]
+    if alert and office is not None:
+        head.append(alert)
     if service.example:
         head.append(t("services-example-note"))
     terms = []

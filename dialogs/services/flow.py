@@ -22,6 +22,7 @@ buttons" answers.
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import timedelta
 from typing import Any
 
 from bot.core.dialog import MENU, Flow, Screen, Turn
@@ -29,10 +30,11 @@ from bot.core.i18n import localized
 from bot.core.messages import AnyButton, Button, LinkButton, Location
 from dialogs.handoff.flow import talk_button
 from dialogs.questions import service as questions
-from dialogs.services.cards import card_text, details_pages, notice_text
+from dialogs.services.cards import alert_line, card_text, details_pages, notice_text
 from dialogs.services.catalogue import Elsewhere, current_index, find_elsewhere
 from dialogs.services.payloads import OpenCategory, OpenService, Page, ServicesState
 from storage.models.services import Service
+from storage.repos.delivery import AlertRepo
 from storage.repos.services import ServiceRepo
 
 PAGE_SIZE = 6
@@ -256,7 +258,14 @@ async def render_card(turn: Turn) -> None:
     repo = ServiceRepo(turn.session)
     office = await repo.office(service.office_id) if service.office_id else None
     category = await repo.category(service.category_id)
-    turn.say(card_text(turn.t, service, category, office), await card_buttons(turn, service))
+    settings = turn.engine.settings
+    alert = alert_line(
+        turn.t,
+        await AlertRepo(turn.session).get(settings.alerts_region),
+        turn.now,
+        timedelta(seconds=settings.alerts_stale_seconds),
+    )
+    turn.say(card_text(turn.t, service, category, office, alert), await card_buttons(turn, service))
 
 
 async def on_card_button(turn: Turn, payload: str) -> None:

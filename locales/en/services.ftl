@@ -65,3 +65,5 @@ services-location-missing = The catalogue has no exact address for this office y
 services-ask-prompt = Type your question in one message (up to { $limit } characters). City council staff will receive it.
 services-ask-too-short = The question is too short — please describe it in more detail.
 services-ask-thanks = Thank you! Your question No. { $ref } has been passed to the city council staff.
+services-alert-closed = 🚨 An air-raid alert is on: the centre is not receiving visitors. It resumes 10 minutes after the all-clear.
+services-alert-resumes = ✅ All-clear at { $cleared }: the centre resumes at { $at } ({ $morning } if the alert began before opening).

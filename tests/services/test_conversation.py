@@ -4,15 +4,19 @@ card, get the office on the map, find nothing and ask the council."""
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import Svoi
+from bot.core.actions import Actor
 from bot.core.capabilities import TELEGRAM, VIBER, ChannelCapabilities
 from bot.core.messages import LinkButton
+from bot.delivery import alerts
 from dialogs.services.catalogue import import_catalogue
+from storage import clock
 from storage.db import Database
 from storage.models.handoff import HandoffConversation
 from storage.models.services import ServiceQuestion
@@ -276,3 +280,30 @@ async def test_russian_and_whole_sentences_find_their_service(person: Resident) 
     assert person.labels[0].startswith("Family composition certificate")
     await person.send("мені потрібна довідка про склад сім'ї для субсидії")
     assert person.labels[0].startswith("Family composition certificate")
+
+
+async def test_during_an_alert_the_card_says_the_centre_is_closed_and_when_it_reopens(
+    person: Resident, city: Svoi, test_clock: clock.SetClock
+) -> None:
+    operator = Actor("test:operator-1", "operator")
+    region = city.settings.alerts_region
+    await person.onboard("uk")
+    async with city.db.transaction() as session:
+        await alerts.switch(session, region, True, operator, clock.now())
+
+    await person.send("довідка про склад сімʼї")
+    await person.press("Довідка про склад сім'ї")
+    assert "🚨 Зараз повітряна тривога: ЦНАП не приймає відвідувачів" in person.text
+
+    test_clock.set(datetime(2026, 6, 17, 14, 5, tzinfo=clock.city_zone()))
+    async with city.db.transaction() as session:
+        await alerts.switch(session, region, False, operator, clock.now())
+    test_clock.advance(timedelta(minutes=3))
+    await person.press("Назад")
+    await person.press("Довідка про склад сім'ї")
+    assert "✅ Відбій о 14:05: ЦНАП відновлює прийом о 14:15 (о 14:35" in person.text
+
+    test_clock.advance(timedelta(minutes=30))  # half an hour after the all-clear: as usual
+    await person.press("Назад")
+    await person.press("Довідка про склад сім'ї")
+    assert "тривога" not in person.text.split("\n\n")[0] and "Відбій" not in person.text
