@@ -19,8 +19,14 @@ from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
 from bot.core.payloads import Payload
 from bot.core.state import FlowState
+from bot.core.widgets import inbox_list
 from dialogs.handoff import service
-from storage.models.handoff import FROM_RESIDENT, HANDOFF_CLOSED, HANDOFF_WAITING
+from storage.models.handoff import (
+    FROM_RESIDENT,
+    HANDOFF_CLOSED,
+    HANDOFF_WAITING,
+    HandoffConversation,
+)
 
 FLOW = "handoff_operator"
 QUEUE_SIZE = 8
@@ -58,16 +64,15 @@ def _time(turn: Turn, moment: datetime) -> str:
 async def render_queue(turn: Turn) -> None:
     shown = await service.queue(turn.session, limit=QUEUE_SIZE)
     waiting = await service.waiting(turn.session)
-    rows: list[list[AnyButton]] = []
-    for row in shown:
+
+    def button(row: HandoffConversation) -> Button:
         mark = "⏳" if row.status == HANDOFF_WAITING else "💬"
         label = f"{mark} №\u00a0{row.id} · {_time(turn, row.opened_at)}"
-        rows.append([Button(label, OpenConversation(row.id).pack())])
-    rows.append(turn.nav_row(back=False))
-    if not shown:
-        turn.say(turn.t("handoff-op-empty"), rows)
-        return
-    turn.say(turn.t("handoff-op-title", count=waiting), rows)
+        return Button(label, OpenConversation(row.id).pack())
+
+    inbox_list(
+        turn, shown, button, title="handoff-op-title", empty="handoff-op-empty", waiting=waiting
+    )
 
 
 @operator_only

@@ -19,6 +19,7 @@ from bot.core.engine import Registry
 from bot.core.messages import AnyButton, Button
 from bot.core.payloads import Payload
 from bot.core.state import FlowState
+from bot.core.widgets import inbox_list
 from dialogs.questions import service
 from storage.models.services import QUESTION_NEW, ServiceQuestion
 
@@ -95,15 +96,18 @@ def _question_id(turn: Turn) -> int | None:
 async def render_inbox(turn: Turn) -> None:
     questions = await service.inbox(turn.session, limit=INBOX_SIZE)
     total = await service.waiting(turn.session)
-    rows: list[list[AnyButton]] = [
-        [Button(f"№\u00a0{q.id} · {service.excerpt(q.text, 20)}", OpenQuestion(q.id).pack())]
-        for q in questions
-    ]
-    rows.append(turn.nav_row(back=False))
-    if not questions:
-        turn.say(turn.t("questions-op-empty"), rows)
-        return
-    turn.say(turn.t("questions-op-title", count=total), rows)
+
+    def button(q: ServiceQuestion) -> Button:
+        return Button(f"№\u00a0{q.id} · {service.excerpt(q.text, 20)}", OpenQuestion(q.id).pack())
+
+    inbox_list(
+        turn,
+        questions,
+        button,
+        title="questions-op-title",
+        empty="questions-op-empty",
+        waiting=total,
+    )
 
 
 @operator_only
