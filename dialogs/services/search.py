@@ -81,6 +81,21 @@ def transliterate(text: str) -> str:
     return _CYRILLIC_WORD.sub(lambda m: _transliterate_word(m.group(0)), lowered)
 
 
+# Latin letter groups that stand for one Cyrillic letter, folded back to one symbol each so an
+# edit distance counts letters the resident typed (the longest group first).
+_LETTER_GROUPS = (
+    ("shch", "щ"), ("zgh", "зг"), ("zh", "ж"), ("kh", "х"), ("ts", "ц"), ("ch", "ч"),
+    ("sh", "ш"), ("iu", "ю"), ("ia", "я"), ("ie", "є"),
+)  # fmt: skip
+
+
+def letters(word: str) -> str:
+    """A normalised word with each transliterated letter as one symbol ("shliubu" → "шlюbu")."""
+    for group, letter in _LETTER_GROUPS:
+        word = word.replace(group, letter)
+    return word
+
+
 def normalize(text: str) -> str:
     """The one form every text is compared in: Latin lower-case words separated by spaces."""
     folded = unicodedata.normalize("NFKC", text).casefold()
@@ -120,7 +135,9 @@ _STOPWORDS_TEXT = """
     можно могу хочу хотел хотела хотелось получить сделать оформить подать узнать
     подскажите скажите пожалуйста помогите посоветуйте интересует вопрос обратиться
     стать встать поставить обращаться идти пойти прийти есть был была было будет уже еще
-    тоже также тут там сейчас
+    тоже также тут там сейчас о с к у себя себе свой своего свою свое своё своей сам сама
+    сами ты если чтоб который которая которое какие-то где-то этому этот этой этом этого
+    этих
     сегодня завтра да нет добрый доброе утро вечер привет здравствуйте спасибо
     хмельницкий хмельницком хмельницкого городе город горсовет
     how do i a an the to for of my get need where can in on at what is me want make
@@ -146,11 +163,16 @@ _RUSSIAN_TEXT = """
 прописат* прописк*: прописка
 выписат*: виписатися
 регистрац* регистрир*: реєстрація
-зарегистр*: зареєструвати
+зарегистр* зарегистрир* зареєстр*: зареєструвати реєстрація
 перерегистрац*: перереєстрація
 жительств* проживани*: проживання
 место места месту месте: місце
 пособи*: допомога
+пенсионер*: пенсіонер
+внутренн*: внутрішньо
+перемещенн* перемещен*: переміщена
+предприяти*: підприємство
+закончил* истек*: закінчився
 помощь помощи материальн*: допомога
 выплат*: виплати
 декрет*: декретні
@@ -181,6 +203,8 @@ _RUSSIAN_TEXT = """
 учет учета учете: облік
 загран загранник загранпаспорт* заграничн*: закордонний
 паспорт*: паспорт
+айди айдишк* айдишечк*: айді
+карт* карточк*: картка
 потерял* потеря* утер* утрат*: загубив втрата
 украли кража похитили: вкрали
 замен*: заміна
@@ -208,7 +232,7 @@ _RUSSIAN_TEXT = """
 временн*: тимчасова
 сооружени*: споруда
 субсиди*: субсидія
-коммунал* коммуналк*: комунальні
+коммунал* коммуналк*: комунальні комуналку
 льгот*: пільги
 инвалидност* инвалид*: інвалідність
 компенсац*: компенсація
@@ -224,6 +248,9 @@ _RUSSIAN_TEXT = """
 заявлени* заявк*: заява
 оплат*: оплата
 юридическ*: юридична
+юрлиц*: юридична особа
+свадьб* свадеб*: весілля шлюб
+переоформ*: оформити
 лицо лица лицу: особа
 ооо: тов
 фирм* компани*: компанія
@@ -270,6 +297,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = _table(
     закордонний закордонник загран: закордонний паспорт
     фоп: фізична особа підприємець
     ипн інн код: рнокпп
+    відновити відновлення: повторне дублікат
     """
 )
 
@@ -281,8 +309,8 @@ _GENERIC_TEXT = """
     зареєстр дозвіл дозвол ліценз оформлен отриман видач зміна змін обмін обмін заміна замін
     втрат загуб втратив втратил вкрал номер документ послуг допомог пільг компенсац права
     право прав дитин дитя діти дітей дітям дитяч особ громадян україн картк виплат копі
-    новий нова нове строк термін вартіст ціна адрес заявк запис питанн справ квартир
-    будин місц комунал
+    новий нова нове нового новая новое новую новой новым строк термін вартіст ціна адрес
+    заявк запис питанн справ квартир будин місц комунал
     certificate statement application payment queue register registration permit licence
     license change replace issue number document service help benefit child children person
     card copy new address
@@ -295,7 +323,7 @@ GENERIC = tuple(sorted({normalize(stem) for stem in _GENERIC_TEXT.split()}))
 _OUTSIDE_TEXT = """
     лікарнян собак собац тварин кішк котик поліці міліці пенсії тариф водоканал обленерго
     світло світла електроенерг відключен банк консульств посольств нотаріус розлучен
-    лікар лікарн вакцин щеплен
+    лікар лікарн вакцин щеплен евакуатор эвакуатор штрафмайданчик
     sick dog police tariff bank embassy consulate notary divorce doctor hospital
 """
 OUTSIDE = tuple(sorted({normalize(stem) for stem in _OUTSIDE_TEXT.split()}))
@@ -487,6 +515,7 @@ class ServiceIndex:
             }
             self._phrases[doc.service_id] = [phrase for phrase in phrases if phrase]
         self._vocabulary = sorted(self._stem_of)
+        self._letters = [letters(word) for word in self._vocabulary]
         count = self._count
         self._idf = {
             stem: math.log(1 + (count - len(posting) + 0.5) / (len(posting) + 0.5))
@@ -546,14 +575,12 @@ class ServiceIndex:
                     keep(word[:end], 0.88)
         if len(word) >= 5 and not exact:
             cutoff = 80.0 if len(word) <= 6 else 74.0
-            for candidate, score, _ in process.extract(
-                word,
-                self._vocabulary,
-                scorer=fuzz.ratio,
-                score_cutoff=cutoff,
-                limit=FUZZY_LIMIT,
-            ):
-                keep(candidate, score / 100.0 * 0.95)
+            for query, choices in ((word, self._vocabulary), (letters(word), self._letters)):
+                # Letter by letter as well: «шлбу» lacks one letter of «шлюбу», not two.
+                for _, score, i in process.extract(
+                    query, choices, scorer=fuzz.ratio, score_cutoff=cutoff, limit=FUZZY_LIMIT
+                ):
+                    keep(self._vocabulary[i], score / 100.0 * 0.95)
         return found
 
     def _match(self, term: Term, hit_stems: set[str]) -> _Match:
@@ -607,16 +634,25 @@ class ServiceIndex:
         hit_stems: set[str] = set()
         matches = [self._match(term, hit_stems) for term in terms]
         total = len(terms)
-        if any(not term.generic for term in terms):
+        # A word the catalogue has nothing like («построил», «закончились») cannot decide
+        # which service is meant, so it does not rule out the generic words either; it still
+        # counts against them ("квартира подобово" is not about a flat's ownership). A word
+        # of another institution's need always counts.
+        known = [
+            (term, match)
+            for term, match in zip(terms, matches, strict=True)
+            if match.weighted or term.outside
+        ]
+        if any(not term.generic for term, _ in known):
             shown: set[int] = set()
-            for term, match in zip(terms, matches, strict=True):
+            for term, match in known:
                 if not term.generic:
                     shown |= match.sure
         else:
             # Only generic words ("права", "реєстрація квартири"): a service is meant when it
             # matches most of them and one of its keywords is said in full.
             generic_hits: dict[int, int] = {}
-            for match in matches:
+            for _, match in known:
                 for doc in match.sure:
                     generic_hits[doc] = generic_hits.get(doc, 0) + 1
             shown = {

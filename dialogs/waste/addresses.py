@@ -9,8 +9,15 @@ What residents type, and what is done with it (docs/waste.md, "How addresses are
   просп./пр-т, пров./пер., бульв./б-р, пл./площадь, майдан, шосе/шоссе, проїзд/проезд,
   тупик, узвіз …) are not part of the name, but a given type breaks ties;
 * whole sentences: conversational words («я живу на», «наша адреса», «подскажите»), flat,
-  entrance and floor numbers («кв. 5», «під'їзд 2») are dropped, and when the rest still
-  does not match, the best run of one to three words is tried;
+  entrance, floor and block numbers («кв. 5», «під'їзд 2», «корп. 1»), a microdistrict
+  («мкр. Озерна») and the town the resident comes from («переселенці з Харкова») are
+  dropped, and when the rest still does not match, the best run of one to three words is
+  tried;
+* Russian names: spelt the Russian way («Проскуровская», «Львовское шоссе») they are close
+  enough; translated ones («Северная», «8 Марта») go through a small lexicon;
+* another town: an address that names another settlement («Вишнева 9, Київ», «г. Винница»,
+  «м. Тульчин», «Вінницька обл.», another postcode) is `UNKNOWN` with `AddressMatch.elsewhere`
+  set, never our street of the same name; «м. Хмельницький», «Хмельницька обл.» are ignored;
 * case endings: the locative after «на»/«по» and the genitive, Ukrainian and Russian
   («на Трудовій», «по улице Каменецкой», «вулиці Свободи») are compared on stems;
 * old names: a street renamed in 2016 or 2022 is found by its old name, and the match says
@@ -126,9 +133,137 @@ _FILLER_WORDS = """
     здрастуйте здравствуйте добрий доброго добрый день вечір вечора ранку утро дякую спасибо
     hello hi місто міста город м г хмельницький хмельницкий хмельницькому хмельницком
     khmelnytskyi khmelnytskyy khmelnitsky khmelnitskiy ukraine україна украина приватний
-    приватному частный частном сектор будинку квартира квартири
+    приватному частный частном сектор секторі секторе будинку квартира квартири
+    переїхав переїхала переїхали переехал переехала переехали переселенець переселенка
+    переселенці переселенцы беженец беженка беженцы біженець біженка біженці впо впл
+    зараз сейчас тепер теперь раніше раньше колишня бывшая бывшей колишній бывший
     """
-_FILLER = frozenset(_FILLER_WORDS.split())
+# Settlements other than Khmelnytskyi that residents name beside an address: the oblast centres
+# and the towns of the oblast around the city, in the forms people type (Ukrainian and Russian
+# cases). The first form is the name reported. Forms are compared as skeletons, word by word:
+# «Києві», «Киеве» and «Kyieve» are one place, so the Latin spellings (Kyiv, Kiev, Lvov) need
+# no form of their own; a name of two words is found by its listed parts («Камʼянець»,
+# «Ушиця»). A street of the city may share a form (вул. Волочиська, the genitive of
+# Волочиськ): a word of a street name is read as the street.
+_SETTLEMENTS_TEXT = """
+Київ Києва Києві Києву Киев Киева Киеве
+Львів Львова Львові Львов Львове
+Одеса Одеси Одесі Одесса Одессы Одессе
+Харків Харкова Харкові Харьков Харькова Харькове
+Дніпро Дніпра Дніпрі Днепр Днепра Днепре Дніпропетровськ Днепропетровск
+Запоріжжя Запоріжжі Запорожье Запорожья
+Вінниця Вінниці Винница Винницы Виннице
+Житомир Житомира Житомирі Житомире
+Тернопіль Тернополя Тернополі Тернополь Тернополе
+Рівне Рівного Рівному Ровно Ровне
+Луцьк Луцька Луцьку Луцк Луцка Луцке
+Чернівці Чернівців Чернівцях Черновцы Черновцах
+Івано-Франківськ Франківськ Франківську Франковск Франковске
+Ужгород Ужгорода Ужгороді Ужгороде
+Полтава Полтави Полтаві Полтавы Полтаве
+Суми Сумах Сумы
+Чернігів Чернігова Чернігові Чернигов Чернигова Чернигове
+Черкаси Черкасах Черкассы Черкассах
+Кропивницький Кропивницькому Кропивницкий Кіровоград Кировоград
+Миколаїв Миколаєва Миколаєві Николаев Николаева Николаеве
+Херсон Херсона Херсоні Херсоне
+Донецьк Донецька Донецьку Донецк Донецка Донецке
+Луганськ Луганська Луганську Луганск Луганска Луганске
+Маріуполь Маріуполя Маріуполі Мариуполь Мариуполя Мариуполе
+Камʼянець-Подільський Камʼянець Камʼянця Камʼянці Каменец Каменца Каменце
+Шепетівка Шепетівки Шепетівці Шепетовка Шепетовки Шепетовке
+Нетішин Нетішина Нетішині Нетешин Нетешине
+Славута Славути Славуті Славуте
+Старокостянтинів Старокостянтинова Старокостянтинові Староконстантинов Староконстантинове
+Полонне Полонного Полонному Полонное
+Красилів Красилова Красилові Красилов Красилове
+Волочиськ Волочиську Волочиск Волочиске
+Ізяслав Ізяславі Изяслав Изяславе
+Дунаївці Дунаївців Дунаївцях Дунаевцы Дунаевцах
+Деражня Деражні Деражне
+Летичів Летичева Летичеві Летичев Летичеве
+Ярмолинці Ярмолинців Ярмолинцях Ярмолинцы Ярмолинцах
+Віньківці Віньківців Віньківцях Виньковцы Виньковцах
+Чемерівці Чемерівців Чемерівцях Чемеровцы
+Теофіполь Теофіполі Теофиполь
+Хмільник Хмільника Хмільнику
+Меджибіж Меджибожа Меджибожі Меджибож
+Сатанів Сатанова Сатанові Сатанов
+Нова_Ушиця Ушиця Ушиці Ушица
+Стара_Синява Синява Синяві
+"""
+# Khmelnytskyi itself, its oblast and the city's old name and nickname: a word of the address
+# like a greeting, never another place.
+_OUR_CITY = """
+хмельницький хмельницького хмельницькому хмельницькім хмельницкий хмельницкого хмельницком
+хмельницкому хмельницька хмельницької хмельницькій хмельницкая хмельницкой хмельниччина
+хмельнитчина хмельник хмельнику проскурів проскурова проскурові проскуров проскурове
+khmelnytskyi khmelnytskyy khmelnytsky khmelnitsky khmelnitskiy khmelnitskii khmelnytska
+"""
+_REGION_WORDS = frozenset(["обл", "область", "области", "області", "oblast", "region"])
+_DISTRICT_WORDS = ["район", "району", "районі", "р-н"]
+_FILLER = (
+    frozenset(_FILLER_WORDS.split())
+    | frozenset(_OUR_CITY.split())
+    | _REGION_WORDS
+    | frozenset(_DISTRICT_WORDS)
+)
+# Words that introduce a settlement: «м. Львів», «г. Винница», «село Олешин», «city of Lviv».
+# A one-letter one may be a first name's initial instead («М. Кропивницького», «С. Петлюри»).
+_PLACE_MARKER_WORDS = """
+    м г гор с місто міста місті город города городе село села селі селище селища смт пгт
+    поселок поселке city town village
+    """
+_PLACE_MARKERS = frozenset(_PLACE_MARKER_WORDS.split())
+# Words before a settlement that say the resident comes from there («переселенці з Харкова»).
+_FROM_WORDS = frozenset(["з", "із", "зі", "от", "из", "с", "from"])
+# Russian words of street names that are translated, not transliterated, in Ukrainian
+# («Северная» is вул. Північна, «8 Марта» was вул. 8 Березня): a Russian stem (any ending of up
+# to three letters) → the Ukrainian word, compared as usual after that.
+_RUSSIAN_NAMES_TEXT = """
+    марта: березня
+    мая: травня
+    победы: перемоги
+    труда: праці
+    северн: північна
+    южн: південна
+    восточн: східна
+    западн: західна
+    школьн: шкільна
+    лесн: лісова
+    полев: польова
+    речн: річкова
+    цветочн: квіткова
+    солнечн: сонячна
+    рабоч: робітнича
+    железнодорожн: залізнична
+    больничн: лікарняна
+    родников: джерельна
+    васильков: волошкова
+    рассветн: світанкова
+    старогородск: староміська
+    огородн: городня
+    пограничник: прикордонників
+    сельскохозяйственн: сільськогосподарська
+    владимирск: володимирська
+    подольск: подільська
+    """
+_RUSSIAN_NAMES = dict(
+    (stem.strip(), word.strip())
+    for stem, _, word in (line.partition(":") for line in _RUSSIAN_NAMES_TEXT.strip().splitlines())
+)
+RUSSIAN_TAIL = 3
+
+
+def _ukrainian_word(word: str) -> str:
+    """The Ukrainian word of a street name typed in Russian, or the word itself."""
+    for end in range(len(word), max(len(word) - RUSSIAN_TAIL, 2) - 1, -1):
+        found = _RUSSIAN_NAMES.get(word[:end])
+        if found is not None:
+            return found
+    return word
+
+
 _ABBREVIATIONS = (
     (re.compile(r"\bб-р\b"), " бульвар "),
     (re.compile(r"\bпр-к?т\b"), " проспект "),
@@ -137,7 +272,14 @@ _ABBREVIATIONS = (
 )
 _FLAT = re.compile(
     r"(?:^|(?<=[\s,]))(?:кв|квартира|кварт|apt|flat|kv|підїзд|підізд|подъезд|подьезд|поверх|"
-    r"этаж|эт|floor|entrance)\s*\.?\s*(?:№\s*)?\d{1,4}\s*[а-яіїєґa-z]?(?=$|[\s,.;])",
+    r"этаж|эт|floor|entrance|корп|корпус|секція|секция|block)\s*\.?\s*(?:№\s*)?\d{1,4}\s*[а-яіїєґa-z]?(?=$|[\s,.;])",
+    re.IGNORECASE,
+)
+# A microdistrict or housing estate named beside the street («мкр. Озерна, Трудова 5»): its
+# name may be a street's too (вул. Озерна), and it is not the address.
+_DISTRICT = re.compile(
+    r"(?:^|(?<=[\s,]))(?:мікрорайон\w*|микрорайон\w*|мкрн?|мкр-н|м-н|жк|масив)\s*\.?\s*"
+    r"[^\s,;.]+",
     re.IGNORECASE,
 )
 _HOUSE = re.compile(
@@ -194,6 +336,9 @@ _SKELETON_STEPS = (
     ("w", "v"),
     ("g", "h"),
     ("x", "ks"),
+    # Russian о where Ukrainian has і before the adjective suffix: Львовское / Львівське,
+    # Проскуровская / Проскурівська.
+    ("ivsk", "ovsk"),
 )
 
 
@@ -346,6 +491,7 @@ class AddressMatch:
     zone_id: int | None = None
     segment: StreetSegment | None = None
     old: OldName | None = None  # the old name the resident typed, when it matched
+    elsewhere: str | None = None  # the other settlement the address names (never matched)
 
     @property
     def street(self) -> Street | None:
@@ -445,22 +591,30 @@ def _take_house(text: str) -> tuple[House | None, str]:
 def _words(text: str) -> tuple[list[str], set[str]]:
     words: list[str] = []
     kinds: set[str] = set()
+    previous = ""
     for word in _SPLIT.split(text):
         word = word.strip("-")
         if not word or word.isdigit():
             continue
         if word in _KIND_WORDS:
             kinds |= _KIND_WORDS[word]
+        elif previous in _FROM_WORDS and skeleton(word) in _SETTLEMENTS:
+            pass  # where the resident comes from: «переселенці з Харкова»
         elif word not in _HOUSE_WORDS and word not in _FILLER:
-            words.append(word)
+            words.append(_ukrainian_word(word))
+        previous = word
     return words, kinds
+
+
+def _address_part(text: str) -> str:
+    """The text without flat, entrance, floor and block numbers and a microdistrict's name."""
+    return _DISTRICT.sub(" ", _FLAT.sub(" ", _prepare(text.strip())))
 
 
 def parse(text: str) -> ParsedAddress:
     """Split «я живу на вул. Трудовій, 5а, кв. 7» into street words («трудовій»), house
     (5а) and the street-type words given ({"street"})."""
-    prepared = _FLAT.sub(" ", _prepare(text.strip()))
-    house, rest = _take_house(prepared)
+    house, rest = _take_house(_address_part(text))
     words, kinds = _words(rest)
     return ParsedAddress(" ".join(words), house, frozenset(kinds))
 
@@ -471,6 +625,78 @@ def parse_house(text: str) -> House | None:
     if parsed.street:
         return None
     return parsed.house
+
+
+def _settlement_forms() -> dict[str, str]:
+    forms: dict[str, str] = {}
+    for line in _SETTLEMENTS_TEXT.strip().splitlines():
+        name = line.split()[0].replace("_", " ")
+        for form in line.split():
+            if "-" not in form and "_" not in form:
+                forms[skeleton(_clean(form))] = name
+    return forms
+
+
+_SETTLEMENTS = _settlement_forms()
+_OURS = [skeleton(word) for word in _OUR_CITY.split()]
+_TOKEN = re.compile(r"[^\W_]+")
+CITY_POSTCODES = "290"  # the city's postcodes are 29000–29027; the oblast's begin with 29–32
+OURS_SCORE = 80.0  # a misspelt «Хмельницький» after «м.» is still the city
+STREET_WORD_SCORE = 85.0
+
+
+def other_place(text: str, streets: Sequence[Street]) -> str | None:
+    """The settlement other than Khmelnytskyi that an address names, if any: a known town
+    («Вишнева 9, Київ», «Кам'янець-Подільський, Соборна 3»), any name after «м.», «г.»,
+    «село», «місто» («м. Тульчин»), another oblast («Вінницька обл.») or another place's
+    postcode. A place the resident comes from («переселенці з Харкова») does not count."""
+    index = _index(streets)
+    _, rest = _take_house(_address_part(text))
+    tokens: list[str] = _TOKEN.findall(rest)
+    for i, token in enumerate(tokens):
+        before = tokens[i - 1] if i > 0 else ""
+        if token.isdigit():
+            if len(token) == 5 and not token.startswith(CITY_POSTCODES):
+                return token
+        elif token in _REGION_WORDS:
+            if before.isalpha() and before not in _FILLER and not _is_ours(before):
+                return f"{before.capitalize()} обл."
+        elif token in _PLACE_MARKERS:
+            after = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if before not in _FROM_WORDS and _names_a_place(after, index):
+                return after.capitalize()
+        else:
+            key = skeleton(token)
+            name = _SETTLEMENTS.get(key)
+            if name is None or key in index.name_words:
+                continue  # a word of a street name: «Волочиська», «Кропивницького»
+            marked = before in _PLACE_MARKERS and i >= 2  # «з м. Києва»
+            if before not in _FROM_WORDS and not (marked and tokens[i - 2] in _FROM_WORDS):
+                return name
+    return None
+
+
+def _is_ours(word: str) -> bool:
+    return (
+        process.extractOne(skeleton(word), _OURS, scorer=fuzz.ratio, score_cutoff=OURS_SCORE)
+        is not None
+    )
+
+
+def _names_a_place(word: str, index: StreetIndex) -> bool:
+    """Whether the word after «м.», «село» … is a settlement's name, not our city, a street
+    («М. Кропивницького» is a first name's initial) or a word around the address."""
+    if not word.isalpha() or len(word) < 3 or _is_ours(word):
+        return False
+    if word in _FILLER or word in _KIND_WORDS or word in _HOUSE_WORDS or word in _PLACE_MARKERS:
+        return False
+    if word in _REGION_WORDS or skeleton(word) in _SETTLEMENTS:
+        return False  # a known town is reported by its own name
+    stemmed = stem(skeleton(word))
+    near = process.extractOne(
+        stemmed, index.words, scorer=fuzz.ratio, score_cutoff=STREET_WORD_SCORE
+    )
+    return near is None
 
 
 class StreetIndex(list[Street]):
@@ -497,6 +723,7 @@ class StreetIndex(list[Street]):
             for word in set(stems.split()):
                 self.vocabulary.setdefault(word, []).append(i)
         self.words = list(self.vocabulary)
+        self.name_words = {word for key in self.whole for word in key.split()}
 
     def keys_near(self, words: Iterable[str]) -> set[int]:
         """The keys that have a word close to one of `words`."""
@@ -663,9 +890,12 @@ def _rank(parsed: ParsedAddress, index: StreetIndex) -> list[_Scored]:
 def match(text: str, streets: Sequence[Street]) -> AddressMatch:
     """Find the street and, with the house number, the zone."""
     parsed = parse(text)
+    index = _index(streets)
+    place = other_place(text, index)
+    if place is not None:
+        return AddressMatch(Outcome.UNKNOWN, house=parsed.house, elsewhere=place)
     if not parsed.street:
         return AddressMatch(Outcome.UNKNOWN, house=parsed.house)
-    index = _index(streets)
     ranked = [s for s in _rank(parsed, index) if s.score >= ACCEPT_SCORE]
     if not ranked:
         return AddressMatch(Outcome.UNKNOWN, house=parsed.house)

@@ -232,7 +232,10 @@ async def _resolved(turn: Turn, result: addresses.AddressMatch) -> None:
         turn.say(text)
         await turn.goto("start")
     else:
-        turn.say(turn.t("waste-address-unknown"))
+        # An address in another town gets its own answer: Svoi serves Khmelnytskyi only.
+        turn.say(
+            turn.t("waste-address-other-city" if result.elsewhere else "waste-address-unknown")
+        )
         await turn.goto("start")
 
 

@@ -8,6 +8,7 @@ waste-btn-subscriptions = 🔔 My reminders ({ $count })
 waste-btn-dropoff = 🗺 Where to take other waste
 waste-btn-operator = 🛠 Change the schedule
 waste-address-unknown = We couldn't find that address among the streets of Khmelnytskyi. Check the name and try again, e.g. "Trudova St, 5".
+waste-address-other-city = This looks like an address in another town. Svoi shows waste collection schedules for Khmelnytskyi only. If you live in Khmelnytskyi, type the street and house number, e.g. "Trudova St, 5".
 waste-pick-street = We found several similar streets. Which one do you mean?
 waste-ask-house = Street: { $street }. Type the house number — the schedule depends on the side of the street.
 waste-house-invalid = That doesn't look like a house number. Type, for example, "5" or "12a".

@@ -19,6 +19,7 @@ from dialogs.services.catalogue import (
 from dialogs.services.search import (
     SearchDoc,
     ServiceIndex,
+    letters,
     normalize,
     stem_of,
     transliterate,
@@ -229,6 +230,72 @@ QUERIES: list[tuple[str, str, str]] = [
     ("подать заявление в загс", "marriage-registration", "russian abbreviation"),
     ("номер будинку для новобудови", "address-assignment", "common word"),
     ("поставить на очередь на квартиру", "housing-queue", "russian common word"),
+    # Russian and surzhyk phrases as residents write them (issue 17, second round)
+    ("как сделать айди карту", "id-card", "russian"),
+    ("нужен паспорт ребенку 14 лет", "id-card", "russian sentence"),
+    ("у меня украли сумку с паспортом", "id-card-exchange", "russian sentence"),
+    ("вышла замуж надо менять паспорт", "id-card-exchange", "russian sentence"),
+    ("загранник сделать", "foreign-passport", "russian slang"),
+    ("биометрический паспорт", "foreign-passport", "russian"),
+    ("снять с прописки", "residence-deregistration", "russian"),
+    ("хочу выписать сына из квартиры", "residence-deregistration", "russian sentence"),
+    ("справка кто прописан", "family-composition", "russian"),
+    ("справка о регистрации", "residence-extract", "russian generic words"),
+    ("регистрация новорожденного", "birth-registration", "russian"),
+    ("хотим расписаться", "marriage-registration", "russian"),
+    ("свадьба регистрация", "marriage-registration", "russian"),
+    ("умерла мама что делать", "death-registration", "russian sentence"),
+    ("похороны документы", "death-registration", "russian"),
+    ("восстановить свидетельство о рождении", "civil-certificate-copy", "russian"),
+    ("нужна копия свидетельства о браке", "civil-certificate-copy", "russian"),
+    ("помощь с оплатой коммуналки", "housing-subsidy", "russian generic words"),
+    ("субсидия пенсионеру", "housing-subsidy", "russian"),
+    ("субсидия на отопление", "housing-subsidy", "russian"),
+    ("декретные", "birth-assistance", "russian"),
+    ("детские выплаты", "birth-assistance", "russian"),
+    ("статус многодетной семьи", "large-family", "russian"),
+    ("справка внутренне перемещенного лица", "idp-certificate", "russian"),
+    ("я переселенец из Харькова", "idp-certificate", "russian sentence"),
+    ("бесплатный проезд для инвалидов", "disability-benefits", "russian"),
+    ("переоформить дом на себя", "property-registration", "russian"),
+    ("зарегистрировать квартиру на себя", "property-registration", "russian"),
+    ("зареєструвати квартиру на себе", "property-registration", "common word"),
+    ("выписка из земельного кадастра", "land-cadastre-extract", "russian"),
+    ("приватизировать землю", "land-privatisation", "russian"),
+    ("получить землю участнику АТО", "land-privatisation", "russian"),
+    ("адрес для нового дома", "address-assignment", "russian generic words"),
+    ("построил дом нужен адрес", "address-assignment", "russian sentence"),
+    ("зарегистрировать ИП", "fop-registration", "russian abbreviation"),
+    ("как стать ИП", "fop-registration", "russian abbreviation"),
+    ("закрыть ИП", "fop-termination", "russian abbreviation"),
+    ("ликвидировать ФЛП", "fop-termination", "russian"),
+    ("открыть ООО", "company-registration", "russian abbreviation"),
+    ("регистрация юрлица", "company-registration", "russian"),
+    ("регистрация предприятия", "company-registration", "russian"),
+    ("разрешение на МАФ", "temporary-structure", "russian"),
+    ("замена водительского удостоверения", "driving-licence-exchange", "russian"),
+    ("поставить машину на учет", "vehicle-registration", "russian"),
+    ("купил машину как перерегистрировать", "vehicle-registration", "russian sentence"),
+    ("код налогоплательщика", "tax-number", "russian"),
+    ("справка об отсутствии судимости", "no-criminal-record", "russian"),
+    ("встать в очередь на жилье", "housing-queue", "russian"),
+    ("социальное жилье", "housing-queue", "russian"),
+    ("шо треба шоб прописатись", "residence-registration", "surzhyk"),
+    ("я потєряла паспорт", "id-card-exchange", "surzhyk"),
+    ("свідєтєльство о рождєнії", "birth-registration", "surzhyk"),
+    ("як получить субсидію", "housing-subsidy", "surzhyk"),
+    ("как закрить фоп", "fop-termination", "surzhyk"),
+    ("поміняти водительські права", "driving-licence-exchange", "surzhyk"),
+    ("довідка о несудимості", "no-criminal-record", "surzhyk"),
+    ("де получить свідоцтво про народження", "birth-registration", "surzhyk"),
+    (
+        "здравствуйте подскажите пожалуйста где можно сделать справку о составе семьи",
+        "family-composition",
+        "russian sentence",
+    ),
+    ("добрий день, де можна зробити ID-картку дитині?", "id-card", "sentence"),
+    ("потрібно виписатися з квартири бо продаємо", "residence-deregistration", "sentence"),
+    ("реєстрація шлюбу в цнапі", "marriage-registration", "sentence"),
 ]
 
 # Not a service of the centre: greetings and small talk, and needs other institutions handle
@@ -283,6 +350,31 @@ OUTSIDE_THE_CATALOGUE: list[str] = [
     "записаться к врачу",
     "развод",
     "справка с работы",
+    "справка для школы",
+    "справка в бассейн",
+    "довідка для військкомату",
+    "заявление в полицию",
+    "оплатить квартплату",
+    "очередь в поликлинику",
+    "регистрация на рейс",
+    "дозвіл на зброю",
+    "квартира подобово",
+    "купити квартиру",
+    "продам будинок",
+    "дитячий садок",
+    "ребенок заболел",
+    "копія трудової книжки",
+    "штраф за паркування",
+    "эвакуатор забрал машину",
+    "евакуатор забрав авто",
+    "ищу работу",
+    "центр зайнятості",
+    "тариф на газ",
+    "потерял кота",
+    "прививка собаке",
+    "записаться к врачу",
+    "где получить пенсию",
+    "справка о доходах",
 ]
 # The ones the directory of other institutions must answer, and with what.
 ELSEWHERE: list[tuple[str, str]] = [
@@ -397,6 +489,25 @@ def test_the_name_counts_more_than_keywords_and_the_description() -> None:
     index = ServiceIndex(docs)
     # name > keywords; the description alone is not enough to be shown
     assert [hit.service_id for hit in index.search("таксі")] == [2, 1]
+
+
+def test_a_word_the_catalogue_lacks_does_not_rule_out_the_others() -> None:
+    docs = [
+        SearchDoc(0, names=["Присвоєння адреси"], keywords=["адреса будинку"], code="address"),
+        SearchDoc(1, names=["Реєстрація права власності"], keywords=["квартира"], code="flat"),
+    ]
+    index = ServiceIndex(docs)
+    # «построил» is like nothing in the catalogue: the two generic words still find the service
+    assert [hit.service_id for hit in index.search("построил дом нужен адрес")] == [0]
+    # ...but an unknown word still counts against a lone generic one
+    assert index.search("квартира подобово") == []
+    assert [hit.service_id for hit in index.search("квартира")] == [1]
+
+
+def test_typos_are_counted_in_letters_not_latin_letters() -> None:
+    assert letters(normalize("шлюбу")) == "шlюbu"
+    index = ServiceIndex([SearchDoc(0, names=["Реєстрація шлюбу"], code="marriage")])
+    assert [hit.service_id for hit in index.search("шлбу")] == [0]
 
 
 def test_russian_is_read_through_the_lexicon() -> None:

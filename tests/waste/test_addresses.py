@@ -1,10 +1,10 @@
 """Address matching against the shipped streets and the city's street register: a table of
 what residents type (forms, typos, transliteration, abbreviations, odd/even sides, ranges,
 whole sentences in Ukrainian and Russian, case endings, street types, old names, real
-streets without a schedule, places that are not streets of the city) with what must come
-out. Two rates are printed and held: top-1 (the right street or zone first, over inputs
-that name a street of the city) and rejections (inputs that name no street of the city
-answered "unknown")."""
+streets without a schedule, places that are not streets of the city, addresses in another
+town) with what must come out. Two rates are printed and held: top-1 (the right street or
+zone first, over inputs that name a street of the city) and rejections (inputs that name no
+street of the city answered "unknown")."""
 
 from __future__ import annotations
 
@@ -57,6 +57,14 @@ TABLE: list[tuple[str, str | Outcome]] = [
     ("Марка Кропивницького 6а", "center"),
     ("5 Трудова", "pivdenno-zakhidnyi"),
     ("д.5 ул.Трудовая", "pivdenno-zakhidnyi"),
+    ("Трудова5", "pivdenno-zakhidnyi"),
+    ("ул.Свободы,д.5,кв.10", "center"),
+    ("ул.Свободы д5 кв10", "center"),
+    ("пр.Миру,60/2,кв.12", "center"),
+    ("Курчатова д 10 кв 15", "hrechany"),
+    ("Трудова 5 корп 2", "pivdenno-zakhidnyi"),
+    ("Петлюри 20 корп. 1 кв. 5", "dubove-even"),
+    ("Свободи, 12-а", "center"),
     # typos
     ("Трудва 5", "pivdenno-zakhidnyi"),
     ("Трудовая 5", "pivdenno-zakhidnyi"),
@@ -123,6 +131,25 @@ TABLE: list[tuple[str, str | Outcome]] = [
     ("Молодої Гвардії 5", "вул. Григорія Сковороди"),
     ("Ярмолинецька 1", "вул. Академіка Павловського"),
     ("Haharina 3", "center"),
+    ("ул. Юрия Гагарина 7", "center"),
+    ("колишня Гагаріна 3", "center"),
+    ("бывшая Гагарина 3", "center"),
+    ("Героїв Маріуполя 3 (колишня Гагаріна)", "center"),
+    ("Маршала Рыбалко 7", "pivdenno-zakhidnyi"),
+    ("ул. Красовского 40", "вул. Гетьмана Мазепи"),
+    ("Шмидта 2", "вул. Романа Шухевича"),
+    ("Чернышевского 40", "вул. Івана Веретка"),
+    ("Молодой Гвардии 5", "вул. Григорія Сковороди"),
+    ("Колхозная 12", "вул. Квітки Цісик"),
+    ("Уляны Громовой 6", "вул. Бориса Антоненка-Давидовича"),
+    ("Маршала Гречко 15", "вул. Миколи Міхновського"),
+    ("8 Марта 9", "вул. Ольги Мак"),
+    ("ул. Восьмого Марта, 9", "вул. Ольги Мак"),
+    ("Расковой 4", "вул. Митрополита Шептицького"),
+    ("Пересыпкина 2", "вул. Професора Миколи Чорнобрового"),
+    ("Мичурина 3", "пров. Мальовничий"),
+    ("переулок Гагарина 2", "пров. Героїв Маріуполя"),
+    ("проезд Суворова 3", "проїзд Назарія Яремчука"),
     # class 5: whole sentences, flat numbers, case endings (Ukrainian and Russian)
     ("живу на Трудовій 5", "pivdenno-zakhidnyi"),
     ("я мешкаю на вулиці Трудовій, будинок 5", "pivdenno-zakhidnyi"),
@@ -158,6 +185,52 @@ TABLE: list[tuple[str, str | Outcome]] = [
     ("my address is Svobody 12 apt 5", "center"),
     ("живу на Гагаріна 3", "center"),
     ("я живу на улице Куприна 9", "dubove-odd"),
+    ("здравствуйте, живу по ул. Каменецкой 60, кв. 15. когда вывоз?", "center"),
+    ("Добрий день. Я проживаю за адресою вул. Трудова 5 кв 12", "pivdenno-zakhidnyi"),
+    ("у мене приватний будинок по Озерній 7", "dubove-odd"),
+    ("у нас частный дом на Озерной 15", "dubove-odd"),
+    ("в частному секторі на Кармелюка 5", "zarichchia"),
+    ("многоэтажка по Курчатова 12", "hrechany"),
+    ("скажите пожалуйста когда вывозят мусор на Трудовой 5", "pivdenno-zakhidnyi"),
+    ("подскажите по адресу Проскуровская 30 когда вывоз", "center"),
+    ("будь ласка графік вивозу для Кам'янецької 45", "center"),
+    ("привіт! на Пілотській 3 коли приїде машина?", "hrechany"),
+    ("Здрастуйте! Я мешкаю по вул. Тернопільській, 15, кв. 8", "hrechany"),
+    ("Вітаю, наша адреса Зарічанська 10", "zarichchia"),
+    ("мы живем по Львовскому шоссе 14", "pivdenno-zakhidnyi"),
+    ("живу на проспекті Миру 60, під'їзд 3, кв. 45", "center"),
+    ("Трудова 5 під'їзд 1 поверх 2 кв 3", "pivdenno-zakhidnyi"),
+    ("Гагарина 3 теперь как-то по другому", "center"),
+    # where the resident comes from is not where the resident lives
+    ("ми переселенці з Харкова, живемо на Свободи 3", "center"),
+    ("мы с Харькова, живем на ул. Свободы 3", "center"),
+    ("переселенка з Маріуполя, живу на Трудовій 5", "pivdenno-zakhidnyi"),
+    ("переехали из Донецка, сейчас на Проскуровской 20", "center"),
+    ("с Киева переехала, живу на Каменецкой 50", "center"),
+    # the city, its oblast and its postcode named beside the street
+    ("Хмельницький, вул. Проскурівська 1", "center"),
+    ("м. Хмельницький, вул. Проскурівська 1", "center"),
+    ("Хмельницька обл., м. Хмельницький, вул. Трудова 5", "pivdenno-zakhidnyi"),
+    ("Адрес: г. Хмельницкий, ул. Свободы 12, кв. 7", "center"),
+    ("м.Хмельницький,вул.Трудова,5,кв.12", "pivdenno-zakhidnyi"),
+    ("Khmelnytskyi city, Trudova 5", "pivdenno-zakhidnyi"),
+    ("м Хмельнцький Трудова 5", "pivdenno-zakhidnyi"),
+    ("29000, Трудова 5", "pivdenno-zakhidnyi"),
+    ("Шевченка 5 Хмельницький 29000", "center"),
+    ("вул. Марка Кропивницького 6, м. Хмельницький", "center"),
+    ("М. Кропивницького 6", "center"),
+    ("Г. Сковороди 5", "вул. Григорія Сковороди"),
+    ("Волочиська 5", "вул. Волочиська"),
+    ("Україна, Хмельницька область, м. Хмельницький, вул. Свободи, 12, 29000", "center"),
+    ("в городе Хмельницком на ул. Трудовой 5", "pivdenno-zakhidnyi"),
+    ("Трудова 5 Хмельник", "pivdenno-zakhidnyi"),
+    ("Проскурів, Трудова 5", "pivdenno-zakhidnyi"),
+    ("Khmelnytskyi oblast, Trudova 5", "pivdenno-zakhidnyi"),
+    # a microdistrict named beside the street (вул. Озерна is a street as well)
+    ("мікрорайон Озерна, Трудова 5", "pivdenno-zakhidnyi"),
+    ("мкрн Гречани Курчатова 10", "hrechany"),
+    ("масив Ракове, Озерна 9", "dubove-odd"),
+    ("ЖК Озерний, Свободи 3", "center"),
     # class 6: street types, Ukrainian and Russian, abbreviations
     ("шосе Старокостянтинівське 10", "zarichchia"),
     ("Старокостянтинівське ш. 10", "zarichchia"),
@@ -177,6 +250,28 @@ TABLE: list[tuple[str, str | Outcome]] = [
     ("Винницкое шоссе 5", "шосе Вінницьке"),
     ("пров. Мальовничий 3", "пров. Мальовничий"),
     ("провулок Криничний 7", "пров. Криничний"),
+    ("Винницкое ш. 12", "шосе Вінницьке"),
+    ("ш. Вінницьке 12", "шосе Вінницьке"),
+    ("Львівське ш. 3", "pivdenno-zakhidnyi"),
+    ("переулок Шевченко 3", "пров. Шевченка"),
+    ("проїзд Яремчука 2", "проїзд Назарія Яремчука"),
+    ("Старокостантиновское шоссе 8", "zarichchia"),
+    ("ул Героев Майдана 7", "center"),
+    ("Черновола 15", "hrechany"),
+    ("Прибугская 3", "zarichchia"),
+    # Russian names translated, not transliterated, in Ukrainian
+    ("Северная 10", "вул. Північна"),
+    ("Школьная 3", "вул. Шкільна"),
+    ("ул. Победы 14", "вул. Перемоги"),
+    ("Рассветная 8", "вул. Світанкова"),
+    ("Васильковая 2", "вул. Волошкова"),
+    ("Родниковая 4", "вул. Джерельна"),
+    ("Огородная 6", "вул. Городня"),
+    ("Старогородская 12", "вул. Староміська"),
+    ("Героев Пограничников 2", "вул. Героїв-прикордонників"),
+    ("Сельскохозяйственная 10", "вул. Сільськогосподарська"),
+    ("Владимирская 50", "center"),
+    ("Вишневая 9", "вул. Вишнева"),
     # class 7: real streets of the city without a schedule
     ("Інститутська 11", "вул. Інститутська"),
     ("Институтская 11", "вул. Інститутська"),
@@ -269,6 +364,38 @@ TABLE: list[tuple[str, str | Outcome]] = [
     ("Полтавський шлях 10", U),
     ("проспект Науки 12", U),
     ("вул. Героїв Праці 5", U),
+    # another town or city named beside a street that Khmelnytskyi has too
+    ("Вишнева 9 Київ", U),
+    ("вул. Шевченка 5, м. Львів", U),
+    ("Кам'янець-Подільський, Соборна 3", U),
+    ("Каменец-Подольский, ул. Соборная 3", U),
+    ("г. Винница ул. Пушкина 2", U),
+    ("ул. Пушкина 2, Винница", U),
+    ("Старокостянтинів вул. Миру 1", U),
+    ("я живу в Старокостянтинові на Миру 1", U),
+    ("живу в Кам'янці на Соборній 3", U),
+    ("Шепетівка, вул. Героїв Майдану 5", U),
+    ("Нетішин, проспект Незалежності 10", U),
+    ("г. Славута, ул. Миру 5", U),
+    ("Красилів вул. Грушевського 3", U),
+    ("Полонне, Шевченка 5", U),
+    ("смт Летичів, вул. Соборна 1", U),
+    ("с. Розсоша вул. Центральна 5", U),
+    ("Хмельницький район, село Олешин, вул. Шкільна 2", U),
+    ("м. Тульчин, вул. Леонтовича 3", U),
+    ("Вінницька обл., вул. Миру 3", U),
+    ("Тернопіль, вул. Руська 5", U),
+    ("Житомир, Київська 20", U),
+    ("Одесса, Дерибасовская 5", U),
+    ("Лвів Шевченка 5", U),
+    ("Trudova 5, Lviv", U),
+    ("Dnipro, Shevchenka 5", U),
+    ("01001, Хрещатик 1", U),
+    ("Москва, Тверская 5", U),
+    ("м. Вінниця", U),
+    ("Lviv oblast, Shevchenka 5", U),
+    ("Хмельницька обл., Хмельницький р-н, с. Масівці, вул. Миру 3", U),
+    ("мкр Озерна", U),
 ]
 
 
@@ -358,6 +485,35 @@ def test_an_old_name_finds_the_current_street_and_says_so(
     unscheduled = match("Маршала Гречка 15", streets)
     assert unscheduled.outcome is Outcome.NO_SCHEDULE
     assert unscheduled.old is not None and unscheduled.old.name_uk == "Маршала Гречка"
+
+
+def test_an_address_in_another_town_is_not_our_street_of_the_same_name(
+    streets_and_codes: tuple[list[Street], dict[int, str]],
+) -> None:
+    streets, _ = streets_and_codes
+    # вул. Вишнева and вул. Соборна are streets of Khmelnytskyi too.
+    for text, town in [
+        ("Вишнева 9 Київ", "Київ"),
+        ("Кам'янець-Подільський, Соборна 3", "Камʼянець-Подільський"),
+        ("г. Винница ул. Пушкина 2", "Вінниця"),
+        ("Trudova 5, Lviv", "Львів"),
+        ("м. Тульчин, вул. Леонтовича 3", "Тульчин"),
+        ("Вінницька обл., вул. Миру 3", "Вінницька обл."),
+        ("01001, Хрещатик 1", "01001"),
+    ]:
+        result = match(text, streets)
+        assert (result.outcome, result.elsewhere, result.street) == (U, town, None), text
+    # The city itself, its oblast, its postcode and a street named like a town are ours.
+    for text in [
+        "Хмельницька обл., м. Хмельницький, вул. Трудова 5",
+        "29000, Трудова 5",
+        "Волочиська 5",
+        "М. Кропивницького 6",
+        "ми переселенці з Харкова, живемо на Свободи 3",
+    ]:
+        result = match(text, streets)
+        assert result.outcome is not U and result.elsewhere is None, text
+    assert match("Трудова 5", streets).elsewhere is None
 
 
 def test_parse_splits_street_house_and_kind() -> None:

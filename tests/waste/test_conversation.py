@@ -333,6 +333,12 @@ async def test_old_name_unscheduled_street_and_sentence_with_a_flat(
     assert "“Kuprina Street” is the old name. It is now Symona Petliury Street." in other.text
     assert "Symona Petliury Street, 21" in other.text
 
+    # A street of the same name in another town is not ours.
+    await person.send("Вишнева 9, Київ")
+    assert "Схоже, це адреса в іншому населеному пункті" in person.text
+    await person.send("г. Винница, ул. Пушкина 2")
+    assert "лише для Хмельницького" in person.text
+
 
 async def test_street_index_is_built_once_and_rebuilt_after_an_import(
     svoi: Svoi, db: Database
