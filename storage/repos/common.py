@@ -20,7 +20,11 @@ def insert_ignoring_conflicts(session: AsyncSession, table: Table | Any) -> Any:
     return module.insert(table).on_conflict_do_nothing()
 
 
+def dialect_module(name: str) -> Any:
+    """The dialect's module (`postgresql` or `sqlite`) for its own `insert`."""
+    return postgresql if name == "postgresql" else sqlite
+
+
 def dialect_insert(session: AsyncSession, table: Table | Any) -> Any:
     """The dialect's own `insert` (for `on_conflict_do_update`)."""
-    module: Any = postgresql if dialect_name(session) == "postgresql" else sqlite
-    return module.insert(table)
+    return dialect_module(dialect_name(session)).insert(table)

@@ -8,7 +8,7 @@ from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import and_, bindparam, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
@@ -19,6 +19,27 @@ from storage.repos.common import insert_ignoring_conflicts
 RECEIVED = "received"
 DONE = "done"
 FAILED = "failed"
+
+
+# Built once: every turn runs them (see storage/repos/residents.py).
+_EVENT = and_(
+    InboundEvent.channel == bindparam("b_channel"),
+    InboundEvent.event_id == bindparam("b_event_id"),
+)
+_CLAIM_DONE = (
+    update(InboundEvent)
+    .where(_EVENT, InboundEvent.status != DONE)
+    # The raw body holds the resident's message; once handled only the id is needed.
+    .values(
+        body="",
+        status=DONE,
+        attempts=InboundEvent.attempts + 1,
+        processed_at=bindparam("b_now", type_=InboundEvent.__table__.c.processed_at.type),
+    )
+    .returning(InboundEvent.id)
+    .execution_options(synchronize_session=False)
+)
+_KNOWN = select(InboundEvent.id).where(_EVENT)
 
 
 class InboxRepo:
@@ -62,30 +83,11 @@ class InboxRepo:
         On PostgreSQL the update locks the row, so a second run of the same event (another
         instance's sweeper) waits for this transaction and then finds it done. True: claimed;
         False: done already (a duplicate); None: never recorded (the turn runs anyway)."""
-        claimed = await self.session.execute(
-            update(InboundEvent)
-            .where(
-                InboundEvent.channel == channel,
-                InboundEvent.event_id == event_id,
-                InboundEvent.status != DONE,
-            )
-            # The raw body holds the resident's message; once handled only the id is needed.
-            .values(
-                body="",
-                status=DONE,
-                attempts=InboundEvent.attempts + 1,
-                processed_at=clock.now(),
-            )
-            .returning(InboundEvent.id)
-            .execution_options(synchronize_session=False)
-        )
+        keys = {"b_channel": channel, "b_event_id": event_id}
+        claimed = await self.session.execute(_CLAIM_DONE, {**keys, "b_now": clock.now()})
         if claimed.first() is not None:
             return True
-        known = await self.session.execute(
-            select(InboundEvent.id).where(
-                InboundEvent.channel == channel, InboundEvent.event_id == event_id
-            )
-        )
+        known = await self.session.execute(_KNOWN, keys)
         return False if known.first() is not None else None
 
     async def get(self, channel: str, event_id: str) -> InboundEvent | None:

@@ -3,22 +3,62 @@ buttons (muted categories)."""
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import and_, delete, func, select, tuple_
+from sqlalchemy import and_, bindparam, delete, func, select, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
 from storage.models import DialogState, Resident
 from storage.models.access import FloodWindow, Role
 from storage.models.delivery import DeliveryMute
-from storage.repos.common import dialect_insert
+from storage.repos.common import dialect_module, dialect_name
 
 # A mute is a button press (`g:mute:<category>`) that anyone can forge with any category, so
 # one resident could add rows without end: at most this many muted categories each (the
 # city has a handful: waste, broadcasts, answers, one per commitment).
 MAX_MUTES = 50
+
+
+# The statements of every turn are built once (building one costs more than running it on a
+# warm connection; a built statement's cache key is memoized), values bound per turn.
+_TURN_ROWS = (
+    select(DialogState, FloodWindow, Role.role)
+    .select_from(Resident)
+    .outerjoin(DialogState, DialogState.resident_id == Resident.id)
+    .outerjoin(FloodWindow, FloodWindow.resident_id == Resident.id)
+    .outerjoin(Role, and_(Role.channel == Resident.channel, Role.user_id == Resident.user_id))
+    .where(Resident.id == bindparam("resident_id"))
+)
+
+
+@functools.cache
+def _upsert_statement(dialect: str) -> Any:
+    """`INSERT … ON CONFLICT DO UPDATE … RETURNING` of a turn's resident, for the dialect."""
+    now = bindparam("b_now", type_=Resident.__table__.c.last_seen_at.type)
+    insert = (
+        dialect_module(dialect)
+        .insert(Resident)
+        .values(
+            channel=bindparam("b_channel"),
+            user_id=bindparam("b_user_id"),
+            locale=bindparam("b_locale"),
+            locale_chosen=False,
+            display_name=bindparam("b_display_name"),
+            is_active=True,
+            created_at=now,
+            last_seen_at=now,
+        )
+    )
+    return insert.on_conflict_do_update(
+        index_elements=["channel", "user_id"],
+        set_={
+            "last_seen_at": insert.excluded.last_seen_at,
+            "display_name": func.coalesce(insert.excluded.display_name, Resident.display_name),
+        },
+    ).returning(Resident)
 
 
 class TurnRows(NamedTuple):
@@ -42,25 +82,18 @@ class ResidentRepo:
         compares `created_at` with this turn's time (nothing in the turn depends on it)."""
         now = clock.now()
         name = display_name[:128] if display_name else None
-        insert = dialect_insert(self.session, Resident).values(
-            channel=channel,
-            user_id=user_id,
-            locale=locale,
-            locale_chosen=False,
-            display_name=name,
-            is_active=True,
-            created_at=now,
-            last_seen_at=now,
-        )
-        statement = insert.on_conflict_do_update(
-            index_elements=["channel", "user_id"],
-            set_={
-                "last_seen_at": insert.excluded.last_seen_at,
-                "display_name": func.coalesce(insert.excluded.display_name, Resident.display_name),
-            },
-        ).returning(Resident)
         resident = (
-            await self.session.scalars(statement, execution_options={"populate_existing": True})
+            await self.session.scalars(
+                _upsert_statement(dialect_name(self.session)),
+                {
+                    "b_channel": channel,
+                    "b_user_id": user_id,
+                    "b_locale": locale,
+                    "b_display_name": name,
+                    "b_now": now,
+                },
+                execution_options={"populate_existing": True},
+            )
         ).one()
         return resident, resident.created_at == now
 
@@ -68,18 +101,7 @@ class ResidentRepo:
         """What a turn reads besides the resident, in one query: the dialog state (a new,
         pending one when the resident has none), the flood window (None before the first
         message) and the role an admin stored (None: the settings decide)."""
-        row = (
-            await self.session.execute(
-                select(DialogState, FloodWindow, Role.role)
-                .select_from(Resident)
-                .outerjoin(DialogState, DialogState.resident_id == Resident.id)
-                .outerjoin(FloodWindow, FloodWindow.resident_id == Resident.id)
-                .outerjoin(
-                    Role, and_(Role.channel == Resident.channel, Role.user_id == Resident.user_id)
-                )
-                .where(Resident.id == resident.id)
-            )
-        ).one()
+        row = (await self.session.execute(_TURN_ROWS, {"resident_id": resident.id})).one()
         state, flood, role = row
         if state is None:
             state = DialogState(resident_id=resident.id, data={}, offered=[], numbered=[])
