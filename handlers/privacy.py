@@ -230,6 +230,18 @@ def _conversations(turn: Turn, data: Summary) -> list[str]:
     return _items(turn, turn.t("mydata-conversations-title", count=len(items)), items)
 
 
+def _photos(turn: Turn, data: Summary) -> list[str]:
+    items = [
+        turn.t(
+            "mydata-photo",
+            date=_date(turn, row["created_at"]),
+            until=_date(turn, row["expires_at"]),
+        )
+        for row in data.photos
+    ]
+    return _items(turn, turn.t("mydata-photos-title", count=len(items)), items) if items else []
+
+
 def _closing(turn: Turn, data: Summary, empty: list[str]) -> list[str]:
     parts = []
     if empty:
@@ -294,6 +306,7 @@ async def mydata_command(turn: Turn, _args: str = "") -> None:
         "votes": _votes(turn, data),
         "questions": _questions(turn, data),
         "conversations": _conversations(turn, data),
+        "photos": _photos(turn, data),
     }
     empty = []
     for name, parts in sections.items():

@@ -78,6 +78,9 @@ mydata-conversation-line = { $author ->
        *[operator] Working group
     }: { $text }
 
+mydata-photos-title = Your photos: { $count }
+mydata-photo = Photo of { $date }, kept until { $until }. The working group sees it only with your report.
+
 mydata-more = …and { $count } more in the file.
 mydata-empty = Nothing stored in: { $sections }.
 mydata-section-name = { $section ->
@@ -88,6 +91,7 @@ mydata-section-name = { $section ->
         [votes] votes
         [questions] questions
         [conversations] conversations with the working group
+        [photos] photos
        *[other] { $section }
     }
 

@@ -78,6 +78,9 @@ mydata-conversation-line = { $author ->
        *[operator] Робоча група
     }: { $text }
 
+mydata-photos-title = Ваші фото: { $count }
+mydata-photo = Фото від { $date }, зберігається до { $until }. Робоча група бачить його лише разом зі зверненням.
+
 mydata-more = …і ще { $count } — у файлі.
 mydata-empty = Немає записів у розділах: { $sections }.
 mydata-section-name = { $section ->
@@ -88,6 +91,7 @@ mydata-section-name = { $section ->
         [votes] голоси
         [questions] запитання
         [conversations] розмови з робочою групою
+        [photos] фото
        *[other] { $section }
     }
 

@@ -48,6 +48,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "votes": ("plan_votes",),
     "questions": ("services_questions",),
     "conversations": ("handoff_conversations", "handoff_messages"),
+    "photos": ("attachments",),
 }
 # Records the service keeps to work, not something the resident told us: in the file
 # (labelled), named on the screen in one line with why they exist. Value: what it is, as
@@ -157,6 +158,8 @@ class Summary:
     questions: list[dict[str, Any]] = field(default_factory=list)
     # Conversations with the working group ("talk to a person"), each with its messages.
     conversations: list[dict[str, Any]] = field(default_factory=list)
+    # Photos the resident sent (for reports): when, and until when they are kept.
+    photos: list[dict[str, Any]] = field(default_factory=list)
     # Internal records present: readable-name key → row count.
     internal: dict[str, int] = field(default_factory=dict)
     # Personal tables no section knows: table name → row count.
@@ -264,6 +267,14 @@ async def summary(session: AsyncSession, resident: Resident) -> Summary:
                 .where(said.c.conversation_id == talk["id"])
                 .order_by(said.c.created_at, said.c.id),
             )
+    photos = tables.get("attachments")
+    if photos is not None:
+        result.photos = await _rows(
+            session,
+            select(photos.c.purpose, photos.c.created_at, photos.c.expires_at)
+            .where(photos.c.resident_id == resident.id)
+            .order_by(photos.c.created_at, photos.c.id),
+        )
     known = {name for names in SECTIONS.values() for name in names}
     for name, table in tables.items():
         if name in known:

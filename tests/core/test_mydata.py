@@ -22,6 +22,7 @@ from storage.models.services import QUESTION_ANSWERED, ServiceQuestion
 from storage.models.waste import WasteSubscription, WasteZone
 from storage.repos.personal_data import ABOUT, INTERNAL, personal_tables
 from tests.support.conversation import Resident
+from tests.support.images import add_photo_screen, phone_jpeg
 
 COMMENT = "Дуже потрібне зобовʼязання, але де звіт за 2025 рік?"
 QUESTION = "Коли відремонтують ліфт на вул. Камʼянецькій, 2?"
@@ -204,11 +205,25 @@ async def test_mydata_of_a_new_resident_says_what_is_empty(svoi: Svoi, db: Datab
     await resident.send("/mydata")
     assert (
         "Nothing stored in: reminders, follows, feedback, votes, questions, "
-        "conversations with the working group."
+        "conversations with the working group, photos."
     ) in resident.text
     assert "All notifications are on." in resident.text
     data = _document(resident)
     assert data["waste_subscriptions"] == [] and data["residents"][0]["locale"] == "en"
+    assert data["attachments"] == []
+
+
+async def test_mydata_lists_photos_without_their_bytes(svoi: Svoi, db: Database) -> None:
+    add_photo_screen(svoi)
+    resident = Resident.on(svoi.engine)
+    await resident.onboard("uk")
+    await resident.send("/phototest")
+    await resident.send_photo(phone_jpeg())
+    await resident.send("/mydata")
+    assert "Ваші фото: 1" in resident.text
+    assert "Фото від 17 червня 2026\u202fр., зберігається до 17 червня 2027\u202fр." in resident.text
+    [photo] = _document(resident)["attachments"]
+    assert "data" not in photo and photo["size"] > 0  # the file lists it, without the bytes
 
 
 async def test_mydata_with_many_long_records_fits_phone_screens(svoi: Svoi, db: Database) -> None:
