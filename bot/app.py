@@ -103,7 +103,13 @@ class Svoi:
         `python -m bot migrate` as a release step and refuse to start behind it."""
         current = await migrate.at_head(self.db)
         if self.db.is_sqlite and not current:
-            await migrate.upgrade(self.db)
+            # In a child process when the database is a file: Alembic, Mako and Pygments
+            # (~30 MB) then never enter the service's memory (docs/benchmarks.md).
+            if self.db.engine.url.database in (None, "", ":memory:"):
+                await migrate.upgrade(self.db)
+            else:
+                await self.db.engine.dispose()
+                await migrate.upgrade_in_child(self.db.url)
         elif not current:
             raise SystemExit(
                 "svoi: the database schema is not current: run `python -m bot migrate`"

@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 import asyncio
 import functools
+import sys
 from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import inspect, text
@@ -117,5 +118,32 @@ async def at_head(db: Database) -> bool:
     return await current_revisions(db) == head_revisions()
 
 
-if __name__ == "__main__":  # pragma: no cover - convenience for developers
-    asyncio.run(upgrade(Database("sqlite+aiosqlite:///var/svoi.sqlite3")))
+async def upgrade_in_child(url: str) -> None:
+    """Upgrade to the heads in a child process (`python -m storage.migrate URL`), so that
+    Alembic's imports never enter the calling service's memory. Raises SystemExit with the
+    child's last lines when it fails."""
+    child = await asyncio.create_subprocess_exec(
+        sys.executable,
+        "-m",
+        "storage.migrate",
+        url,
+        cwd=PROJECT_ROOT,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.STDOUT,
+    )
+    output, _ = await child.communicate()
+    if child.returncode != 0:
+        tail = "\n".join(output.decode("utf-8", "replace").strip().splitlines()[-5:])
+        raise SystemExit(f"svoi: migrating the database failed:\n{tail}")
+
+
+async def _upgrade_url(url: str) -> None:
+    db = Database(url)
+    try:
+        await upgrade(db)
+    finally:
+        await db.dispose()
+
+
+if __name__ == "__main__":  # the child of `upgrade_in_child`
+    asyncio.run(_upgrade_url(sys.argv[1]))
