@@ -25,6 +25,7 @@ from bot.core.engine import Registry
 from bot.core.messages import Document
 from bot.core.widgets import NO, YES, confirm_row
 from bot.delivery.rendering import category_name
+from dialogs.reports.service import category_label
 from storage.models import Resident
 from storage.repos import linking, personal_data
 from storage.repos.personal_data import ABOUT, INTERNAL, NOT_EXPORTED, Summary
@@ -230,6 +231,20 @@ def _conversations(turn: Turn, data: Summary) -> list[str]:
     return _items(turn, turn.t("mydata-conversations-title", count=len(items)), items)
 
 
+def _reports(turn: Turn, data: Summary) -> list[str]:
+    items = [
+        turn.t(
+            "mydata-report",
+            reference=row["reference"] or str(row["id"]),
+            date=_date(turn, row["created_at"]),
+            category=category_label(row["category"], turn.locale),
+            status=row["status"],
+        )
+        for row in data.reports
+    ]
+    return _items(turn, turn.t("mydata-reports-title", count=len(items)), items) if items else []
+
+
 def _photos(turn: Turn, data: Summary) -> list[str]:
     items = [
         turn.t(
@@ -306,6 +321,7 @@ async def mydata_command(turn: Turn, _args: str = "") -> None:
         "votes": _votes(turn, data),
         "questions": _questions(turn, data),
         "conversations": _conversations(turn, data),
+        "reports": _reports(turn, data),
         "photos": _photos(turn, data),
     }
     empty = []

@@ -46,6 +46,7 @@ help-operator =
     /operator — feedback, residents' questions, progress updates, polls
     /broadcast — a message to residents
     /handoffs — conversations with residents
+    /reports — residents' reports of a problem
 
 help-admin =
     For admins:

@@ -78,6 +78,13 @@ mydata-conversation-line = { $author ->
        *[operator] Working group
     }: { $text }
 
+mydata-reports-title = Your reports of a problem: { $count }
+mydata-report = No. { $reference } of { $date } — { $category }: { $status ->
+        [received] received
+        [in_progress] in progress
+        [resolved] resolved
+       *[rejected] rejected
+    }
 mydata-photos-title = Your photos: { $count }
 mydata-photo = Photo of { $date }, kept until { $until }. The working group sees it only with your report.
 
@@ -91,6 +98,7 @@ mydata-section-name = { $section ->
         [votes] votes
         [questions] questions
         [conversations] conversations with the working group
+        [reports] reports
         [photos] photos
        *[other] { $section }
     }

@@ -78,6 +78,13 @@ mydata-conversation-line = { $author ->
        *[operator] Робоча група
     }: { $text }
 
+mydata-reports-title = Ваші звернення про проблеми: { $count }
+mydata-report = № { $reference } від { $date } — { $category }: { $status ->
+        [received] отримано
+        [in_progress] у роботі
+        [resolved] вирішено
+       *[rejected] відхилено
+    }
 mydata-photos-title = Ваші фото: { $count }
 mydata-photo = Фото від { $date }, зберігається до { $until }. Робоча група бачить його лише разом зі зверненням.
 
@@ -91,6 +98,7 @@ mydata-section-name = { $section ->
         [votes] голоси
         [questions] запитання
         [conversations] розмови з робочою групою
+        [reports] звернення
         [photos] фото
        *[other] { $section }
     }

@@ -48,6 +48,7 @@ SECTIONS: dict[str, tuple[str, ...]] = {
     "votes": ("plan_votes",),
     "questions": ("services_questions",),
     "conversations": ("handoff_conversations", "handoff_messages"),
+    "reports": ("reports",),
     "photos": ("attachments",),
 }
 # Records the service keeps to work, not something the resident told us: in the file
@@ -158,6 +159,8 @@ class Summary:
     questions: list[dict[str, Any]] = field(default_factory=list)
     # Conversations with the working group ("talk to a person"), each with its messages.
     conversations: list[dict[str, Any]] = field(default_factory=list)
+    # Reports of a problem: reference, category, status, the working group's comment.
+    reports: list[dict[str, Any]] = field(default_factory=list)
     # Photos the resident sent (for reports): when, and until when they are kept.
     photos: list[dict[str, Any]] = field(default_factory=list)
     # Internal records present: readable-name key → row count.
@@ -267,6 +270,12 @@ async def summary(session: AsyncSession, resident: Resident) -> Summary:
                 .where(said.c.conversation_id == talk["id"])
                 .order_by(said.c.created_at, said.c.id),
             )
+    reports = tables.get("reports")
+    if reports is not None:
+        result.reports = await _rows(
+            session,
+            select(reports).where(reports.c.resident_id == resident.id).order_by(reports.c.id),
+        )
     photos = tables.get("attachments")
     if photos is not None:
         result.photos = await _rows(

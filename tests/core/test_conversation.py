@@ -31,6 +31,7 @@ async def test_first_contact_asks_language_then_shows_menu(resident: Resident) -
         "♻️ Waste collection",
         "📰 News & progress",
         "⚙️ Settings",
+        "📷 Report a problem",
         "💬 Talk to a person",
     ]
 

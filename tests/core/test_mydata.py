@@ -205,7 +205,7 @@ async def test_mydata_of_a_new_resident_says_what_is_empty(svoi: Svoi, db: Datab
     await resident.send("/mydata")
     assert (
         "Nothing stored in: reminders, follows, feedback, votes, questions, "
-        "conversations with the working group, photos."
+        "conversations with the working group, reports, photos."
     ) in resident.text
     assert "All notifications are on." in resident.text
     data = _document(resident)

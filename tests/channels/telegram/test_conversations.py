@@ -16,6 +16,7 @@ MENU_EN = [
     "♻️ Waste collection",
     "📰 News & progress",
     "⚙️ Settings",
+    "📷 Report a problem",
     "💬 Talk to a person",
 ]
 

@@ -76,6 +76,7 @@ async def test_first_contact_asks_the_language_then_shows_the_menu(chat: Chat) -
         "♻️ Waste collection",
         "📰 News & progress",
         "⚙️ Settings",
+        "📷 Report a problem",
         "💬 Talk to a person",
     ]
 

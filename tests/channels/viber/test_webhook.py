@@ -51,6 +51,7 @@ async def test_conversation_started_answers_the_welcome_with_the_language_keyboa
         "♻️ Waste collection",
         "📰 News & progress",
         "⚙️ Settings",
+        "📷 Report a problem",
         "💬 Talk to a person",
     ]
     # Every message of the turn carries the turn's keyboard, and Viber accepted all of them.
@@ -69,6 +70,7 @@ async def test_a_returning_resident_gets_one_welcome_with_the_menu(viber: ViberS
         "♻️ Вивезення відходів",
         "📰 Новини і прогрес",
         "⚙️ Налаштування",
+        "📷 Повідомити про проблему",
         "💬 Поговорити з людиною",
     ]
     await resident.press("Налаштування")

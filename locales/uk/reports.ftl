@@ -1,0 +1,80 @@
+reports-menu = 📷 Повідомити про проблему
+reports-start = Про яку проблему повідомити? Робоча група отримає звернення й напише вам, що з ним зроблено.
+reports-btn-mine = 📋 Мої звернення
+reports-place = Де це? Надішліть геолокацію або напишіть адресу, наприклад «вул. Трудова, 5». Для парку чи двору опишіть місце словами.
+reports-btn-location = 📍 Надіслати геолокацію
+reports-place-elsewhere = Схоже, це адреса в іншому населеному пункті. Звернення приймаємо лише про Хмельницький: напишіть адресу в місті або надішліть геолокацію.
+reports-photos = { $count ->
+        [0] Додайте фото проблеми, якщо можете: просто надішліть його сюди. Найбільше фото: { $limit }.
+       *[other] Фото додано: { $count } з { $limit }. Надішліть ще одне або натисніть «Готово».
+    }
+reports-btn-photos-done = ✅ Готово
+reports-btn-no-photos = Без фото
+reports-photos-limit = Більше фото додати не можна: найбільше { $limit }.
+reports-description = Коротко опишіть проблему (до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }) або натисніть «Пропустити».
+reports-btn-skip = Пропустити
+reports-place-point = геолокація
+reports-place-none = не вказано
+reports-no-description = без опису
+reports-confirm =
+    Перевірте звернення:
+    Проблема: { $category }
+    Місце: { $place }
+    Фото: { $photos }
+    Опис: { $description }
+reports-btn-send = 📨 Надіслати
+reports-sent = ✅ Звернення № { $reference } надіслано робочій групі. Коли його статус зміниться, ми напишемо вам тут. Усі звернення — у «Мої звернення».
+reports-mine-empty = Ви ще не надсилали звернень.
+reports-mine-title = Ваші звернення:
+reports-mine-item = № { $reference } від { $date } — { $category }: { $status ->
+        [received] отримано
+        [in_progress] у роботі
+        [resolved] вирішено
+       *[rejected] відхилено
+    }
+reports-mine-comment = Коментар робочої групи: { $comment }
+reports-notify-status = Звернення № { $reference }: { $status ->
+        [received] отримано
+        [in_progress] робоча група взяла його в роботу
+        [resolved] проблему вирішено
+       *[rejected] звернення відхилено
+    }. Коментар: { $comment }
+reports-error-category = Такої категорії звернень немає.
+reports-error-not-found = Такого звернення немає.
+reports-op-missed = 🗑 Не вивезли: { $zone }, { $date } — звернень: { $count }
+reports-op-no-zone = зона невідома
+reports-op-title = Звернення мешканців. Нових: { $count }
+reports-op-empty = Звернень поки немає.
+reports-op-not-found = Звернення не знайдено. Можливо, мешканець видалив свої дані.
+reports-op-item =
+    Звернення № { $reference } від { $when }
+    Проблема: { $category }
+    Місце: { $place }
+    Фото: { $photos } (дивіться в панелі робочої групи)
+    Опис: { $description }
+    Статус: { $status ->
+        [received] отримано
+        [in_progress] у роботі
+        [resolved] вирішено
+       *[rejected] відхилено
+    }
+reports-op-set = { $status ->
+        [received] Отримано
+        [in_progress] 🔧 У роботі
+        [resolved] ✅ Вирішено
+       *[rejected] ❌ Відхилити
+    }
+reports-op-comment = Напишіть коментар для мешканця (до { $limit } { $limit ->
+        [one] символу
+       *[other] символів
+    }) або натисніть «Без коментаря».
+reports-op-btn-no-comment = Без коментаря
+reports-op-done = Статус звернення № { $reference } змінено: { $status ->
+        [received] отримано
+        [in_progress] у роботі
+        [resolved] вирішено
+       *[rejected] відхилено
+    }. Мешканцю надіслано сповіщення.
