@@ -153,9 +153,9 @@ async def create(
     session.add(report)
     await session.flush()
     report.reference = reference(report.id, now)
-    photos = AttachmentRepo(session)
-    mine = {row.id for row in await photos.for_resident([resident_id]) if row.owner_id is None}
-    await photos.assign([i for i in draft.photo_ids[:MAX_PHOTOS] if i in mine], report.id)
+    await AttachmentRepo(session).assign(
+        resident_id, PURPOSE, draft.photo_ids[:MAX_PHOTOS], report.id
+    )
     return report
 
 
@@ -225,11 +225,11 @@ async def set_status(
             row.resident_id,
             kind="report-status",
             dedup_key=f"report-status:{row.id}:{status.value}:{now.isoformat()}",
-            template_key="reports-notify-status",
+            template_key="reports-notify-status" if text else "reports-notify-status-bare",
             template_args={
                 "reference": row.reference or str(row.id),
                 "status": status.value,
-                "comment": text or "-",
+                **({"comment": text} if text else {}),
             },
             buttons=((OutboxButton("reports-btn-mine", f"g:{MINE_ACTION}"),),),
             category="report-status",

@@ -39,6 +39,12 @@ reports-notify-status = Report No. { $reference }: { $status ->
         [resolved] the problem is resolved
        *[rejected] the report was rejected
     }. Comment: { $comment }
+reports-notify-status-bare = Report No. { $reference }: { $status ->
+        [received] received
+        [in_progress] the working group is working on it
+        [resolved] the problem is resolved
+       *[rejected] the report was rejected
+    }.
 reports-error-category = There is no such report category.
 reports-error-not-found = There is no such report.
 reports-op-missed = 🗑 Not collected: { $zone }, { $date } — reports: { $count }

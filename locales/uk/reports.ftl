@@ -42,6 +42,12 @@ reports-notify-status = Звернення № { $reference }: { $status ->
         [resolved] проблему вирішено
        *[rejected] звернення відхилено
     }. Коментар: { $comment }
+reports-notify-status-bare = Звернення № { $reference }: { $status ->
+        [received] отримано
+        [in_progress] робоча група взяла його в роботу
+        [resolved] проблему вирішено
+       *[rejected] звернення відхилено
+    }.
 reports-error-category = Такої категорії звернень немає.
 reports-error-not-found = Такого звернення немає.
 reports-op-missed = 🗑 Не вивезли: { $zone }, { $date } — звернень: { $count }

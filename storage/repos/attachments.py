@@ -56,11 +56,21 @@ class AttachmentRepo:
             query = query.options(undefer(StoredFile.data))
         return (await self.session.execute(query)).scalar_one_or_none()
 
-    async def assign(self, ids: Sequence[int], owner_id: int) -> None:
-        """Give files (uploaded while a report was written) to what they belong to."""
+    async def assign(
+        self, resident_id: int, purpose: str, ids: Sequence[int], owner_id: int
+    ) -> None:
+        """Give the resident's files of `purpose` that nothing owns yet (uploaded while a
+        report was written) to what they belong to; other ids are left alone."""
         if ids:
             await self.session.execute(
-                update(StoredFile).where(StoredFile.id.in_(ids)).values(owner_id=owner_id)
+                update(StoredFile)
+                .where(
+                    StoredFile.id.in_(ids),
+                    StoredFile.resident_id == resident_id,
+                    StoredFile.purpose == purpose,
+                    StoredFile.owner_id.is_(None),
+                )
+                .values(owner_id=owner_id)
             )
 
     async def for_owners(

@@ -189,7 +189,7 @@ async def test_photos_expire_and_those_no_report_took_go_after_a_day(
     await resident.send_photo(phone_jpeg())  # never taken by anything
     kept, abandoned = await _stored(svoi)
     async with svoi.db.transaction() as session:
-        await AttachmentRepo(session).assign([kept.id], owner_id=7)
+        await AttachmentRepo(session).assign(kept.resident_id, PURPOSE, [kept.id], owner_id=7)
 
     report = await run_retention(svoi.db, svoi.settings, clock.now() + timedelta(days=2))
     assert report.files_deleted == 1
