@@ -90,14 +90,6 @@ class AttachmentRepo:
             found.setdefault(row.owner_id, []).append(row)
         return found
 
-    async def for_resident(self, resident_ids: Sequence[int]) -> list[StoredFile]:
-        rows = await self.session.execute(
-            select(StoredFile)
-            .where(StoredFile.resident_id.in_(resident_ids))
-            .order_by(StoredFile.id)
-        )
-        return list(rows.scalars())
-
     async def delete_ids(self, ids: Sequence[int]) -> int:
         if not ids:
             return 0
