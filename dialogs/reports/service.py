@@ -85,6 +85,7 @@ class MissedGroup:
     day: date
     count: int
     report_ids: tuple[int, ...]
+    references: tuple[str, ...]  # the reports' references, in the order of report_ids
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,17 +245,26 @@ async def missed_collection_groups(session: AsyncSession, *, since: date) -> lis
     zone = clock.city_zone()
     start = datetime.combine(since, datetime.min.time(), tzinfo=zone)
     rows = await session.execute(
-        select(Report.id, Report.zone_id, Report.created_at)
+        select(Report.id, Report.reference, Report.zone_id, Report.created_at)
         .where(Report.category == MISSED, Report.created_at >= start)
         .order_by(Report.created_at)
     )
-    groups: dict[tuple[int | None, date], list[int]] = defaultdict(list)
-    for report_id, zone_id, created in rows:
-        groups[(zone_id, created.astimezone(zone).date())].append(report_id)
+    groups: dict[tuple[int | None, date], list[tuple[int, str]]] = defaultdict(list)
+    for report_id, ref, zone_id, created in rows:
+        groups[(zone_id, created.astimezone(zone).date())].append(
+            (report_id, ref or str(report_id))
+        )
     names = await _zone_names(session, [z for z, _ in groups if z is not None])
     found = [
-        MissedGroup(zone_id, names.get(zone_id) if zone_id else None, day, len(ids), tuple(ids))
-        for (zone_id, day), ids in groups.items()
+        MissedGroup(
+            zone_id,
+            names.get(zone_id) if zone_id else None,
+            day,
+            len(members),
+            tuple(i for i, _ in members),
+            tuple(r for _, r in members),
+        )
+        for (zone_id, day), members in groups.items()
     ]
     return sorted(found, key=lambda g: (-g.count, g.day, g.zone_id or 0))
 

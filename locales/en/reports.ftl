@@ -2,6 +2,7 @@ reports-menu = 📷 Report a problem
 reports-start = What problem would you like to report? The working group receives your report and tells you what was done.
 reports-btn-mine = 📋 My reports
 reports-place = Where is it? Send your location or type the address, e.g. "Trudova St, 5". For a park or a yard, describe the place in words.
+reports-place-known = A report of waste not collected at { $address }.
 reports-btn-location = 📍 Send my location
 reports-place-elsewhere = This looks like an address in another town. Reports are taken for Khmelnytskyi only: type an address in the city or send your location.
 reports-photos = { $count ->
@@ -78,3 +79,48 @@ reports-op-done = Report No. { $reference } is now { $status ->
         [resolved] resolved
        *[rejected] rejected
     }. The resident has been notified.
+
+# The console's reports pages (bot/channels/web/admin/pages/reports.py)
+web-admin-nav-reports = Reports
+web-admin-reports-title = Residents' reports
+web-admin-reports-any = all
+web-admin-reports-category = Problem
+web-admin-reports-download = Download the selection:
+web-admin-reports-missed-title = Not collected: reports of the last { $days ->
+        [one] day
+       *[other] { $days } days
+    } by zone
+web-admin-reports-missed-none = No reports of missed collections in this time.
+web-admin-reports-count = Reports
+web-admin-reports-which = Which
+web-admin-reports-short = No. { $reference }
+web-admin-reports-plan-title = Where
+web-admin-reports-plan-caption = Reports with a location on the plan: { $count }. Press a point to open its report; the city map is in the download for the geoportal.
+web-admin-reports-without-place = { $count ->
+        [one] { $count } more report without a location is in the list only.
+       *[other] { $count } more reports without a location are in the list only.
+    }
+web-admin-reports-list-title = All selected reports, newest first
+web-admin-reports-reference = Report No. { $reference }
+web-admin-reports-place = Place
+web-admin-reports-photos = Photos
+web-admin-reports-status = { $status ->
+        [received] received
+        [in_progress] in progress
+        [resolved] resolved
+       *[rejected] rejected
+    }
+web-admin-reports-empty = No reports match.
+web-admin-reports-osm = open on OpenStreetMap
+web-admin-reports-description = Description
+web-admin-reports-channel = Channel
+web-admin-reports-comment = The working group's comment
+web-admin-reports-updated = Changed
+web-admin-reports-photo-alt = Photo { $number } of report No. { $reference }
+web-admin-reports-photos-hint = Metadata (including where it was taken) was removed when the photo was stored. Every view is in the audit log.
+web-admin-reports-no-photos = The resident added no photo.
+web-admin-reports-set = Change the status
+web-admin-reports-comment-label = Comment for the resident (optional)
+web-admin-reports-comment-hint = Up to { $limit } characters. The resident is notified in the messenger the report came from.
+web-admin-reports-save = Save and notify
+web-admin-notice-report-status = Status saved. If it changed, the resident is notified.

@@ -362,7 +362,7 @@ def numbers_without_plural(message: Message) -> list[str]:
 # --- checks on the rendered text ----------------------------------------------------------
 CYR = "а-яА-ЯіїєґІЇЄҐʼ"
 LATIN_ALLOWED = {
-    "Telegram", "Viber", "Svoi", "English", "ID", "ID-картки", "Wi-Fi",
+    "Telegram", "Viber", "Svoi", "English", "OpenStreetMap", "ID", "ID-картки", "Wi-Fi",
     # command arguments a working-group member types: /grant канал:ідентифікатор роль
     "admin", "operator", "viewer",
 }  # fmt: skip

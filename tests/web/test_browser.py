@@ -40,6 +40,7 @@ from tests.delivery.conftest import fast_config
 from tests.fakes.telegram_api import TOKEN, FakeTelegramAPI
 from tests.support.conversation import Resident
 from tests.support.process import PROJECT
+from tests.support.telegram import SECRET
 from tests.web.conftest import (
     OPERATOR,
     PASSWORD,
@@ -101,6 +102,7 @@ class Stack:
     web: WebService
     api: FakeTelegramAPI
     delivery: DeliveryService
+    telegram: TelegramChannel
 
     @property
     def svoi(self) -> Svoi:
@@ -110,7 +112,10 @@ class Stack:
         return self.web.url(path)
 
     def telegram_texts(self) -> list[str]:
-        return [c.text for c in self.api.sent(int(TELEGRAM_USER))]
+        return self.telegram_texts_of(int(TELEGRAM_USER))
+
+    def telegram_texts_of(self, user_id: int) -> list[str]:
+        return [c.text for c in self.api.sent(user_id)]
 
 
 @pytest.fixture
@@ -121,7 +126,7 @@ async def stack(db_url: str, db: Database) -> AsyncIterator[Stack]:
         db_url,
         telegram=TelegramSettings(  # type: ignore[call-arg]
             bot_token=SecretStr(TOKEN),
-            webhook_secret=SecretStr("browser-secret_0123"),
+            webhook_secret=SecretStr(SECRET),  # as tests/channels/telegram posts it
             webhook_url="https://svoi.example.org/webhook/telegram",
             api_base=api.url,
             _env_file=None,
@@ -143,7 +148,7 @@ async def stack(db_url: str, db: Database) -> AsyncIterator[Stack]:
     delivery = DeliveryService(svoi, configs={"web": config, "telegram": config})
     delivery.SUPERVISE_EVERY = 1.0  # finish broadcasts quickly (an instance attribute only)
     await delivery.start()
-    yield Stack(web, api, delivery)
+    yield Stack(web, api, delivery, telegram)
     await delivery.stop()
     await telegram.stop(grace=1.0)
     await stop_web(web)

@@ -62,7 +62,7 @@ async def audit(db: Database, **where: Any) -> list[AuditEntry]:
 async def test_logged_out_is_refused_everywhere(web: WebService) -> None:
     client = web.client
     pages, actions = routes(web, "GET"), routes(web, "POST")
-    assert len(pages) == 24 and len(actions) == 18
+    assert len(pages) == 28 and len(actions) == 19
     for path in pages:
         response = await client.get(path, allow_redirects=False)
         assert response.status == 303, path

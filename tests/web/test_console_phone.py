@@ -28,8 +28,10 @@ from bot.config import PROJECT_ROOT
 from bot.core.capabilities import TELEGRAM, VIBER, WEB
 from storage import clock
 from storage.models.plan import Commitment, Poll
+from storage.models.reports import Report
 from storage.models.services import ServiceQuestion
 from tests.support.conversation import Resident
+from tests.support.images import phone_jpeg
 from tests.support.process import PROJECT
 from tests.web.conftest import ADMIN, OPERATOR, PASSWORD, WebService, add_account, csrf_of
 from tests.web.test_browser import CHROMIUM, LAUNCH_ARGS  # skips the module like it does
@@ -243,7 +245,32 @@ async def realistic_data(web: WebService, client: TestClient[Any, Any]) -> dict[
     await asker.send(QUESTION)
     async with web.svoi.db.transaction() as session:
         question = (await session.execute(select(ServiceQuestion))).scalar_one()
-    return {"poll": poll.id, "broadcast": broadcast, "question": question.id}
+    # Reports: one with a location and a photo, one at a long typed address.
+    reporter, walker = residents[4], residents[5]
+    await reporter.send("/menu")
+    await reporter.press("Report a problem")
+    await reporter.press("Overflowing container")
+    await reporter.share_location(49.4216, 26.9965)
+    await reporter.send_photo(phone_jpeg())
+    await reporter.press("Done")
+    await reporter.send(QUESTION)
+    await reporter.press("Send")
+    await walker.send("/menu")
+    await walker.press("Повідомити про проблему")
+    await walker.press("Зламана лавка чи урна")
+    await walker.send("сквер біля вул. Проскурівської, 1, навпроти головного входу до ринку")
+    await walker.press("Без фото")
+    await walker.press("Пропустити")
+    await walker.press("Надіслати")
+    async with web.svoi.db.transaction() as session:
+        report = (await session.execute(select(Report).order_by(Report.id))).scalars().first()
+    assert report is not None
+    return {
+        "poll": poll.id,
+        "broadcast": broadcast,
+        "question": question.id,
+        "report": report.id,
+    }
 
 
 async def test_every_console_page_fits_a_390_px_phone(
@@ -292,6 +319,12 @@ async def test_every_console_page_fits_a_390_px_phone(
     await check(page, "questions")
     await page.goto(web.url(f"/admin/questions/{ids['question']}"))
     await check(page, "question")
+    await page.goto(web.url("/admin/reports"))
+    await expect(page.locator("svg .pin").first).to_be_visible()
+    await check(page, "reports")
+    await page.goto(web.url(f"/admin/reports/{ids['report']}"))
+    await expect(page.locator(".photos img")).to_be_visible()
+    await check(page, "report")
 
     # The desktop keeps its layout (labels left of the bars), and its labels fit as well.
     desktop = await browser.new_context(

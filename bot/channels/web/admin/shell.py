@@ -44,6 +44,7 @@ NOTICES = frozenset(
         "reviewed",
         "question-answered",
         "question-redirected",
+        "report-status",
         "published",
         "poll-created",
         "poll-opened",

@@ -17,6 +17,7 @@ from bot.channels.web.admin.pages import (
     handoff,
     plan,
     questions,
+    reports,
     services,
     waste,
 )
@@ -29,6 +30,7 @@ PAGES: tuple[Callable[[Console], list[Route]], ...] = (
     plan.routes,
     questions.routes,
     handoff.routes,
+    reports.routes,
     broadcasts.routes,
     waste.routes,
     services.routes,
