@@ -25,7 +25,7 @@ from bot.core.payloads import Payload
 from bot.core.state import FlowState
 from dialogs.reports import service
 from dialogs.waste import addresses
-from dialogs.waste.flow import street_index
+from dialogs.waste.flow import MISSED_ACTION, schedule_place, street_index
 
 FLOW = "reports"
 MINE = "mine"
@@ -233,8 +233,15 @@ async def mine_action(turn: Turn, _arg: str) -> None:
 
 
 async def missed_collection(turn: Turn, _arg: str) -> None:
-    """«Не вивезли сміття» under a waste schedule: straight to the place."""
-    await turn.start(FLOW, "place", category=service.MISSED)
+    """«Не вивезли сміття» under a waste schedule: the schedule's address and zone are the
+    place, so straight to the photos; from an older message, ask for the place."""
+    place = schedule_place(turn)
+    if place is None:
+        await turn.start(FLOW, "place", category=service.MISSED)
+        return
+    address, zone_id = place
+    turn.say(turn.t("reports-place-known", address=address))
+    await turn.start(FLOW, "photos", category=service.MISSED, address=address, zone_id=zone_id)
 
 
 async def mine_command(turn: Turn, _args: str) -> None:
@@ -267,7 +274,6 @@ FLOW_DEF = Flow(
         MINE: Screen(render_mine, back="start"),
     },
 )
-MISSED_ACTION = "report-missed"
 
 
 def register(registry: Registry) -> None:

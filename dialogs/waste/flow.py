@@ -53,6 +53,7 @@ from storage.models.waste import WasteStreet, WasteSubscription, WasteZone
 from storage.repos.waste import WasteRepo
 
 FLOW = "waste"
+MISSED_ACTION = "report-missed"  # a global action of dialogs/reports
 EVENING_HOURS = (18, 19, 20, 21)
 MORNING_HOURS = (6, 7)
 MAX_SUBSCRIPTIONS = 5
@@ -381,9 +382,23 @@ async def render_schedule(turn: Turn) -> None:
         [Button(turn.t("waste-btn-subscribe"), "subscribe")],
         [Button(turn.t("waste-btn-other-address"), "again")],
         [Button(turn.t("waste-btn-dropoff"), "dropoff")],
+        # the reports feature's global action (dialogs/reports/flow.py): it reads the place
+        # from this screen through `schedule_place`
+        [Button(turn.t("waste-btn-missed"), f"g:{MISSED_ACTION}")],
         turn.nav_row(back=False),
     ]
     turn.say(f"{header}\n\n{body}", rows)
+
+
+def schedule_place(turn: Turn) -> tuple[str, int] | None:
+    """The address and zone a resident is looking at when the turn is on the schedule screen
+    (for «Не вивезли сміття» under it); None elsewhere."""
+    if turn.flow_name != FLOW or turn.screen_name != "schedule":
+        return None
+    state = _state(turn)
+    if state.zone_id is None or not state.address:
+        return None
+    return state.address, state.zone_id
 
 
 async def _zone(turn: Turn, zone_id: int | None) -> WasteZone | None:

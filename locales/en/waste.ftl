@@ -5,6 +5,7 @@ waste-start =
     Type your street and house number — for example "Trudova 5" — or share your location, and we'll show the next collection days.
 waste-btn-location = 📍 Share location
 waste-btn-subscriptions = 🔔 My reminders ({ $count })
+waste-btn-missed = 🗑 Waste not collected
 waste-btn-dropoff = 🗺 Where to take other waste
 waste-btn-operator = 🛠 Change the schedule
 waste-address-unknown = We couldn't find that address among the streets of Khmelnytskyi. Check the name and try again, e.g. "Trudova St, 5".

@@ -20,6 +20,7 @@ from storage.models.reports import Report
 from storage.repos.attachments import AttachmentRepo
 from tests.support.conversation import Resident
 from tests.support.images import PDF, metadata_of, phone_jpeg
+from tests.waste.support import load_content
 
 CHANNELS = [
     pytest.param(("telegram", TELEGRAM), id="telegram"),
@@ -136,3 +137,37 @@ async def test_a_status_change_is_refused_to_a_resident_by_the_service(svoi: Svo
             await service.set_status(
                 session, Actor("test:someone", None), 1, service.Status.RESOLVED, "", clock.now()
             )
+
+
+async def test_waste_not_collected_under_a_schedule_takes_its_address_and_zone(
+    svoi: Svoi, person: Resident
+) -> None:
+    await load_content(svoi.db)
+    await person.onboard("uk")
+    await person.press("♻️")
+    await person.send("вул. Трудова, 5")
+    assert "📍 вул. Трудова, 5" in person.text
+    await person.press("Не вивезли відходи")
+    # the schedule's address is the place: no question about it
+    assert "Звернення про невивезені відходи за адресою вул. Трудова, 5." in person.text
+    assert "Додайте фото проблеми" in person.text
+    await person.send_photo(phone_jpeg())
+    await person.press("Готово")
+    await person.press("Пропустити")
+    assert "Проблема: Не вивезли сміття" in person.text
+    await person.press("Надіслати")
+
+    [report] = await _reports(svoi)
+    assert report.category == service.MISSED
+    assert report.address.startswith("вул. Трудова, 5") and report.zone_id is not None
+    async with svoi.db.transaction() as session:
+        [group] = await service.missed_collection_groups(
+            session, since=clock.now().astimezone(clock.city_zone()).date()
+        )
+    assert group.zone_id == report.zone_id and group.references == ("26-00001",)
+    assert group.zone_name  # the zone's name, for the operator
+
+    # The same button on an old message, after the resident has moved on, asks for the place.
+    await person.send("/menu")
+    await person.press_payload("g:report-missed")
+    assert "Надішліть геолокацію або напишіть адресу" in person.text
