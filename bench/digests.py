@@ -121,6 +121,20 @@ def updates(count: int, number: int) -> list[Notification]:
     ]
 
 
+def status_kb(field: str) -> int:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1])
+    raise LookupError(field)
+
+
+def reset_peak_rss() -> int:
+    """Reset the process's peak RSS (VmHWM) to its current RSS (Linux: clear_refs 5), so the
+    digest run's own peak is measured, not the seeding's; returns the current RSS in kB."""
+    Path("/proc/self/clear_refs").write_text("5")
+    return status_kb("VmRSS")
+
+
 async def count(db: Database, model: type[OutboxMessage] | type[DigestItem]) -> int:
     async with db.transaction() as session:
         return int((await session.execute(select(func.count()).select_from(model))).scalar_one())
@@ -151,9 +165,11 @@ async def main() -> None:
             assert await run_digests(db, i18n, early, CITY_ZONE) == 0
             waiting = time.perf_counter() - started
             now.set(DUE)
-            started = time.perf_counter()
+            started, cpu = time.perf_counter(), time.process_time()
+            rss_before = reset_peak_rss()
             queued = await run_digests(db, i18n, DUE, CITY_ZONE)
-            ran = time.perf_counter() - started
+            rss_growth = (status_kb("VmHWM") - rss_before) / 1024
+            ran, ran_cpu = time.perf_counter() - started, time.process_time() - cpu
             assert queued == args.residents and await count(db, DigestItem) == 0
             started = time.perf_counter()
             again = await run_digests(db, i18n, DUE, CITY_ZONE)
@@ -163,7 +179,8 @@ async def main() -> None:
                 f"{args.database}: {args.residents} residents × {args.items} updates — "
                 f"enqueue (diverted) {enqueued:.2f} s "
                 f"({args.residents * args.items / enqueued:,.0f} notifications/s); "
-                f"digest run {ran:.2f} s ({queued / ran:,.0f} residents/s, {queued} messages); "
+                f"digest run {ran:.2f} s ({queued / ran:,.0f} residents/s, {queued} messages, "
+                f"{ran_cpu:.2f} s CPU in this process, peak RSS +{rss_growth:.0f} MB); "
                 f"a run before the hour {waiting * 1000:.0f} ms; "
                 f"repeated run {idle * 1000:.0f} ms"
             )

@@ -11,13 +11,25 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Table, literal_column, select, union_all
+from sqlalchemy import (
+    Integer,
+    String,
+    Table,
+    Text,
+    bindparam,
+    func,
+    literal_column,
+    select,
+    union_all,
+)
+from sqlalchemy.dialects import postgresql
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
 from storage.models.delivery import DeliveryMute
-from storage.models.outbox import OutboxMessage, new_row
-from storage.repos.common import insert_ignoring_conflicts
+from storage.models.outbox import INSERT_COLUMNS, OutboxMessage, new_row, select_new_row
+from storage.repos.common import dialect_name, insert_ignoring_conflicts
 from storage.repos.digests import collect, digest_category, diverting_select, item_row
 from storage.repos.residents import ResidentRepo
 
@@ -145,6 +157,71 @@ async def enqueue(session: AsyncSession, notifications: Sequence[Notification]) 
         )
         inserted += len(result.all())
     return inserted
+
+
+async def enqueue_texts(session: AsyncSession, notifications: Sequence[Notification]) -> int:
+    """`enqueue` for many plain-text notifications of ONE kind and category, without
+    buttons, that are never collected for a digest (the digests themselves). On PostgreSQL
+    the texts travel as five array parameters of ONE `INSERT … SELECT FROM unnest(…)` per
+    call (no per-row work in this process); elsewhere, and for anything else, `enqueue`.
+    Mutes are not looked up here: the senders skip a muted category when sending."""
+    if not notifications:
+        return 0
+    first = notifications[0]
+    plain = all(
+        n.text is not None
+        and not n.buttons
+        and n.resident_id is not None
+        and (n.kind, n.category, n.urgent, n.priority, n.not_before)
+        == (first.kind, first.category, first.urgent, first.priority, first.not_before)
+        for n in notifications
+    )
+    if dialect_name(session) != "postgresql" or not plain or digest_category(first.category):
+        return await enqueue(session, notifications)
+    now = clock.now()
+    given = (
+        func.unnest(
+            bindparam("keys", type_=ARRAY(String)),
+            bindparam("residents", type_=ARRAY(Integer)),
+            bindparam("channels", type_=ARRAY(String)),
+            bindparam("users", type_=ARRAY(String)),
+            bindparam("texts", type_=ARRAY(Text)),
+        )
+        .table_valued("key", "resident", "channel", "user", "text")
+        .render_derived(name="given")
+    )
+    rows = select(
+        *select_new_row(
+            dedup_key=given.c.key,
+            resident_id=given.c.resident,
+            channel=given.c.channel,
+            user_id=given.c.user,
+            kind=first.kind,
+            category=first.category,
+            priority=first.priority,
+            urgent=first.urgent,
+            text=given.c.text,
+            next_attempt_at=first.not_before or now,
+            created_at=now,
+        )
+    )
+    statement = (
+        postgresql.insert(OUTBOX)
+        .from_select(list(INSERT_COLUMNS), rows)
+        .on_conflict_do_nothing()
+        .returning(OUTBOX.c.id)
+    )
+    result = await session.execute(
+        statement,
+        {
+            "keys": [n.dedup_key[:200] for n in notifications],
+            "residents": [n.resident_id for n in notifications],
+            "channels": [n.channel for n in notifications],
+            "users": [n.user_id for n in notifications],
+            "texts": [n.text for n in notifications],
+        },
+    )
+    return len(result.all())
 
 
 async def notify_resident(session: AsyncSession, resident_id: int | None, **fields: Any) -> int:

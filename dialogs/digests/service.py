@@ -12,20 +12,19 @@ urgent: quiet hours and air-raid alerts apply), and deletes what it sent.
 
 from __future__ import annotations
 
+import asyncio
 import json
-from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.core import capabilities
 from bot.core.i18n import I18n
-from bot.delivery.outbox import Notification, digest_item, enqueue
+from bot.delivery.outbox import Notification, digest_item, enqueue, enqueue_texts
 from storage import clock
 from storage.db import Database
 from storage.models import Resident
@@ -37,7 +36,8 @@ WEEKLY_DAY = 0  # Monday
 WEEKLY_HOUR = 9
 CATEGORY = "digest"
 KIND = "digest"
-PAGE = 1000
+PAGE = 2000  # residents a transaction: a few thousand rows in memory at most
+CONCURRENT_PAGES = 3
 SEPARATOR = "\n\n"
 LIMITS = {
     "telegram": capabilities.TELEGRAM.max_text_length,
@@ -143,21 +143,35 @@ def _period(at: datetime, zone: ZoneInfo) -> str:
 # --- composing -----------------------------------------------------------------------------
 class Rendered:
     """Collected items in a language, each text rendered once per run: followers of one
-    commitment share its update, so a thousand digests format it once per language."""
+    commitment share its update, so a thousand digests format it once per language. The
+    digest titles («Ваш дайджест: 3 новини») are formatted once per language and count."""
 
     def __init__(self, i18n: I18n) -> None:
         self.i18n = i18n
         self.cache: dict[tuple[str, str, str], str] = {}
+        self.titles: dict[tuple[str, int], str] = {}
 
     def __call__(self, locale: str, item: Any) -> str:
-        """A collected item (a `DigestItem` or a row with its columns) in `locale`."""
+        """A collected item in `locale`: a `DigestItem`, or a row of `DigestRepo.page`
+        whose `args` is the arguments' JSON text (decoded only when not rendered yet)."""
         if item.text is not None:
             return str(item.text)
-        args = dict(item.template_args)
-        key = (locale, item.template_key or "", json.dumps(args, sort_keys=True, default=str))
+        raw = getattr(item, "args", None)
+        if raw is None:
+            raw = json.dumps(dict(item.template_args), sort_keys=True, default=str)
+        key = (locale, item.template_key or "", str(raw))
         text = self.cache.get(key)
         if text is None:
+            args = json.loads(raw) if isinstance(raw, str) else dict(raw)
             text = self.cache[key] = self.i18n.t(locale, item.template_key or "", args)
+        return text
+
+    def title(self, locale: str, count: int) -> str:
+        text = self.titles.get((locale, count))
+        if text is None:
+            text = self.titles[(locale, count)] = self.i18n.t(
+                locale, "digests-message-title", {"count": count}
+            )
         return text
 
 
@@ -180,9 +194,30 @@ def split(head: str, parts: Sequence[str], limit: int) -> list[str]:
     return messages
 
 
+class Addressee(Protocol):
+    """Whom a digest goes to: a `Resident`, or the resident's columns of a page row."""
+
+    @property
+    def id(self) -> int: ...
+    @property
+    def channel(self) -> str: ...
+    @property
+    def user_id(self) -> str: ...
+    @property
+    def locale(self) -> str: ...
+
+
+@dataclass(frozen=True, slots=True)
+class PageResident:
+    id: int
+    channel: str
+    user_id: str
+    locale: str
+
+
 def digest_messages(
     i18n: I18n,
-    resident: Resident,
+    resident: Addressee,
     items: Sequence[Any],
     period: str,
     rendered: Rendered | None = None,
@@ -190,7 +225,7 @@ def digest_messages(
     """The resident's digest for `period`: one message, more only past the text limit."""
     locale = resident.locale
     render = rendered or Rendered(i18n)
-    head = i18n.t(locale, "digests-message-title", {"count": len(items)})
+    head = render.title(locale, len(items))
     texts = split(
         head,
         [render(locale, i) for i in items],
@@ -214,61 +249,67 @@ def digest_messages(
 async def run_digests(db: Database, i18n: I18n, now: datetime, zone: ZoneInfo) -> int:
     """Send every digest that is due at `now`; returns how many messages were queued.
 
-    One indexed query finds the choices due with collected items; then a transaction per
-    PAGE residents: their items up to the scheduled time, one message each, the items
-    deleted. Last, every choice due is moved to its next time (one UPDATE per offered
-    choice). A repeated, late or concurrent run finds the items gone (or newer than the
-    period) and the outbox key taken: no period is sent twice."""
+    One indexed query lists the residents with a due choice and collected items; then, a
+    transaction per PAGE of them (a range of resident ids): ONE statement reads their items
+    with the choice and the resident's address (up to each choice's scheduled time), one
+    message each goes into the outbox, and the items are deleted by id. Last, every choice
+    due is moved to its next time (one UPDATE per offered choice). Memory is bounded by a
+    page; texts are rendered once per language for the whole run. A repeated, late or
+    concurrent run finds the items gone (or newer than the period) and the outbox key
+    taken: no period is sent twice."""
+    cutoffs = [
+        (c.mode, c.hour, scheduled(c.mode, c.hour, now, zone))
+        for c in offered()[1:]
+        if c.hour is not None
+    ]
     async with db.transaction() as session:
-        due = await DigestRepo(session).due(now)
-    queued = 0
-    residents = sorted({resident_id for resident_id, *_rest in due})
-    for start in range(0, len(residents), PAGE):
-        page = set(residents[start : start + PAGE])
-        async with db.transaction() as session:
-            queued += await _send_page(session, i18n, [d for d in due if d[0] in page], now, zone)
+        residents = await DigestRepo(session).due_residents(now)
+    rendered = Rendered(i18n)
+    # PostgreSQL works on one page while this process composes the next: two transactions
+    # at a time (pages are disjoint ranges of residents). SQLite has one writer: one.
+    running = asyncio.Semaphore(1 if db.is_sqlite else CONCURRENT_PAGES)
+
+    async def page(start: int) -> int:
+        first, last = residents[start], residents[min(start + PAGE, len(residents)) - 1]
+        async with running, db.transaction() as session:
+            return await _send_page(session, rendered, first, last, now, zone, cutoffs)
+
+    queued = sum(await asyncio.gather(*(page(s) for s in range(0, len(residents), PAGE))))
     async with db.transaction() as session:
         digests = DigestRepo(session)
-        for choice in offered()[1:]:
-            assert choice.hour is not None
-            after = next_time(choice.mode, choice.hour, now, zone)
-            await digests.advance(choice.mode, choice.hour, now, after)
+        for mode, hour, _at in cutoffs:
+            await digests.advance(mode, hour, now, next_time(mode, hour, now, zone))
     return queued
 
 
 async def _send_page(
     session: AsyncSession,
-    i18n: I18n,
-    page: Sequence[tuple[int, str, str, int]],
+    rendered: Rendered,
+    first: int,
+    last: int,
     now: datetime,
     zone: ZoneInfo,
+    cutoffs: Sequence[tuple[str, int, datetime]],
 ) -> int:
     digests = DigestRepo(session)
-    due = {(rid, category): scheduled(mode, hour, now, zone) for rid, category, mode, hour in page}
-    # A digest covers what was collected up to its scheduled time; later items wait for
-    # the next one (a late run must not take tomorrow's news into today's digest).
-    items = [
-        i
-        for i in await digests.items(sorted(due), now)
-        if i.created_at <= due[(i.resident_id, i.category)]
-    ]
-    by_resident: dict[int, list[Any]] = defaultdict(list)
-    for item in items:
-        by_resident[item.resident_id].append(item)
-    residents = {
-        r.id: r for r in await session.scalars(select(Resident).where(Resident.id.in_(by_resident)))
-    }
-    periods: dict[int, datetime] = {}
-    for (rid, _category), at in due.items():
-        periods[rid] = max(at, periods.get(rid, at))
-    rendered = Rendered(i18n)
+    at = {(mode, hour): when for mode, hour, when in cutoffs}
+    periods = {when: _period(when, zone) for when in at.values()}
+    rows = await digests.page(first, last, now, cutoffs)
     notices: list[Notification] = []
-    for resident_id, collected in by_resident.items():
-        resident = residents.get(resident_id)
-        if resident is None:
-            continue
-        period = _period(periods[resident_id], zone)
-        notices.extend(digest_messages(i18n, resident, collected, period, rendered))
-    queued = await enqueue(session, notices)
-    await digests.delete_items([i.id for i in items])
+    start = 0
+    while start < len(rows):
+        end = start
+        resident_id = rows[start].resident_id
+        while end < len(rows) and rows[end].resident_id == resident_id:
+            end += 1
+        collected = rows[start:end]
+        head = collected[0]
+        # The digest's period is its latest choice's scheduled time (plan daily and
+        # answers weekly, due together, make one message).
+        period = periods[max(at[(r.mode, r.hour)] for r in collected)]
+        resident = PageResident(resident_id, head.channel, head.user_id, head.locale)
+        notices.extend(digest_messages(rendered.i18n, resident, collected, period, rendered))
+        start = end
+    queued = await enqueue_texts(session, notices)
+    await digests.delete_items([r.id for r in rows])
     return queued

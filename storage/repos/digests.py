@@ -12,20 +12,28 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    Integer,
     Select,
     String,
     Table,
+    Text,
+    and_,
+    any_,
+    bindparam,
+    cast,
     delete,
     exists,
     literal_column,
+    or_,
     select,
-    tuple_,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage.models.digests import DigestItem, DigestPreference
-from storage.repos.common import dialect_insert, insert_ignoring_conflicts
+from storage.models.residents import Resident
+from storage.repos.common import dialect_insert, dialect_name, insert_ignoring_conflicts
 
 ITEMS: Table = DigestItem.__table__  # type: ignore[assignment]
 DAILY = "daily"
@@ -37,6 +45,7 @@ MODES = (DAILY, WEEKLY)
 # bot/delivery/broadcasts.py, not through `enqueue`: neither could be collected.)
 CATEGORIES = ("plan", "answers")
 ANSWERS = ("plan-answers", "question-answers")
+SQLITE_CHUNK = 10_000  # ids in one DELETE: under SQLite's 32,766 bound variables
 
 
 def digest_category(category: str) -> str | None:
@@ -138,51 +147,83 @@ class DigestRepo:
         )
         return items
 
-    async def due(self, now: datetime) -> list[tuple[int, str, str, int]]:
-        """(resident_id, category, mode, hour) of the choices due by `now` that have
-        collected items, by resident (a digest run's whole work list, through the index)."""
+    async def due_residents(self, now: datetime) -> list[int]:
+        """The residents with a choice due by `now` that has collected items, in id order
+        (a digest run's whole work list, through the index on `due_at`)."""
         has_items = exists().where(
             DigestItem.resident_id == DigestPreference.resident_id,
             DigestItem.category == DigestPreference.category,
         )
-        result = await self.session.execute(
-            select(
-                DigestPreference.resident_id,
-                DigestPreference.category,
-                DigestPreference.mode,
-                DigestPreference.hour,
-            )
+        result = await self.session.scalars(
+            select(DigestPreference.resident_id)
             .where(DigestPreference.due_at <= now, has_items)
-            .order_by(DigestPreference.resident_id, DigestPreference.category)
+            .distinct()
+            .order_by(DigestPreference.resident_id)
         )
-        return [(r, c, m, h) for r, c, m, h in result]
+        return list(result)
 
-    async def items(self, keys: Sequence[tuple[int, str]], until: datetime) -> list[Any]:
-        """Rows (id, resident_id, category, created_at, template_key, template_args, text)
-        collected for the choices `keys` up to `until`, by resident and arrival."""
-        if not keys:
-            return []
+    async def page(
+        self, first: int, last: int, now: datetime, cutoffs: Sequence[tuple[str, int, datetime]]
+    ) -> list[Any]:
+        """What the due digests of residents `first`..`last` (ids) cover, in ONE statement:
+        rows (id, resident_id, template_key, args, text, mode, hour, channel, user_id,
+        locale) by resident and arrival. `cutoffs` gives, per offered choice
+        (mode, hour), the scheduled time it covers up to: a late run must not take items
+        that arrived after it into this period's digest. `args` is the template arguments'
+        JSON text, decoded only for a text not rendered yet (bot/.. Rendered)."""
+        preference = DigestPreference.__table__
+        resident = Resident.__table__
+        covered = or_(
+            *(
+                and_(preference.c.mode == mode, preference.c.hour == hour, ITEMS.c.created_at <= at)
+                for mode, hour, at in cutoffs
+            )
+        )
         result = await self.session.execute(
             select(
                 ITEMS.c.id,
                 ITEMS.c.resident_id,
-                ITEMS.c.category,
-                ITEMS.c.created_at,
                 ITEMS.c.template_key,
-                ITEMS.c.template_args,
+                cast(ITEMS.c.template_args, Text).label("args"),
                 ITEMS.c.text,
+                preference.c.mode,
+                preference.c.hour,
+                resident.c.channel,
+                resident.c.user_id,
+                resident.c.locale,
+            )
+            .select_from(
+                ITEMS.join(
+                    preference,
+                    and_(
+                        preference.c.resident_id == ITEMS.c.resident_id,
+                        preference.c.category == ITEMS.c.category,
+                    ),
+                ).join(resident, resident.c.id == ITEMS.c.resident_id)
             )
             .where(
-                tuple_(ITEMS.c.resident_id, ITEMS.c.category).in_(keys),
-                ITEMS.c.created_at <= until,
+                ITEMS.c.resident_id.between(first, last),
+                preference.c.due_at <= now,
+                covered,
             )
             .order_by(ITEMS.c.resident_id, ITEMS.c.created_at, ITEMS.c.id)
         )
         return list(result)
 
     async def delete_items(self, ids: Sequence[int]) -> None:
-        if ids:
-            await self.session.execute(delete(ITEMS).where(ITEMS.c.id.in_(ids)))
+        """Delete sent items by id: on PostgreSQL one array parameter (no statement that
+        grows with the list), on SQLite in chunks under its limit of bound variables."""
+        if not ids:
+            return
+        if dialect_name(self.session) == "postgresql":
+            await self.session.execute(
+                delete(ITEMS).where(ITEMS.c.id == any_(bindparam("ids", type_=ARRAY(Integer)))),
+                {"ids": list(ids)},
+            )
+            return
+        for start in range(0, len(ids), SQLITE_CHUNK):
+            chunk = ids[start : start + SQLITE_CHUNK]
+            await self.session.execute(delete(ITEMS).where(ITEMS.c.id.in_(chunk)))
 
     async def advance(self, mode: str, hour: int, now: datetime, due_at: datetime) -> None:
         """Every choice (`mode`, `hour`) due by `now` is next due at `due_at`."""

@@ -5,12 +5,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import event, insert
+from sqlalchemy import event, insert, select
 
-from bot.delivery.outbox import Notification, enqueue
+from bot.delivery.outbox import Notification, enqueue, enqueue_texts
 from storage import clock
 from storage.db import Database
-from storage.models import Resident
+from storage.models import OutboxMessage, Resident
 from storage.models.digests import DigestPreference
 
 
@@ -72,3 +72,48 @@ async def test_enqueue_costs_the_same_statements_with_and_without_digests(db: Da
     assert await _statements(db, _updates(ids, 2)) == ["SELECT", "INSERT", "INSERT"]
     # Only digest residents in the chunk: no outbox INSERT at all.
     assert await _statements(db, _updates(ids[:1], 3)) == ["SELECT", "INSERT"]
+
+
+async def test_a_digest_pages_texts_go_in_one_statement_once(db: Database) -> None:
+    """The digests' own insert (`enqueue_texts`): on PostgreSQL the whole page is ONE
+    INSERT of arrays; on SQLite the ordinary enqueue. Either way a key is queued once."""
+    now = clock.now()
+    async with db.transaction() as session:
+        result = await session.execute(
+            insert(Resident).returning(Resident.id),
+            [{"channel": "test", "user_id": f"d{n}", "created_at": now} for n in range(5)],
+        )
+        ids = sorted(result.scalars())
+    digests = [
+        Notification(
+            resident_id=i,
+            channel="test",
+            user_id=f"d{i}",
+            kind="digest",
+            dedup_key=f"digest:{i}:2026-06-17T18:1",
+            text=f"Дайджест для {i}: «Хаб у бібліотеці» — 40 %",
+            category="digest",
+        )
+        for i in ids
+    ]
+    seen: list[str] = []
+
+    def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
+        if not sql.lstrip().upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")):
+            seen.append(sql.split()[0].upper())
+
+    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
+    try:
+        async with db.transaction() as session:
+            assert await enqueue_texts(session, digests) == 5
+    finally:
+        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert seen == (["SELECT", "INSERT"] if db.is_sqlite else ["INSERT"])
+    async with db.transaction() as session:
+        assert await enqueue_texts(session, digests) == 0  # the same period again: nothing
+        rows = (await session.execute(select(OutboxMessage).order_by(OutboxMessage.id))).scalars()
+        stored = list(rows)
+    assert [(r.resident_id, r.text, r.kind, r.status) for r in stored] == [
+        (n.resident_id, n.text, "digest", "pending") for n in digests
+    ]
+    assert all(r.template_args == {} and r.buttons == [] for r in stored)
