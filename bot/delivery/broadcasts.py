@@ -56,7 +56,7 @@ from storage.models.outbox import (
     select_new_row,
 )
 from storage.models.outbox import SENDING as ROW_SENDING
-from storage.repos import linking
+from storage.repos import digests, linking
 from storage.repos.access import AuditRepo, RoleRepo, stronger
 from storage.repos.common import dialect_insert
 from storage.repos.delivery import DeliveryRepo
@@ -124,6 +124,12 @@ class Draft:
     link_label: str | None = None
     link_url: str | None = None
     urgent: bool = False
+
+    def digest_text(self) -> str:
+        """The broadcast as an item of a news digest (no buttons there: the link in words)."""
+        if self.link_label and self.link_url:
+            return f"{self.text}\n{self.link_label}: {self.link_url}"
+        return self.text
 
     def buttons(self) -> list[list[dict[str, str]]]:
         if self.link_label and self.link_url:
@@ -308,13 +314,28 @@ async def start(session: AsyncSession, broadcast_id: int, channels: Sequence[str
             created_at=now,
         )
     ).where(audience.c.id.is_not(None))
+    broadcast.digested = 0
+    if not draft.urgent:
+        # Residents who chose a news digest get it there (one INSERT … SELECT), not now.
+        in_digest = digests.chose(audience.c.id, digests.NEWS)
+        broadcast.digested = await digests.collect_select(
+            session,
+            dedup_key=literal(f"broadcast:{broadcast_id}:") + cast(audience.c.id, String),
+            resident_id=audience.c.id,
+            category=digests.NEWS,
+            kind=KIND,
+            text=draft.digest_text(),
+            now=now,
+            where=[audience.c.id.is_not(None), in_digest],
+        )
+        rows = rows.where(~in_digest)
     result = await session.execute(
         dialect_insert(session, outbox)
         .from_select(list(INSERT_COLUMNS), rows)
         .on_conflict_do_nothing()
     )
     broadcast.recipients = int(getattr(result, "rowcount", 0) or 0)
-    return broadcast.recipients
+    return broadcast.recipients + broadcast.digested
 
 
 async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
@@ -386,6 +407,7 @@ async def _report(session: AsyncSession, broadcast: DeliveryBroadcast, result: P
                     "blocked": result.blocked,
                     "failed": result.failed,
                     "skipped": result.other_skipped,
+                    "digested": broadcast.digested,
                 },
                 priority=REPORT_PRIORITY,
                 urgent=True,

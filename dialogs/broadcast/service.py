@@ -228,7 +228,7 @@ def preview(
 @dataclass(frozen=True, slots=True)
 class Sent:
     broadcast: DeliveryBroadcast
-    queued: int | None  # messages queued now; None when scheduled
+    queued: int | None  # people who get it: now, or in their news digest; None when scheduled
 
 
 async def send(

@@ -28,6 +28,7 @@ from storage.models.waste import (
 from storage.repos.waste import WasteRepo
 
 NOTICE_CHUNK = 1000
+URGENT_WITHIN_DAYS = 7  # a change this close to today never waits for a digest
 STOP_ACTION = StopReminder.prefix  # the global actions of a reminder's buttons
 EDIT_ACTION = EditReminder.prefix
 
@@ -211,15 +212,25 @@ async def add_exception(
     today = schedule.local_today(now)
     if max(original, moved_to or original) < today:
         return exc, 0  # history: nobody needs to hear about it
-    sent = await notify_change(session, i18n, exc, zone)
+    sent = await notify_change(session, i18n, exc, zone, today)
     return exc, sent
 
 
+def change_is_urgent(exc: CollectionException, today: date) -> bool:
+    """A change within URGENT_WITHIN_DAYS of today goes at once to everyone, whatever their
+    digest choice; a later one may wait for a resident's daily or weekly «waste» digest (a
+    weekly digest comes within 7 days, so it still arrives before the day)."""
+    earliest = min(exc.original_date, exc.moved_to or exc.original_date)
+    return (earliest - today).days <= URGENT_WITHIN_DAYS
+
+
 async def notify_change(
-    session: AsyncSession, i18n: I18n, exc: CollectionException, zone: WasteZone
+    session: AsyncSession, i18n: I18n, exc: CollectionException, zone: WasteZone, today: date
 ) -> int:
     """A "your collection date changed" notice for every subscription of the zone that
-    includes the type, keyed by (subscription, type, original day, new day)."""
+    includes the type, keyed by (subscription, type, original day, new day); urgent when
+    the change is near (`change_is_urgent`), else collectable for a «waste» digest."""
+    urgent = change_is_urgent(exc, today)
     repo = WasteRepo(session)
     names = await TypeNames.load(repo)
     after = 0
@@ -261,7 +272,7 @@ async def notify_change(
                     ),
                     template_args=args,
                     buttons=reminder_buttons(sub.id),
-                    urgent=True,
+                    urgent=urgent,
                 )
             )
         total += await enqueue(session, batch)

@@ -17,6 +17,10 @@ delivery-report =
     Blocked the bot: { $blocked }
     Failed: { $failed }
     Skipped (muted, cancelled): { $skipped }
+    { $digested ->
+        [0] {""}
+       *[other] In their news digest: { $digested }
+    }
 
 broadcast-title = Working group broadcasts.
 broadcast-btn-new = ✍️ New broadcast

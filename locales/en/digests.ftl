@@ -1,10 +1,12 @@
 ## Digests: a daily or weekly message instead of notifications as they happen (docs/digests.md).
 
 settings-digests = 📰 Notification digests
-digests-title = 📰 How should we send notifications? Right away, or in one message — daily or weekly. Urgent notices (waste collection changes, alerts) always come right away.
+digests-title = 📰 How should we send notifications? Right away, or in one message — daily or weekly. Collection reminders, collection changes within the next week and urgent broadcasts always come right away.
 digests-line = • { $category }: { $choice }
 digests-category = { $category ->
         [plan] Action plan updates
+        [news] City council announcements
+        [waste] Changes of waste collection days
         [answers] Answers to your comments and questions
        *[other] { $category }
     }

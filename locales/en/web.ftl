@@ -241,6 +241,10 @@ web-admin-broadcast-doubled = A server restarted during the broadcast: up to { $
         [one] resident
        *[other] residents
     } may have received the message twice. Nothing was lost.
+web-admin-broadcast-digested = { $count ->
+        [one] { $count } more resident gets
+       *[other] { $count } more residents get
+    } this broadcast in their news digest, as they chose in their settings.
 web-admin-broadcast-cancel = Cancel the broadcast
 
 web-admin-waste-new = Move or cancel a collection day

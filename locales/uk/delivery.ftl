@@ -17,6 +17,10 @@ delivery-report =
     Заблокували бота: { $blocked }
     Не вдалося: { $failed }
     Пропущено (вимкнули сповіщення, скасовано): { $skipped }
+    { $digested ->
+        [0] {""}
+       *[other] Отримають у дайджесті новин: { $digested }
+    }
 
 broadcast-title = Розсилки робочої групи.
 broadcast-btn-new = ✍️ Нова розсилка

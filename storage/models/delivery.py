@@ -64,6 +64,8 @@ class DeliveryBroadcast(Base):
     urgent: Mapped[bool] = mapped_column(default=False)
     status: Mapped[str] = mapped_column(String(12), default=SCHEDULED)
     recipients: Mapped[int] = mapped_column(default=0)
+    # residents who get it in their news digest instead (not urgent only; docs/digests.md)
+    digested: Mapped[int] = mapped_column(default=0, server_default="0")
     scheduled_at: Mapped[datetime] = mapped_column(default=clock.now)
     created_at: Mapped[datetime] = mapped_column(default=clock.now)
     started_at: Mapped[datetime | None] = mapped_column(default=None)

@@ -12,6 +12,8 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import (
+    ColumnElement,
+    Exists,
     Integer,
     Select,
     String,
@@ -23,7 +25,9 @@ from sqlalchemy import (
     cast,
     delete,
     exists,
+    literal,
     literal_column,
+    null,
     or_,
     select,
     update,
@@ -40,21 +44,27 @@ DAILY = "daily"
 WEEKLY = "weekly"
 MODES = (DAILY, WEEKLY)
 # The digest categories a resident chooses for, in the order the settings screen lists them:
-# the action plan's progress updates, and the answers to the resident's comments and
-# questions. (Waste notices are urgent and operator broadcasts are inserted in bulk by
-# bot/delivery/broadcasts.py, not through `enqueue`: neither could be collected.)
-CATEGORIES = ("plan", "answers")
+# the action plan's progress updates, the working group's news (broadcasts that are not
+# urgent: collected by bot/delivery/broadcasts.py in its own INSERT … SELECT), changes of
+# waste collection days that are not near (dialogs/waste/service.py `change_is_urgent`),
+# and the answers to the resident's comments and questions. Reminders are always urgent.
+CATEGORIES = ("plan", "news", "waste", "answers")
+PLAN, NEWS, WASTE, ANSWERS_CATEGORY = CATEGORIES
 ANSWERS = ("plan-answers", "question-answers")
 SQLITE_CHUNK = 10_000  # ids in one DELETE: under SQLite's 32,766 bound variables
 
 
 def digest_category(category: str) -> str | None:
     """The digest category of a notification's category ("plan:c2" → "plan"), or None
-    for notifications that are never collected (waste, broadcasts, digests themselves)."""
+    for notifications that are never collected (digests themselves, reports, alerts …)."""
     if category.startswith("plan:"):
-        return "plan"
+        return PLAN
     if category in ANSWERS:
-        return "answers"
+        return ANSWERS_CATEGORY
+    if category == "waste":
+        return WASTE
+    if category == "broadcast":
+        return NEWS
     return None
 
 
@@ -99,6 +109,57 @@ async def collect(session: AsyncSession, rows: Sequence[dict[str, Any]]) -> int:
         insert_ignoring_conflicts(session, ITEMS).returning(ITEMS.c.id), list(rows)
     )
     return len(result.all())
+
+
+ITEM_COLUMNS = (
+    "dedup_key",
+    "resident_id",
+    "category",
+    "kind",
+    "template_key",
+    "template_args",
+    "text",
+    "created_at",
+)
+
+
+def chose(resident_id: ColumnElement[int], category: str) -> Exists:
+    """ "This resident chose a digest for `category`", for a query's WHERE."""
+    return exists().where(
+        DigestPreference.resident_id == resident_id, DigestPreference.category == category
+    )
+
+
+async def collect_select(
+    session: AsyncSession,
+    *,
+    dedup_key: ColumnElement[str],
+    resident_id: ColumnElement[int],
+    category: str,
+    kind: str,
+    text: str,
+    now: datetime,
+    where: Sequence[ColumnElement[bool]],
+) -> int:
+    """Collect one text for many residents in ONE `INSERT … SELECT` (a broadcast's news
+    digest items: the residents come from the query's FROM), once per dedup key; returns
+    how many were new."""
+    rows = select(
+        dedup_key,
+        resident_id,
+        literal(category, String()),
+        literal(kind, String()),
+        null(),
+        literal({}, ITEMS.c.template_args.type),
+        literal(text, Text()),
+        literal(now, ITEMS.c.created_at.type),
+    ).where(*where)
+    result = await session.execute(
+        dialect_insert(session, ITEMS)
+        .from_select(list(ITEM_COLUMNS), rows)
+        .on_conflict_do_nothing()
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
 
 
 class DigestRepo:
