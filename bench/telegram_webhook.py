@@ -3,6 +3,7 @@ bot, both replying through the same fake Bot API on loopback.
 
     .venv/bin/python -m bench.telegram_webhook [--updates 2000] [--residents 200]
         [--concurrency 32] [--database sqlite|postgres|both] [--skip-echo]
+        [--rates 50,200,500 [--seconds 10]]
 
 Svoi runs as `python -m bot run` (its real start-up: migrations on SQLite, setWebhook,
 commands) in a child process; the echo bot is aiogram's Dispatcher behind its own
@@ -13,6 +14,13 @@ sendMessage each) spread over `--residents` chats, `--concurrency` requests in f
 Reported: time-to-200 percentiles, updates/s to the last 200, updates/s until the fake
 API has received every reply (end to end), the server process's CPU per update (from /proc,
 measured over the timed run) and its RSS at the end. Results go in docs/benchmarks.md.
+
+`--rates` adds an open loop after the closed one, for each server: updates are sent at a
+fixed offered rate for `--seconds` (each at its scheduled moment, whether or not earlier
+ones were answered: no coordinated omission), each from a chat of its own, and the latency
+is from the scheduled moment to the 200 and to the reply's arrival at the fake Bot API.
+A server that cannot keep up shows it as a growing p99 and an achieved rate under the
+offered one.
 """
 
 from __future__ import annotations
@@ -130,6 +138,73 @@ async def load(
     return to_200, to_replies, latencies
 
 
+@dataclass
+class OpenResult:
+    name: str
+    rate: int
+    sent: int
+    seconds: float  # from the first scheduled send to the last reply
+    to_200: list[float]
+    to_reply: list[float]
+    cpu_seconds: float
+
+    def row(self) -> str:
+        def pct(values: list[float], q: float) -> float:
+            ordered = sorted(values)
+            return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
+
+        return (
+            f"| {self.name} | {self.rate} | {self.sent / self.seconds:.0f} | "
+            f"{pct(self.to_200, 0.5):.1f} | {pct(self.to_200, 0.99):.1f} | "
+            f"{pct(self.to_reply, 0.5):.1f} | {pct(self.to_reply, 0.99):.1f} | "
+            f"{self.cpu_seconds * 1000 / self.sent:.2f} |"
+        )
+
+
+_open_chats = iter(range(950_000_000, 999_999_999))
+
+
+async def open_loop(
+    api: FakeTelegramAPI, url: str, rate: int, seconds: float
+) -> tuple[int, float, list[float], list[float]]:
+    """Offer `rate` updates/s for `seconds`; returns (sent, span, to-200s, to-replies)."""
+    count = max(1, int(rate * seconds))
+    users = [TelegramUser(next(_open_chats)) for _ in range(count)]
+    bodies = [json.dumps(u.text("/start")) for u in users]
+    headers = {"Content-Type": "application/json", "X-Telegram-Bot-Api-Secret-Token": SECRET}
+    scheduled: dict[int, float] = {}
+    to_200: list[float] = []
+    connector = aiohttp.TCPConnector(limit=0)  # open loop: as many connections as it takes
+
+    async def one(session: aiohttp.ClientSession, index: int, at: float) -> None:
+        delay = at - time.monotonic()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        scheduled[users[index].id] = at
+        async with session.post(url, data=bodies[index], headers=headers) as response:
+            await response.read()
+            if response.status != 200:
+                raise SystemExit(f"bench: webhook answered {response.status}")
+        to_200.append(time.monotonic() - at)
+
+    async with aiohttp.ClientSession(connector=connector) as session:
+        start = time.monotonic() + 0.2
+        await asyncio.gather(*(one(session, i, start + i / rate) for i in range(count)))
+        chats = set(scheduled)
+        await api.wait_for(
+            lambda: len({c.chat_id for c in api.calls_to("sendMessage")} & chats) >= count,
+            guard=600,
+        )
+    first_reply: dict[int, float] = {}
+    for call in api.calls_to("sendMessage"):
+        chat = call.chat_id
+        if chat in scheduled and chat not in first_reply:
+            first_reply[chat] = call.at
+    to_reply = [first_reply[chat] - scheduled[chat] for chat in scheduled]
+    span = max(first_reply.values()) - start
+    return count, span, to_200, to_reply
+
+
 async def run_one(
     name: str,
     command: list[str],
@@ -137,6 +212,7 @@ async def run_one(
     port: int,
     path: str,
     args: argparse.Namespace,
+    open_results: list[OpenResult] | None = None,
 ) -> Result:
     api = FakeTelegramAPI()
     await api.start()
@@ -153,6 +229,12 @@ async def run_one(
         )
         cpu = process_cpu(process.pid) - cpu_before
         rss = process_rss_mb(process.pid)
+        for rate in args.rates:
+            cpu_before = process_cpu(process.pid)
+            sent, span, answered, replied = await open_loop(api, url, rate, args.seconds)
+            if open_results is not None:
+                used = process_cpu(process.pid) - cpu_before
+                open_results.append(OpenResult(name, rate, sent, span, answered, replied, used))
     finally:
         process.terminate()
         await asyncio.wait_for(process.wait(), 30)
@@ -200,6 +282,7 @@ def svoi_env(database_url: str, port: int) -> dict[str, str]:
 
 async def main(args: argparse.Namespace) -> None:
     results: list[Result] = []
+    opened: list[OpenResult] = []
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
     for database in databases:
         with tempfile.TemporaryDirectory() as tmp:
@@ -217,6 +300,7 @@ async def main(args: argparse.Namespace) -> None:
                     port,
                     "/webhook/telegram",
                     args,
+                    opened,
                 )
             )
             if database == "postgres":
@@ -224,7 +308,9 @@ async def main(args: argparse.Namespace) -> None:
     if not args.skip_echo:
         port = free_port()
         command = [sys.executable, "-m", "bench.telegram_webhook", "--echo-bot", str(port)]
-        results.append(await run_one("aiogram echo bot", command, {}, port, "/webhook", args))
+        results.append(
+            await run_one("aiogram echo bot", command, {}, port, "/webhook", args, opened)
+        )
     print(f"\n{args.updates} updates, {args.residents} chats, {args.concurrency} in flight\n")
     print(
         "| server | updates | updates/s to 200 | updates/s end to end | p50 ms to 200 | "
@@ -233,6 +319,15 @@ async def main(args: argparse.Namespace) -> None:
     print("|---|---|---|---|---|---|---|---|")
     for result in results:
         print(result.row())
+    if opened:
+        print(f"\nopen loop: each rate offered for {args.seconds:g} s, one chat per update\n")
+        print(
+            "| server | offered/s | achieved/s | p50 ms to 200 | p99 ms to 200 | "
+            "p50 ms to reply | p99 ms to reply | server CPU ms/update |"
+        )
+        print("|---|---|---|---|---|---|---|---|")
+        for row in opened:
+            print(row.row())
 
 
 def echo_bot(port: int) -> None:
@@ -273,4 +368,11 @@ if __name__ == "__main__":
     parser.add_argument("--concurrency", type=int, default=32)
     parser.add_argument("--database", choices=("sqlite", "postgres", "both"), default="both")
     parser.add_argument("--skip-echo", action="store_true")
+    parser.add_argument(
+        "--rates",
+        type=lambda text: [int(r) for r in text.split(",") if r],
+        default=[],
+        help="offered rates for the open loop, e.g. 50,200,500",
+    )
+    parser.add_argument("--seconds", type=float, default=10.0)
     asyncio.run(main(parser.parse_args()))
