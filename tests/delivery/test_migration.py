@@ -57,3 +57,18 @@ async def test_the_claim_holder_migration_downgrades_and_upgrades(db: Database) 
         columns = await conn.run_sync(_outbox_columns)
     assert {"claimed_by", "reclaims"} <= columns
     assert await migrate.at_head(db)
+
+
+def _broadcast_columns(connection: Connection) -> set[str]:
+    return {column["name"] for column in inspect(connection).get_columns("delivery_broadcasts")}
+
+
+async def test_the_news_digest_count_migration_downgrades_and_upgrades(db: Database) -> None:
+    """delivery_0006: `digested`, the residents who get a broadcast in their news digest."""
+    await migrate.downgrade(db, "delivery_0005")
+    async with db.engine.connect() as conn:
+        assert "digested" not in await conn.run_sync(_broadcast_columns)
+    await migrate.upgrade(db)
+    async with db.engine.connect() as conn:
+        assert {"recipients", "digested"} <= await conn.run_sync(_broadcast_columns)
+    assert await migrate.at_head(db)
