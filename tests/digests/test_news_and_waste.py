@@ -21,6 +21,7 @@ from storage.models.delivery import DeliveryBroadcast
 from storage.repos.waste import WasteRepo
 from tests.conftest import OPERATOR
 from tests.digests.conftest import city, collected, outbox, run_job_at
+from tests.plan.conftest import CHANNELS
 from tests.support.conversation import Resident
 from tests.waste.support import load_content
 
@@ -35,7 +36,7 @@ async def _choose(resident: Resident, category: str, choice: str) -> None:
     await resident.press(choice)
 
 
-async def _broadcast(svoi: Svoi, text: str, *, urgent: bool) -> broadcast.Sent:
+async def _broadcast(svoi: Svoi, channel: str, text: str, *, urgent: bool) -> broadcast.Sent:
     async with svoi.db.transaction() as session:
         return await broadcast.send(
             session,
@@ -43,24 +44,26 @@ async def _broadcast(svoi: Svoi, text: str, *, urgent: bool) -> broadcast.Sent:
                 text, Audience(EVERYONE), "Деталі | https://khm.gov.ua/news", urgent=urgent
             ),
             actor=WORKING_GROUP,
-            channels=["test"],
+            channels=[channel],
             when=None,
             now=clock.now(),
         )
 
 
 async def test_a_broadcast_waits_for_the_news_digest_of_those_who_chose_one(
-    svoi: Svoi, db: Database, test_clock: clock.SetClock
+    svoi: Svoi, db: Database, test_clock: clock.SetClock, on_channel: Resident
 ) -> None:
     test_clock.set(city(17, 10, 0))
-    reader = Resident.on(svoi.engine)
+    reader = on_channel  # Telegram's or Viber's capabilities
     await reader.onboard("uk")
     await _choose(reader, "Розсилки міської ради", "щодня о 18:00")
     assert "✅ Збережено. Розсилки міської ради: щодня о 18:00." in reader.text
-    bystander = Resident.on(svoi.engine)
+    channel = reader.channel
+    bystander = Resident.on(svoi.engine, channel=channel, caps=CHANNELS[channel])
     await bystander.onboard("uk")
 
-    sent = await _broadcast(svoi, "Завтра з 9:00 не буде води на вул. Соборній.", urgent=False)
+    text = "Завтра з 9:00 не буде води на вул. Соборній."
+    sent = await _broadcast(svoi, channel, text, urgent=False)
     assert sent.queued == 2  # people: one now, one in the digest
     [now] = await outbox(db, kind="broadcast")
     assert now.user_id == bystander.user_id
@@ -82,7 +85,7 @@ async def test_a_broadcast_waits_for_the_news_digest_of_those_who_chose_one(
     assert await collected(db) == []
 
     # An urgent broadcast goes to everyone at once, digest or not.
-    urgent = await _broadcast(svoi, "Повітряна тривога: пройдіть в укриття.", urgent=True)
+    urgent = await _broadcast(svoi, channel, "Повітряна тривога: пройдіть в укриття.", urgent=True)
     assert urgent.queued == 2
     at_once = [r.user_id for r in await outbox(db, kind="broadcast") if r.urgent]
     assert sorted(at_once) == sorted([reader.user_id, bystander.user_id])
@@ -129,11 +132,11 @@ async def _move(svoi: Svoi, day: date) -> int:
 
 
 async def test_a_far_change_of_a_collection_day_waits_for_the_waste_digest_a_near_one_not(
-    svoi: Svoi, db: Database, test_clock: clock.SetClock
+    svoi: Svoi, db: Database, test_clock: clock.SetClock, on_channel: Resident
 ) -> None:
     await load_content(db)
     test_clock.set(city(17, 10, 0))
-    resident = Resident.on(svoi.engine)
+    resident = on_channel
     await resident.onboard("uk")
     await _subscribe(resident)
     await _choose(resident, "Зміни днів вивезення відходів", "щодня о 18:00")
