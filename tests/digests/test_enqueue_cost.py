@@ -3,9 +3,11 @@ mutes (a UNION), for a chunk of plan updates whether or not anyone chose a diges
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from sqlalchemy import event, insert, select
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from bot.delivery.outbox import Notification, enqueue, enqueue_texts
 from storage import clock
@@ -14,7 +16,13 @@ from storage.models import OutboxMessage, Resident
 from storage.models.digests import DigestPreference
 
 
-async def _statements(db: Database, notices: list[Notification]) -> list[str]:
+async def _statements(
+    db: Database,
+    notices: list[Notification],
+    put: Callable[[AsyncSession, list[Notification]], Awaitable[int]] = enqueue,
+    expected: int | None = None,
+) -> list[str]:
+    """The statements (their first word) that putting `notices` in the outbox costs."""
     seen: list[str] = []
 
     def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
@@ -24,9 +32,10 @@ async def _statements(db: Database, notices: list[Notification]) -> list[str]:
     event.listen(db.engine.sync_engine, "before_cursor_execute", count)
     try:
         async with db.transaction() as session:
-            await enqueue(session, notices)
+            queued = await put(session, notices)
     finally:
         event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    assert expected is None or queued == expected
     return seen
 
 
@@ -96,18 +105,7 @@ async def test_a_digest_pages_texts_go_in_one_statement_once(db: Database) -> No
         )
         for i in ids
     ]
-    seen: list[str] = []
-
-    def count(_conn: Any, _cursor: Any, sql: str, *_args: Any) -> None:
-        if not sql.lstrip().upper().startswith(("BEGIN", "COMMIT", "SAVEPOINT", "RELEASE")):
-            seen.append(sql.split()[0].upper())
-
-    event.listen(db.engine.sync_engine, "before_cursor_execute", count)
-    try:
-        async with db.transaction() as session:
-            assert await enqueue_texts(session, digests) == 5
-    finally:
-        event.remove(db.engine.sync_engine, "before_cursor_execute", count)
+    seen = await _statements(db, digests, enqueue_texts, expected=5)
     assert seen == (["SELECT", "INSERT"] if db.is_sqlite else ["INSERT"])
     async with db.transaction() as session:
         assert await enqueue_texts(session, digests) == 0  # the same period again: nothing

@@ -4,6 +4,7 @@ a browser-like client that logs in and reads CSRF tokens from the pages."""
 
 from __future__ import annotations
 
+import asyncio
 import re
 from collections.abc import AsyncIterator, Callable
 from dataclasses import dataclass
@@ -105,6 +106,28 @@ def web_user(client: TestClient[Any, Any]) -> str:
     user = CookieSigner(SECRET).verify(cookie.value)
     assert user is not None
     return user
+
+
+async def chat_send(client: TestClient[Any, Any], action: dict[str, Any], **headers: str) -> Any:
+    """One action of the web chat's page (`/web/api/send`) with a fresh id; its JSON answer."""
+    body = {"id": f"act{asyncio.get_running_loop().time():.6f}".replace(".", "_"), **action}
+    response = await client.post("/web/api/send", json=body, headers=headers)
+    assert response.status == 200, await response.text()
+    return await response.json()
+
+
+def button_payload(answer: Any, label: str) -> str:
+    """The payload of the one button of a web-chat answer whose label contains `label`."""
+    found = [
+        b["payload"]
+        for m in answer["messages"]
+        for row in m["buttons"]
+        for b in row
+        if "payload" in b and label in b["label"]
+    ]
+    labels = [b["label"] for m in answer["messages"] for row in m["buttons"] for b in row]
+    assert len(found) == 1, (label, labels)
+    return str(found[0])
 
 
 async def text(response: ClientResponse) -> str:

@@ -16,30 +16,11 @@ from bot.channels.web.session import COOKIE, CookieSigner
 from bot.core.messages import Document, LinkButton, Reply
 from bot.core.ports import DeliveryStatus
 from storage.models.web import WebPendingMessage
-from tests.web.conftest import SECRET, WebService, text, web_user
-
-
-async def _send(client: TestClient[Any, Any], action: dict[str, Any], **headers: str) -> Any:
-    body = {"id": f"act{asyncio.get_running_loop().time():.6f}".replace(".", "_"), **action}
-    response = await client.post("/web/api/send", json=body, headers=headers)
-    assert response.status == 200, await response.text()
-    return await response.json()
+from tests.web.conftest import SECRET, WebService, button_payload, chat_send, text, web_user
 
 
 def _labels(answer: Any) -> list[str]:
     return [b["label"] for m in answer["messages"] for row in m["buttons"] for b in row]
-
-
-def _payload(answer: Any, label: str) -> str:
-    found = [
-        b["payload"]
-        for m in answer["messages"]
-        for row in m["buttons"]
-        for b in row
-        if "payload" in b and label in b["label"]
-    ]
-    assert len(found) == 1, (label, _labels(answer))
-    return str(found[0])
 
 
 async def _events(client: TestClient[Any, Any], count: int, after: int = 0) -> list[Any]:
@@ -84,18 +65,20 @@ async def test_the_page_is_accessible_and_gives_a_signed_identity(web: WebServic
 async def test_a_resident_goes_through_onboarding_and_the_plan(web: WebService) -> None:
     client = web.client
     await text(await client.get("/"))
-    start = await _send(client, {"type": "start"})
+    start = await chat_send(client, {"type": "start"})
     assert "Оберіть мову / Choose your language" in start["messages"][0]["text"]
-    menu = await _send(client, {"type": "button", "payload": _payload(start, "English")})
+    menu = await chat_send(client, {"type": "button", "payload": button_payload(start, "English")})
     assert any("Main menu" in m["text"] for m in menu["messages"])
-    plan = await _send(client, {"type": "button", "payload": _payload(menu, "Plan")})
-    commitment = await _send(client, {"type": "button", "payload": _payload(plan, "2. ")})
+    plan = await chat_send(client, {"type": "button", "payload": button_payload(menu, "Plan")})
+    commitment = await chat_send(client, {"type": "button", "payload": button_payload(plan, "2. ")})
     assert commitment["messages"][0]["text"].startswith("2. Green City Action Plan")
-    followed = await _send(client, {"type": "button", "payload": _payload(commitment, "Follow")})
+    followed = await chat_send(
+        client, {"type": "button", "payload": button_payload(commitment, "Follow")}
+    )
     assert "we'll send you the updates of commitment 2" in followed["messages"][0]["text"]
-    typed = await _send(client, {"type": "text", "text": "/menu"})
+    typed = await chat_send(client, {"type": "text", "text": "/menu"})
     assert "Main menu" in typed["messages"][-1]["text"]
-    stale = await _send(client, {"type": "button", "payload": "c:c2"})
+    stale = await chat_send(client, {"type": "button", "payload": "c:c2"})
     assert "out of date" in stale["messages"][0]["text"]
 
 
@@ -156,11 +139,11 @@ async def test_a_forged_cookie_gets_a_new_identity(web: WebService) -> None:
 async def test_location_and_contact_reach_the_engine(web: WebService) -> None:
     client = web.client
     await text(await client.get("/"))
-    start = await _send(client, {"type": "start"})
-    await _send(client, {"type": "button", "payload": _payload(start, "English")})
-    place = await _send(client, {"type": "location", "latitude": 49.42, "longitude": 26.98})
+    start = await chat_send(client, {"type": "start"})
+    await chat_send(client, {"type": "button", "payload": button_payload(start, "English")})
+    place = await chat_send(client, {"type": "location", "latitude": 49.42, "longitude": 26.98})
     assert "isn't needed right now" in place["messages"][0]["text"]
-    phone = await _send(client, {"type": "contact", "phone": "+380 67 123 45 67"})
+    phone = await chat_send(client, {"type": "contact", "phone": "+380 67 123 45 67"})
     assert "contact isn't needed right now" in phone["messages"][0]["text"]
 
 

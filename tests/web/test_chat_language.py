@@ -14,7 +14,6 @@ empty page — over real HTTP (the page, its cookies and the JSON actions), both
 
 from __future__ import annotations
 
-import asyncio
 import importlib.util
 import os
 import re
@@ -25,28 +24,9 @@ import pytest
 from aiohttp.test_utils import TestClient
 
 from bot.channels.web.pages import LANG_COOKIE
-from tests.web.conftest import WebService, text
+from tests.web.conftest import WebService, button_payload, chat_send, text
 
 FRESH = re.compile(r'data-fresh="(true|false)"')
-
-
-async def _send(client: TestClient[Any, Any], action: dict[str, Any], **headers: str) -> Any:
-    body = {"id": f"act{asyncio.get_running_loop().time():.6f}".replace(".", "_"), **action}
-    response = await client.post("/web/api/send", json=body, headers=headers)
-    assert response.status == 200, await response.text()
-    return await response.json()
-
-
-def _payload(answer: Any, label: str) -> str:
-    found = [
-        b["payload"]
-        for m in answer["messages"]
-        for row in m["buttons"]
-        for b in row
-        if "payload" in b and label in b["label"]
-    ]
-    assert len(found) == 1, label
-    return str(found[0])
 
 
 def _texts(answer: Any) -> str:
@@ -64,8 +44,8 @@ def _fresh(page: str) -> bool:
 
 
 async def _onboard(client: TestClient[Any, Any], language: str, **headers: str) -> None:
-    start = await _send(client, {"type": "start"}, **headers)
-    chosen = await _send(client, {"type": "button", "payload": _payload(start, language)})
+    start = await chat_send(client, {"type": "start"}, **headers)
+    chosen = await chat_send(client, {"type": "button", "payload": button_payload(start, language)})
     assert "Main menu" in _texts(chosen) or "Головне меню" in _texts(chosen)
 
 
@@ -79,7 +59,7 @@ async def test_a_language_chosen_in_the_chat_wins_over_the_browser(web: WebServi
     again = await _page(client, **ukrainian_browser)
     assert '<html lang="en">' in again and "Your message" in again
     assert not _fresh(again)
-    answer = await _send(client, {"type": "text", "text": "/menu"}, **ukrainian_browser)
+    answer = await chat_send(client, {"type": "text", "text": "/menu"}, **ukrainian_browser)
     assert "Main menu" in _texts(answer)
 
 
@@ -93,7 +73,7 @@ async def test_a_choice_in_the_chat_wins_over_the_page_language_cookie(web: WebS
     assert '<html lang="uk">' in page and "Ваше повідомлення" in page
     jar = client.session.cookie_jar.filter_cookies(client.make_url("/"))
     assert jar[LANG_COOKIE].value == "uk"  # the cookie follows the choice
-    answer = await _send(client, {"type": "text", "text": "/menu"}, **{"Accept-Language": "en"})
+    answer = await chat_send(client, {"type": "text", "text": "/menu"}, **{"Accept-Language": "en"})
     assert "Головне меню" in _texts(answer)
 
 
@@ -104,7 +84,7 @@ async def test_the_page_language_link_changes_the_chat_language(web: WebService)
 
     switched = await _page(client, "/?lang=en")
     assert '<html lang="en">' in switched
-    answer = await _send(client, {"type": "text", "text": "/menu"})
+    answer = await chat_send(client, {"type": "text", "text": "/menu"})
     assert "Main menu" in _texts(answer)
     later = await _page(client, **{"Accept-Language": "uk"})
     assert '<html lang="en">' in later
@@ -118,7 +98,7 @@ async def test_the_widgets_language_is_a_hint_a_choice_wins(web: WebService) -> 
 
     embedded = await _page(client, "/?embed=1&hl=en", **{"Accept-Language": "en"})
     assert '<html lang="uk">' in embedded
-    answer = await _send(client, {"type": "text", "text": "/menu"})
+    answer = await chat_send(client, {"type": "text", "text": "/menu"})
     assert "Головне меню" in _texts(answer)
     widget = await _page(client, "/web/widget.js")
     assert '"/?embed=1&hl=" + lang' in widget
@@ -128,13 +108,13 @@ async def test_a_returning_visitor_gets_the_menu_not_an_empty_page(web: WebServi
     client = web.client
     await _page(client, **{"Accept-Language": "uk"})
     await _onboard(client, "English")
-    plan = await _send(client, {"type": "text", "text": "/menu"})
-    await _send(client, {"type": "button", "payload": _payload(plan, "Plan")})
+    plan = await chat_send(client, {"type": "text", "text": "/menu"})
+    await chat_send(client, {"type": "button", "payload": button_payload(plan, "Plan")})
 
     # A new tab (the same cookie, none of the old tab's transcript) on another day.
     page = await _page(client, **{"Accept-Language": "uk"})
     assert not _fresh(page) and '<html lang="en">' in page
-    resumed = await _send(client, {"type": "resume"})
+    resumed = await chat_send(client, {"type": "resume"})
     assert "Main menu" in _texts(resumed)
     assert resumed["messages"][-1]["buttons"], "the menu comes with its buttons"
 
@@ -142,10 +122,10 @@ async def test_a_returning_visitor_gets_the_menu_not_an_empty_page(web: WebServi
 async def test_a_returning_visitor_who_never_chose_a_language_is_asked(web: WebService) -> None:
     client = web.client
     await _page(client)
-    await _send(client, {"type": "start"})  # left before choosing
+    await chat_send(client, {"type": "start"})  # left before choosing
     page = await _page(client)
     assert not _fresh(page)
-    resumed = await _send(client, {"type": "resume"})
+    resumed = await chat_send(client, {"type": "resume"})
     assert "Оберіть мову / Choose your language" in _texts(resumed)
 
 

@@ -23,29 +23,15 @@ from storage.models.access import AuditEntry
 from storage.models.reports import Report
 from tests.support.conversation import Resident
 from tests.support.images import metadata_of, phone_jpeg
-from tests.web.conftest import OPERATOR, WebService, text
+from tests.web.conftest import OPERATOR, WebService, button_payload, chat_send, text
 from tests.web.test_console_pages import outbox, post
 
 NBSP = "\u00a0"
 _ids = itertools.count(1)
 
 
-async def _web_send(client: TestClient[Any, Any], action: dict[str, Any]) -> Any:
-    response = await client.post("/web/api/send", json={"id": f"rep_{next(_ids):04d}", **action})
-    assert response.status == 200, await response.text()
-    return await response.json()
-
-
 def _press(answer: Any, label: str) -> dict[str, str]:
-    found = [
-        b["payload"]
-        for m in answer["messages"]
-        for row in m["buttons"]
-        for b in row
-        if "payload" in b and label in b["label"]
-    ]
-    assert len(found) == 1, (label, answer)
-    return {"type": "button", "payload": str(found[0])}
+    return {"type": "button", "payload": button_payload(answer, label)}
 
 
 def _texts(answer: Any) -> str:
@@ -70,11 +56,11 @@ async def telegram_missed_collection(web: WebService) -> Resident:
 
 async def web_broken_bench(web: WebService, client: TestClient[Any, Any]) -> None:
     """A visitor of the web chat, in English: menu → report → address → photo → send."""
-    await _web_send(client, {"type": "start"})
-    answer = await _web_send(client, {"type": "button", "payload": "lang:en"})
-    answer = await _web_send(client, _press(answer, "Report a problem"))
-    answer = await _web_send(client, _press(answer, "Broken bench or bin"))
-    answer = await _web_send(
+    await chat_send(client, {"type": "start"})
+    answer = await chat_send(client, {"type": "button", "payload": "lang:en"})
+    answer = await chat_send(client, _press(answer, "Report a problem"))
+    answer = await chat_send(client, _press(answer, "Broken bench or bin"))
+    answer = await chat_send(
         client, {"type": "text", "text": "Proskurivska St, 1, by the fountain"}
     )
     assert "Add a photo" in _texts(answer)
@@ -86,9 +72,9 @@ async def web_broken_bench(web: WebService, client: TestClient[Any, Any]) -> Non
     assert photo.status == 200
     answer = await photo.json()
     assert "Photos added: 1 of 3" in _texts(answer)
-    answer = await _web_send(client, _press(answer, "Done"))
-    answer = await _web_send(client, {"type": "text", "text": "The bench's seat is broken"})
-    answer = await _web_send(client, _press(answer, "Send"))
+    answer = await chat_send(client, _press(answer, "Done"))
+    answer = await chat_send(client, {"type": "text", "text": "The bench's seat is broken"})
+    answer = await chat_send(client, _press(answer, "Send"))
     assert "Report No. 26-00002 was sent" in _texts(answer)
 
 
