@@ -36,8 +36,17 @@ from tests.channels.viber.conftest import viber_settings
 from tests.delivery.conftest import eventually, fast_config
 from tests.fakes.viber_api import FakeViberApi
 from tests.support.conversation import Resident
-from tests.web.conftest import OPERATOR, add_account, login, start_web, stop_web, text
-from tests.web.test_chat import _events, _payload, _send
+from tests.web.conftest import (
+    OPERATOR,
+    add_account,
+    button_payload,
+    chat_send,
+    login,
+    start_web,
+    stop_web,
+    text,
+)
+from tests.web.test_chat import _events
 from tests.web.test_console_pages import post
 
 PROBLEM = "The container on Zarichanska 10 has not been emptied for a week"
@@ -218,13 +227,14 @@ async def test_a_web_resident_gets_the_reply_on_the_page_and_leaves_by_the_menu(
     try:
         client = web.client
         await text(await client.get("/"))
-        start = await _send(client, {"type": "start"})
-        menu = await _send(client, {"type": "button", "payload": _payload(start, "English")})
-        opened = await _send(
-            client, {"type": "button", "payload": _payload(menu, "Talk to a person")}
+        start = await chat_send(client, {"type": "start"})
+        english = button_payload(start, "English")
+        menu = await chat_send(client, {"type": "button", "payload": english})
+        opened = await chat_send(
+            client, {"type": "button", "payload": button_payload(menu, "Talk to a person")}
         )
         assert "You are writing to the city council" in opened["messages"][0]["text"]
-        said = await _send(client, {"type": "text", "text": PROBLEM})
+        said = await chat_send(client, {"type": "text", "text": PROBLEM})
         assert "Received" in said["messages"][0]["text"]
 
         talk = await _conversation(db)
@@ -246,7 +256,7 @@ async def test_a_web_resident_gets_the_reply_on_the_page_and_leaves_by_the_menu(
         (reply,) = await _events(client, 1)  # replying took it: the heading names the role
         assert reply["text"] == f"💬 Working group:\n\n{ANSWER}"
         assert [b["payload"] for row in reply["buttons"] for b in row] == ["g:handoff-end"]
-        ended = await _send(client, {"type": "button", "payload": "g:menu"})
+        ended = await chat_send(client, {"type": "button", "payload": "g:menu"})
         texts = [m["text"] for m in ended["messages"]]
         assert texts[0] == "Your conversation with the working group has ended."
         assert "Main menu" in texts[-1]
