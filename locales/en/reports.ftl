@@ -101,6 +101,7 @@ web-admin-reports-without-place = { $count ->
        *[other] { $count } more reports without a location are in the list only.
     }
 web-admin-reports-list-title = All selected reports, newest first
+web-admin-reports-list-cut = The newest { $count } are shown. All the selected reports are in the CSV download.
 web-admin-reports-reference = Report No. { $reference }
 web-admin-reports-place = Place
 web-admin-reports-photos = Photos

@@ -109,6 +109,11 @@ web-admin-reports-without-place = { $count ->
        *[other] Ще { $count } звернень без геолокації є лише в списку.
     }
 web-admin-reports-list-title = Усі вибрані звернення, нові вгорі
+web-admin-reports-list-cut = Показано { $count } { $count ->
+        [one] найновіше
+        [few] найновіші
+       *[other] найновіших
+    }. Усі вибрані звернення — у вивантаженні для таблиць.
 web-admin-reports-reference = Звернення № { $reference }
 web-admin-reports-place = Місце
 web-admin-reports-photos = Фото

@@ -15,9 +15,11 @@ import json
 import re
 from typing import Any
 
+import pytest
 from aiohttp.test_utils import TestClient
 from sqlalchemy import select
 
+from bot.channels.web.admin.pages import reports as report_pages
 from bot.core.capabilities import TELEGRAM
 from storage.models.access import AuditEntry
 from storage.models.reports import Report
@@ -162,10 +164,17 @@ async def test_an_operator_sees_reports_with_photos_and_resolves_one(
 
 
 async def test_the_list_downloads_for_a_spreadsheet_and_the_geoportal(
-    web: WebService, operator: TestClient[Any, Any]
+    web: WebService, operator: TestClient[Any, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     await telegram_missed_collection(web)
     await web_broken_bench(web, web.client)
+
+    # A long list shows the newest and says where the rest are.
+    monkeypatch.setattr(report_pages, "LIST_LIMIT", 1)
+    cut = await text(await operator.get("/admin/reports"))
+    assert "26-00002" in cut and "Звернення №\u00a026-00001</a>" not in cut
+    assert "Показано 1 найновіше. Усі вибрані звернення — у вивантаженні для таблиць." in cut
+    monkeypatch.undo()
 
     sheet = await operator.get("/admin/reports.csv")
     assert sheet.status == 200 and sheet.headers["Content-Type"].startswith("text/csv")

@@ -116,6 +116,7 @@ class ReportPages:
             items=items,
             missed=missed,
             missed_days=MISSED_DAYS,
+            list_limit=LIST_LIMIT,
             points=plan(items, op.locale),
             plan_width=PLAN_WIDTH,
             plan_height=PLAN_HEIGHT,
