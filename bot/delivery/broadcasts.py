@@ -357,7 +357,8 @@ async def progress(session: AsyncSession, broadcast_id: int) -> Progress:
 
 async def cancel(session: AsyncSession, broadcast_id: int) -> bool:
     """Stop a scheduled or running broadcast: its pending messages are skipped (messages
-    already being sent finish). False when it had already finished or does not exist."""
+    already being sent finish), its items waiting for news digests are dropped. False when
+    it had already finished or does not exist."""
     result = await session.execute(
         update(DeliveryBroadcast)
         .where(
@@ -369,6 +370,8 @@ async def cancel(session: AsyncSession, broadcast_id: int) -> bool:
     if not getattr(result, "rowcount", 0):
         return False
     await DeliveryRepo(session).skip_pending_of_broadcast(broadcast_id, "cancelled")
+    # and those waiting in residents' news digests are not sent either
+    await digests.drop_collected(session, f"broadcast:{broadcast_id}:")
     return True
 
 

@@ -162,6 +162,16 @@ async def collect_select(
     return int(getattr(result, "rowcount", 0) or 0)
 
 
+async def drop_collected(session: AsyncSession, dedup_prefix: str) -> int:
+    """Forget collected items whose key starts with `dedup_prefix` (a cancelled broadcast's
+    `broadcast:<id>:`) before any digest sends them; returns how many."""
+    pattern = dedup_prefix.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+    result = await session.execute(
+        delete(ITEMS).where(ITEMS.c.dedup_key.like(pattern, escape="\\"))
+    )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
 class DigestRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session

@@ -11,6 +11,7 @@ from datetime import date, timedelta
 
 from bot.app import Svoi
 from bot.core.actions import Actor
+from bot.delivery import broadcasts
 from bot.delivery.broadcasts import EVERYONE, Audience
 from dialogs.broadcast import service as broadcast
 from dialogs.waste import schedule
@@ -158,3 +159,22 @@ async def test_a_far_change_of_a_collection_day_waits_for_the_waste_digest_a_nea
     [digest] = await outbox(db, kind="digest")
     assert digest.text is not None and "Ремонт сміттєвоза" in digest.text
     assert "вул. Трудова, 5" in digest.text
+
+
+async def test_a_cancelled_broadcast_leaves_nothing_in_the_news_digests(
+    svoi: Svoi, db: Database, test_clock: clock.SetClock, on_channel: Resident
+) -> None:
+    test_clock.set(city(17, 10, 0))
+    reader = on_channel
+    await reader.onboard("uk")
+    await _choose(reader, "Розсилки міської ради", "щопонеділка о 09:00")
+    sent = await _broadcast(svoi, reader.channel, "Концерт на Майдані_100% скасовано", urgent=False)
+    assert [i.text for i in await collected(db)] == [
+        "Концерт на Майдані_100% скасовано\nДеталі: https://khm.gov.ua/news"
+    ]
+    async with db.transaction() as session:
+        assert await broadcasts.cancel(session, sent.broadcast.id) is True
+    assert await collected(db) == []
+
+    await run_job_at(svoi, test_clock, city(22, 9, 0))  # the next Monday's digest
+    assert await outbox(db, kind="digest") == []
