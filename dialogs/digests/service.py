@@ -38,6 +38,7 @@ CATEGORY = "digest"
 KIND = "digest"
 PAGE = 2000  # residents a transaction: a few thousand rows in memory at most
 CONCURRENT_PAGES = 3
+RENDERED_LIMIT = 10_000  # distinct item texts kept per run
 SEPARATOR = "\n\n"
 LIMITS = {
     "telegram": capabilities.TELEGRAM.max_text_length,
@@ -162,6 +163,8 @@ class Rendered:
         key = (locale, item.template_key or "", str(raw))
         text = self.cache.get(key)
         if text is None:
+            if len(self.cache) >= RENDERED_LIMIT:  # one-off texts (answers): memory stays flat
+                self.cache.clear()
             args = json.loads(raw) if isinstance(raw, str) else dict(raw)
             text = self.cache[key] = self.i18n.t(locale, item.template_key or "", args)
         return text
@@ -265,8 +268,10 @@ async def run_digests(db: Database, i18n: I18n, now: datetime, zone: ZoneInfo) -
     async with db.transaction() as session:
         residents = await DigestRepo(session).due_residents(now)
     rendered = Rendered(i18n)
-    # PostgreSQL works on one page while this process composes the next: two transactions
-    # at a time (pages are disjoint ranges of residents). SQLite has one writer: one.
+    # PostgreSQL works on one page while this process composes the next: CONCURRENT_PAGES
+    # transactions at a time (pages are disjoint ranges of residents). SQLite has one
+    # writer: one. A page that fails cancels the others (TaskGroup); what they committed
+    # is sent, the rest is found again by the next run.
     running = asyncio.Semaphore(1 if db.is_sqlite else CONCURRENT_PAGES)
 
     async def page(start: int) -> int:
@@ -274,7 +279,9 @@ async def run_digests(db: Database, i18n: I18n, now: datetime, zone: ZoneInfo) -
         async with running, db.transaction() as session:
             return await _send_page(session, rendered, first, last, now, zone, cutoffs)
 
-    queued = sum(await asyncio.gather(*(page(s) for s in range(0, len(residents), PAGE))))
+    async with asyncio.TaskGroup() as group:
+        pages = [group.create_task(page(s)) for s in range(0, len(residents), PAGE)]
+    queued = sum(p.result() for p in pages)
     async with db.transaction() as session:
         digests = DigestRepo(session)
         for mode, hour, _at in cutoffs:
