@@ -191,6 +191,12 @@ async def test_the_list_downloads_for_a_spreadsheet_and_the_geoportal(
     assert feature["geometry"]["coordinates"] == [26.9965, 49.4216]
     assert collection["without_location"] == 1
 
+    page = await text(await operator.get("/admin/reports?status=received&category=other"))
+    assert 'href="/admin/reports.csv?status=received&amp;category=other"' in page
+    only = await text(await operator.get("/admin/reports.csv?category=missed-collection"))
+    assert [r["reference"] for r in csv.DictReader(io.StringIO(only.lstrip("\ufeff")))] == [
+        "26-00001"
+    ]
     nothing = json.loads(await text(await operator.get("/admin/reports.geojson?status=resolved")))
     assert nothing["features"] == [] and nothing["without_location"] == 0
     async with web.svoi.db.transaction() as session:
@@ -199,4 +205,4 @@ async def test_the_list_downloads_for_a_spreadsheet_and_the_geoportal(
             for e in (await session.execute(select(AuditEntry))).scalars()
             if e.action == "reports-export"
         ]
-    assert exports == ["csv", "geojson", "geojson"]
+    assert exports == ["csv", "geojson", "csv", "geojson"]

@@ -9,9 +9,11 @@ spreadsheet) and as GeoJSON for the city's geoportal, the same export functions 
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
+from urllib.parse import urlencode
 
 from aiohttp import web
 
@@ -57,7 +59,7 @@ def plan(views: list[reports.ReportView], locale: str) -> list[Point]:
     lats = [v.latitude for v in placed if v.latitude is not None]
     lons = [v.longitude for v in placed if v.longitude is not None]
     mid_lat, mid_lon = (min(lats) + max(lats)) / 2, (min(lons) + max(lons)) / 2
-    squeeze = 0.656  # cos(49°)
+    squeeze = math.cos(math.radians(mid_lat))  # ~0.656 at 49° N
     span = max(MIN_SPAN, max(lats) - min(lats), (max(lons) - min(lons)) * squeeze)
     inner_w, inner_h = PLAN_WIDTH - 2 * PLAN_PAD, PLAN_HEIGHT - 2 * PLAN_PAD
     scale = min(inner_w, inner_h) / span
@@ -127,13 +129,22 @@ class ReportPages:
             ],
             chosen_status=status.value if status else "",
             chosen_category=category or "",
+            selection=urlencode(
+                {k: v for k, v in (("status", status), ("category", category)) if v}
+            ),
             label=reports.category_label,
         )
 
     async def _exported(self, request: web.Request, op: Operator, fmt: str) -> list[Any]:
-        status = _status(request.query.get("status"))
+        """The list's selection (state and problem), all of it, for a download."""
+        status, category = (
+            _status(request.query.get("status")),
+            _category(request.query.get("category")),
+        )
         async with self.svoi.db.transaction() as session:
-            found = await reports.list_reports(session, status=status, limit=EXPORT_LIMIT)
+            found = await reports.list_reports(
+                session, status=status, category=category, limit=EXPORT_LIMIT
+            )
             AuditRepo(session).write(
                 op.account, op.role, "reports-export", fmt, "done", via="web", count=len(found)
             )
