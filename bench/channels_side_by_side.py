@@ -34,6 +34,7 @@ from bench.telegram_webhook import (
     ROOT,
     drop_postgres,
     free_port,
+    ms_at,
     open_loop,
     postgres_url,
     process_cpu,
@@ -60,14 +61,10 @@ class Row:
     cpu_seconds: float
 
     def line(self) -> str:
-        def pct(values: list[float], q: float) -> float:
-            ordered = sorted(values)
-            return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
-
         return (
             f"| {self.database} | {self.channel} | {self.rate} | {self.sent / self.span:.0f} | "
-            f"{pct(self.to_200, 0.5):.1f} / {pct(self.to_200, 0.99):.1f} | "
-            f"{pct(self.to_reply, 0.5):.1f} / {pct(self.to_reply, 0.99):.1f} | "
+            f"{ms_at(self.to_200, 0.5):.1f} / {ms_at(self.to_200, 0.99):.1f} | "
+            f"{ms_at(self.to_reply, 0.5):.1f} / {ms_at(self.to_reply, 0.99):.1f} | "
             f"{self.cpu_seconds * 1000 / self.sent:.2f} |"
         )
 

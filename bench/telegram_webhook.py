@@ -138,6 +138,12 @@ async def load(
     return to_200, to_replies, latencies
 
 
+def ms_at(values: list[float], q: float) -> float:
+    """The `q` quantile of latencies in seconds, in milliseconds (nearest rank)."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
+
+
 @dataclass
 class OpenResult:
     name: str
@@ -149,14 +155,10 @@ class OpenResult:
     cpu_seconds: float
 
     def row(self) -> str:
-        def pct(values: list[float], q: float) -> float:
-            ordered = sorted(values)
-            return ordered[min(len(ordered) - 1, int(len(ordered) * q))] * 1000
-
         return (
             f"| {self.name} | {self.rate} | {self.sent / self.seconds:.0f} | "
-            f"{pct(self.to_200, 0.5):.1f} | {pct(self.to_200, 0.99):.1f} | "
-            f"{pct(self.to_reply, 0.5):.1f} | {pct(self.to_reply, 0.99):.1f} | "
+            f"{ms_at(self.to_200, 0.5):.1f} | {ms_at(self.to_200, 0.99):.1f} | "
+            f"{ms_at(self.to_reply, 0.5):.1f} | {ms_at(self.to_reply, 0.99):.1f} | "
             f"{self.cpu_seconds * 1000 / self.sent:.2f} |"
         )
 
