@@ -136,7 +136,7 @@ async def create(
     session: AsyncSession, resident_id: int, channel: str, draft: Draft, now: datetime
 ) -> Report:
     """Save the report, give it its photos and a reference («26-00042»: the year and a
-    number), and audit it."""
+    number). The caller audits it with its own actor (the chat: the resident's turn)."""
     if category(draft.category) is None:
         raise Refused("reports-error-category")
     report = Report(
