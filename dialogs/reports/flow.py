@@ -11,7 +11,8 @@ Steps of the flow `reports`:
   confirm      what will be sent → «Надіслати»: the reference number («26-00042»)
   mine         the resident's reports with their status and the working group's comment
 
-The waste schedule offers «Не вивезли сміття», which starts at `place` with that category.
+The waste schedule offers «Не вивезли відходи», which starts at `photos` with that category and
+the schedule's address and zone (at `place` when pressed on an older message).
 """
 
 from __future__ import annotations
@@ -233,7 +234,7 @@ async def mine_action(turn: Turn, _arg: str) -> None:
 
 
 async def missed_collection(turn: Turn, _arg: str) -> None:
-    """«Не вивезли сміття» under a waste schedule: the schedule's address and zone are the
+    """«Не вивезли відходи» under a waste schedule: the schedule's address and zone are the
     place, so straight to the photos; from an older message, ask for the place."""
     place = schedule_place(turn)
     if place is None:

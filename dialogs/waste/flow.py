@@ -392,7 +392,7 @@ async def render_schedule(turn: Turn) -> None:
 
 def schedule_place(turn: Turn) -> tuple[str, int] | None:
     """The address and zone a resident is looking at when the turn is on the schedule screen
-    (for «Не вивезли сміття» under it); None elsewhere."""
+    (for «Не вивезли відходи» under it); None elsewhere."""
     if turn.flow_name != FLOW or turn.screen_name != "schedule":
         return None
     state = _state(turn)
