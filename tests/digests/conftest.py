@@ -54,6 +54,14 @@ async def preferences(db: Database) -> list[DigestPreference]:
         return list(await session.scalars(query))
 
 
+async def choose_digest(resident: Resident, category: str, choice: str) -> None:
+    """Settings → digests → a category → a choice, as the resident presses them."""
+    await resident.send("/settings")
+    await resident.press("digests")  # the Settings button (its payload), in either language
+    await resident.press(category)
+    await resident.press(choice)
+
+
 async def publish(operator: Resident, code: str, percent: str, text: str) -> None:
     """The working group publishes a progress update from the chat (tests/plan)."""
     await operator.send("/operator")

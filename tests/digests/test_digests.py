@@ -13,6 +13,7 @@ from dialogs.digests.service import split
 from storage import clock
 from storage.db import Database
 from tests.digests.conftest import (
+    choose_digest,
     city,
     collected,
     outbox,
@@ -26,13 +27,6 @@ from tests.support.conversation import Resident
 async def _follow(resident: Resident, code: str) -> None:
     await resident.send(f"/start {code}")
     await resident.press("Follow progress")
-
-
-async def _choose(resident: Resident, category: str, choice: str) -> None:
-    await resident.send("/settings")
-    await resident.press("digests")  # the Settings button (its payload), in either language
-    await resident.press(category)
-    await resident.press(choice)
 
 
 async def test_a_resident_chooses_a_daily_digest_in_settings(
@@ -87,7 +81,7 @@ async def test_a_daily_digest_brings_every_update_in_one_message_at_the_chosen_h
     follower = Resident.on(svoi.engine)
     await follower.onboard("en")
     await _follow(follower, "c3")
-    await _choose(follower, "Action plan updates", "daily at 18:00")
+    await choose_digest(follower, "Action plan updates", "daily at 18:00")
     other = Resident.on(svoi.engine)  # follows too, but as it happens
     await other.onboard("en")
     await _follow(other, "c3")
@@ -159,7 +153,7 @@ async def test_urgent_notices_bypass_the_digest_and_items_are_collected_once(
 ) -> None:
     resident = Resident.on(svoi.engine)
     await resident.onboard("en")
-    await _choose(resident, "Answers to your comments", "daily at 08:00")
+    await choose_digest(resident, "Answers to your comments", "daily at 08:00")
     resident_id = await _resident_id(db)
 
     async with db.transaction() as session:
@@ -176,7 +170,7 @@ async def test_a_weekly_digest_comes_on_monday_morning(
 ) -> None:
     resident = Resident.on(svoi.engine)
     await resident.onboard("uk")
-    await _choose(resident, "Відповіді на ваші відгуки", "щопонеділка о 09:00")
+    await choose_digest(resident, "Відповіді на ваші відгуки", "щопонеділка о 09:00")
     resident_id = await _resident_id(db)
     async with db.transaction() as session:
         await enqueue(session, [_notice(resident_id, resident, "w:1")])
@@ -201,7 +195,7 @@ async def test_back_to_as_it_happens_sends_what_was_collected_at_once(
 ) -> None:
     resident = Resident.on(svoi.engine)
     await resident.onboard("en")
-    await _choose(resident, "Answers to your comments", "daily at 20:00")
+    await choose_digest(resident, "Answers to your comments", "daily at 20:00")
     resident_id = await _resident_id(db)
     async with db.transaction() as session:
         await enqueue(session, [_notice(resident_id, resident, "b:1")])

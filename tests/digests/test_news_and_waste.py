@@ -15,26 +15,18 @@ from bot.delivery import broadcasts
 from bot.delivery.broadcasts import EVERYONE, Audience
 from dialogs.broadcast import service as broadcast
 from dialogs.waste import schedule
-from dialogs.waste.service import ZoneSchedules, change_collection
+from dialogs.waste.service import change_collection
 from storage import clock
 from storage.db import Database
 from storage.models.delivery import DeliveryBroadcast
-from storage.repos.waste import WasteRepo
 from tests.conftest import OPERATOR
-from tests.digests.conftest import city, collected, outbox, run_job_at
+from tests.digests.conftest import choose_digest, city, collected, outbox, run_job_at
 from tests.plan.conftest import CHANNELS
 from tests.support.conversation import Resident
-from tests.waste.support import load_content
+from tests.waste.support import load_content, next_days
 
 WORKING_GROUP = Actor(f"{OPERATOR[0]}:{OPERATOR[1]}", "operator")
 ZONE = "pivdenno-zakhidnyi"
-
-
-async def _choose(resident: Resident, category: str, choice: str) -> None:
-    await resident.send("/settings")
-    await resident.press("digests")
-    await resident.press(category)
-    await resident.press(choice)
 
 
 async def _broadcast(svoi: Svoi, channel: str, text: str, *, urgent: bool) -> broadcast.Sent:
@@ -57,7 +49,7 @@ async def test_a_broadcast_waits_for_the_news_digest_of_those_who_chose_one(
     test_clock.set(city(17, 10, 0))
     reader = on_channel  # Telegram's or Viber's capabilities
     await reader.onboard("uk")
-    await _choose(reader, "Розсилки міської ради", "щодня о 18:00")
+    await choose_digest(reader, "Розсилки міської ради", "щодня о 18:00")
     assert "✅ Збережено. Розсилки міської ради: щодня о 18:00." in reader.text
     channel = reader.channel
     bystander = Resident.on(svoi.engine, channel=channel, caps=CHANNELS[channel])
@@ -102,20 +94,6 @@ async def _subscribe(resident: Resident) -> None:
     assert "Готово!" in resident.text
 
 
-async def _collection_after(db: Database, day: date) -> date:
-    async with db.transaction() as session:
-        repo = WasteRepo(session)
-        zone = await repo.zone_by_code(ZONE)
-        assert zone is not None
-        schedules = await ZoneSchedules.load(repo, zone.id)
-    days = [
-        c.day
-        for c in schedules.collections(zone.id, day, day + timedelta(days=40))
-        if c.waste_type == "mixed"
-    ]
-    return days[0]
-
-
 async def _move(svoi: Svoi, day: date) -> int:
     async with svoi.db.transaction() as session:
         return await change_collection(
@@ -140,16 +118,16 @@ async def test_a_far_change_of_a_collection_day_waits_for_the_waste_digest_a_nea
     resident = on_channel
     await resident.onboard("uk")
     await _subscribe(resident)
-    await _choose(resident, "Зміни днів вивезення відходів", "щодня о 18:00")
+    await choose_digest(resident, "Зміни днів вивезення відходів", "щодня о 18:00")
     today = schedule.local_today(clock.now())
 
-    far = await _collection_after(db, today + timedelta(days=10))
+    far = (await next_days(db, ZONE, "mixed", today + timedelta(days=10)))[0]
     assert await _move(svoi, far) == 1
     assert await outbox(db, kind="waste_change") == []
     [item] = await collected(db)
     assert item.category == "waste" and item.template_key == "waste-change-moved"
 
-    near = await _collection_after(db, today + timedelta(days=2))
+    near = (await next_days(db, ZONE, "mixed", today + timedelta(days=2)))[0]
     assert (near - today).days <= 7
     assert await _move(svoi, near) == 1
     [at_once] = await outbox(db, kind="waste_change")
@@ -167,7 +145,7 @@ async def test_a_cancelled_broadcast_leaves_nothing_in_the_news_digests(
     test_clock.set(city(17, 10, 0))
     reader = on_channel
     await reader.onboard("uk")
-    await _choose(reader, "Розсилки міської ради", "щопонеділка о 09:00")
+    await choose_digest(reader, "Розсилки міської ради", "щопонеділка о 09:00")
     sent = await _broadcast(svoi, reader.channel, "Концерт на Майдані_100% скасовано", urgent=False)
     assert [i.text for i in await collected(db)] == [
         "Концерт на Майдані_100% скасовано\nДеталі: https://khm.gov.ua/news"

@@ -4,7 +4,7 @@ rendered the way a sender renders them."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import select
@@ -12,6 +12,7 @@ from sqlalchemy import select
 from bot.core.i18n import I18n
 from dialogs.waste import schedule
 from dialogs.waste.content import ensure_default_waste
+from dialogs.waste.service import ZoneSchedules
 from storage import clock
 from storage.db import Database
 from storage.models import OutboxMessage, Resident
@@ -20,6 +21,25 @@ from storage.repos.waste import WasteRepo
 
 async def load_content(db: Database) -> None:
     assert await ensure_default_waste(db) is True
+
+
+async def zone_id_of(db: Database, code: str) -> int:
+    async with db.transaction() as session:
+        zone = await WasteRepo(session).zone_by_code(code)
+        assert zone is not None
+        return zone.id
+
+
+async def next_days(db: Database, code: str, waste_type: str, start: date) -> list[date]:
+    """The zone's collection days of `waste_type` from `start`, over 40 days (shipped content)."""
+    zone_id = await zone_id_of(db, code)
+    async with db.transaction() as session:
+        schedules = await ZoneSchedules.load(WasteRepo(session), zone_id)
+    return [
+        c.day
+        for c in schedules.collections(zone_id, start, start + timedelta(days=40))
+        if c.waste_type == waste_type
+    ]
 
 
 def kyiv(day: date, hour: int, minute: int = 0) -> datetime:

@@ -25,7 +25,7 @@ from storage.models.waste import WasteSubscription
 from storage.repos.waste import WasteRepo
 from tests.conftest import OPERATOR
 from tests.support.conversation import Resident
-from tests.waste.support import kyiv, load_content, outbox
+from tests.waste.support import kyiv, load_content, next_days, outbox, zone_id_of
 
 CHANNELS = [("telegram", TELEGRAM), ("viber", VIBER)]
 
@@ -38,24 +38,6 @@ def channel(request: pytest.FixtureRequest) -> tuple[str, ChannelCapabilities]:
 async def _open_waste(person: Resident, locale: str = "uk") -> None:
     await person.onboard(locale)
     await person.press("♻️")
-
-
-async def _zone_id(db: Database, code: str) -> int:
-    async with db.transaction() as session:
-        zone = await WasteRepo(session).zone_by_code(code)
-        assert zone is not None
-        return zone.id
-
-
-async def _next_days(db: Database, code: str, waste_type: str, today: date) -> list[date]:
-    zone_id = await _zone_id(db, code)
-    async with db.transaction() as session:
-        schedules = await ZoneSchedules.load(WasteRepo(session), zone_id)
-    return [
-        c.day
-        for c in schedules.collections(zone_id, today, today + timedelta(days=40))
-        if c.waste_type == waste_type
-    ]
 
 
 async def test_find_schedule_subscribe_remind_stop_and_change_notice(
@@ -90,7 +72,7 @@ async def test_find_schedule_subscribe_remind_stop_and_change_notice(
 
     # The evening before the next mixed-waste day, the tick puts a reminder in the outbox.
     today = schedule.local_today(clock.now())
-    first = (await _next_days(db, "pivdenno-zakhidnyi", "mixed", today + timedelta(days=2)))[0]
+    first = (await next_days(db, "pivdenno-zakhidnyi", "mixed", today + timedelta(days=2)))[0]
     evening = kyiv(first - timedelta(days=1), 19)
     assert await tick(db, svoi.i18n, evening - timedelta(minutes=1)) == 0
     assert await tick(db, svoi.i18n, evening) == 1
@@ -105,7 +87,7 @@ async def test_find_schedule_subscribe_remind_stop_and_change_notice(
     await person.press_payload(stop_payload)
     assert "Нагадування для цієї адреси вимкнено" in person.text
     assert "▶️ Відновити" in person.labels
-    second = (await _next_days(db, "pivdenno-zakhidnyi", "mixed", first + timedelta(days=1)))[0]
+    second = (await next_days(db, "pivdenno-zakhidnyi", "mixed", first + timedelta(days=1)))[0]
     assert await tick(db, svoi.i18n, kyiv(second - timedelta(days=1), 19, 30)) == 0
     await person.press("Відновити")
     assert "знову увімкнено" in person.text
@@ -124,7 +106,7 @@ async def test_find_schedule_subscribe_remind_stop_and_change_notice(
     await operator.press("Змінити графік")
     await operator.press("Південно-Західний")
     await operator.press("Змішані відходи")
-    later = (await _next_days(db, "pivdenno-zakhidnyi", "mixed", second + timedelta(days=1)))[0]
+    later = (await next_days(db, "pivdenno-zakhidnyi", "mixed", second + timedelta(days=1)))[0]
     await operator.send(later.strftime("%d.%m.%Y"))
     await operator.press("Перенести")
     await operator.send((later + timedelta(days=1)).strftime("%d.%m.%Y"))
@@ -192,7 +174,7 @@ async def test_calendar_document_or_link_shows_the_bot_dates(
     cal = Calendar.from_ical(body)
     events = list(cal.walk("VEVENT"))
     today = schedule.local_today(clock.now())
-    zone_id = await _zone_id(db, "dubove-even")
+    zone_id = await zone_id_of(db, "dubove-even")
     async with db.transaction() as session:
         schedules = await ZoneSchedules.load(WasteRepo(session), zone_id)
     expected = schedules.collections(zone_id, today, today + timedelta(days=31 * 12))
@@ -398,7 +380,7 @@ async def test_two_rows_for_one_house_still_remind_once(svoi: Svoi, db: Database
         await person.press("Напередодні о 19:00")
         await person.send("/waste")
     today = schedule.local_today(clock.now())
-    first = (await _next_days(db, "pivdenno-zakhidnyi", "mixed", today + timedelta(days=2)))[0]
+    first = (await next_days(db, "pivdenno-zakhidnyi", "mixed", today + timedelta(days=2)))[0]
     due = kyiv(first - timedelta(days=1), 19)
     assert await tick(db, svoi.i18n, due - timedelta(minutes=1)) == 0
     assert await tick(db, svoi.i18n, due) == 1
