@@ -25,16 +25,15 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 import aiohttp
 
 from bench.telegram_webhook import (
     ROOT,
+    OpenResult,
     drop_postgres,
     free_port,
-    ms_at,
     open_loop,
     postgres_url,
     process_cpu,
@@ -47,26 +46,6 @@ from tests.fakes.viber_api import TOKEN as VIBER_TOKEN
 from tests.fakes.viber_api import Callbacks, FakeViberApi, sign
 
 WEB_SECRET = "bench-web-secret-0123456789"
-
-
-@dataclass
-class Row:
-    database: str
-    channel: str
-    rate: int
-    sent: int
-    span: float
-    to_200: list[float]
-    to_reply: list[float]
-    cpu_seconds: float
-
-    def line(self) -> str:
-        return (
-            f"| {self.database} | {self.channel} | {self.rate} | {self.sent / self.span:.0f} | "
-            f"{ms_at(self.to_200, 0.5):.1f} / {ms_at(self.to_200, 0.99):.1f} | "
-            f"{ms_at(self.to_reply, 0.5):.1f} / {ms_at(self.to_reply, 0.99):.1f} | "
-            f"{self.cpu_seconds * 1000 / self.sent:.2f} |"
-        )
 
 
 Result = tuple[int, float, list[float], list[float]]
@@ -158,8 +137,8 @@ async def web_loop(base: str, rate: int, seconds: float) -> Result:
     return count, max(ends) - start, latencies, latencies
 
 
-async def run_database(database: str, args: argparse.Namespace) -> list[Row]:
-    rows: list[Row] = []
+async def run_database(database: str, args: argparse.Namespace) -> list[OpenResult]:
+    rows: list[OpenResult] = []
     telegram = FakeTelegramAPI()
     await telegram.start()
     viber = await FakeViberApi().start()
@@ -201,7 +180,8 @@ async def run_database(database: str, args: argparse.Namespace) -> list[Row]:
                     before = process_cpu(process.pid)
                     sent, span, to_200, to_reply = await loop(rate)
                     used = process_cpu(process.pid) - before
-                    rows.append(Row(database, channel, rate, sent, span, to_200, to_reply, used))
+                    name = f"{channel} ({database})"
+                    rows.append(OpenResult(name, rate, sent, span, to_200, to_reply, used))
             print(f"{database}: server RSS at the end {process_rss_mb(process.pid):.0f} MB")
         finally:
             process.terminate()
@@ -215,17 +195,17 @@ async def run_database(database: str, args: argparse.Namespace) -> list[Row]:
 
 async def main(args: argparse.Namespace) -> None:
     databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    rows: list[Row] = []
+    rows: list[OpenResult] = []
     for database in databases:
         rows.extend(await run_database(database, args))
     print(f"\neach rate offered for {args.seconds:g} s per channel, one person per message\n")
     print(
-        "| database | channel | offered/s | achieved/s | p50 / p99 ms to 200 | "
-        "p50 / p99 ms to reply | server CPU ms/message |"
+        "| channel (database) | offered/s | achieved/s | p50 ms to 200 | p99 ms to 200 | "
+        "p50 ms to reply | p99 ms to reply | server CPU ms/message |"
     )
-    print("|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|")
     for row in rows:
-        print(row.line())
+        print(row.row())
 
 
 if __name__ == "__main__":
