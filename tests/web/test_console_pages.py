@@ -445,3 +445,24 @@ async def test_the_dashboard_counts_residents_and_ratings(
     assert '<th scope="row">Telegram</th><td>1</td>' in page
     assert '<th scope="row">English</th><td>1</td>' in page
     assert f"{commitment.number}." in page and "4.00 (1)" in page
+
+
+async def test_a_broadcast_page_counts_those_who_get_it_in_their_news_digest(
+    web: WebService, operator: TestClient[Any, Any]
+) -> None:
+    reader = Resident.on(web.svoi.engine, channel="telegram", caps=TELEGRAM, user_id="310000795")
+    await reader.onboard("uk")
+    await reader.send("/settings")
+    await reader.press("digests")
+    await reader.press("Розсилки міської ради")
+    await reader.press("щодня о 18:00")
+    other = Resident.on(web.svoi.engine, channel="telegram", caps=TELEGRAM, user_id="310000796")
+    await other.onboard("uk")
+
+    draft = {"text": "Concert on the Maidan on Sunday.", "link": "", "audience": "everyone"}
+    sent = await post(operator, "/admin/broadcasts", {**draft, "action": "send"})
+    assert sent.status == 303
+    [row] = await outbox(web.svoi.db, kind="broadcast")
+    assert row.user_id == "310000796"  # the reader gets it in the evening's digest
+    detail = await text(await operator.get(f"/admin/broadcasts/{row.broadcast_id}"))
+    assert "Ще 1 мешканець отримає цю розсилку в дайджесті новин" in detail

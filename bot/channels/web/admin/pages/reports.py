@@ -135,7 +135,9 @@ class ReportPages:
             label=reports.category_label,
         )
 
-    async def _exported(self, request: web.Request, op: Operator, fmt: str) -> list[Any]:
+    async def _exported(
+        self, request: web.Request, op: Operator, fmt: str
+    ) -> list[reports.ReportView]:
         """The list's selection (state and problem), all of it, for a download."""
         status, category = (
             _status(request.query.get("status")),
