@@ -3,43 +3,87 @@
 from __future__ import annotations
 
 import asyncio
+import functools
+import json
 from collections.abc import Callable
 from contextlib import AbstractAsyncContextManager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, bindparam, delete, func, select, update
+from sqlalchemy import String, Table, Text, and_, bindparam, delete, func, select, true, update
+from sqlalchemy.dialects import postgresql
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
 from storage.db import Database
 from storage.models import InboundEvent
-from storage.repos.common import insert_ignoring_conflicts
+from storage.repos.common import dialect_module, dialect_name, insert_ignoring_conflicts
 
 RECEIVED = "received"
 DONE = "done"
 FAILED = "failed"
 
 
-# Built once: every turn runs them (see storage/repos/residents.py).
+# Built once: every turn runs them (see storage/repos/residents.py). On the table, not the
+# mapped class: an ORM-enabled UPDATE goes through the ORM's bulk path on every run.
+_INBOX: Table = InboundEvent.__table__  # type: ignore[assignment]
 _EVENT = and_(
-    InboundEvent.channel == bindparam("b_channel"),
-    InboundEvent.event_id == bindparam("b_event_id"),
+    _INBOX.c.channel == bindparam("b_channel"),
+    _INBOX.c.event_id == bindparam("b_event_id"),
 )
 _CLAIM_DONE = (
-    update(InboundEvent)
-    .where(_EVENT, InboundEvent.status != DONE)
+    update(_INBOX)
+    .where(_EVENT, _INBOX.c.status != DONE)
     # The raw body holds the resident's message; once handled only the id is needed.
     .values(
         body="",
         status=DONE,
-        attempts=InboundEvent.attempts + 1,
-        processed_at=bindparam("b_now", type_=InboundEvent.__table__.c.processed_at.type),
+        attempts=_INBOX.c.attempts + 1,
+        processed_at=bindparam("b_now", type_=_INBOX.c.processed_at.type),
     )
-    .returning(InboundEvent.id)
-    .execution_options(synchronize_session=False)
+    .returning(_INBOX.c.id)
 )
-_KNOWN = select(InboundEvent.id).where(_EVENT)
+_KNOWN = select(_INBOX.c.id).where(_EVENT)
+
+
+@functools.cache
+def _record_many_statement(dialect: str) -> Any:
+    """`INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING channel, event_id` of a batch of
+    events, ONE statement whatever the batch's size: the rows travel as arrays (`unnest`)
+    on PostgreSQL and as one JSON array (`json_each`) on SQLite. A multi-row `VALUES` would
+    be a new statement for every batch size — compiled, and its cache key walked over every
+    value, on each write (profiled: a sixth of a turn's CPU under a burst)."""
+    if dialect == "postgresql":
+        given = (
+            func.unnest(
+                bindparam("b_channels", type_=postgresql.ARRAY(String)),
+                bindparam("b_event_ids", type_=postgresql.ARRAY(String)),
+                bindparam("b_bodies", type_=postgresql.ARRAY(Text)),
+            )
+            .table_valued("channel", "event_id", "body")
+            .render_derived(name="given")
+        )
+        rows = select(given.c.channel, given.c.event_id, given.c.body, *_fresh_columns())
+    else:
+        given = func.json_each(bindparam("b_rows", type_=Text)).table_valued("value")
+        fields = (func.json_extract(given.c.value, f"$[{i}]") for i in range(3))
+        # SQLite: an upsert on INSERT … SELECT needs a WHERE to parse unambiguously.
+        rows = select(*fields, *_fresh_columns()).where(true())
+    return (
+        dialect_module(dialect)
+        .insert(_INBOX)
+        .from_select(["channel", "event_id", "body", "status", "attempts", "received_at"], rows)
+        .on_conflict_do_nothing()
+        .returning(_INBOX.c.channel, _INBOX.c.event_id)
+    )
+
+
+def _fresh_columns() -> tuple[Any, ...]:
+    return (
+        bindparam("b_status", RECEIVED, type_=String),
+        bindparam("b_attempts", 0),
+        bindparam("b_now", type_=_INBOX.c.received_at.type),
+    )
 
 
 class InboxRepo:
@@ -209,24 +253,20 @@ class InboxWriter:
                     fresh.discard((channel, event_id))
 
     async def _write(self, batch: list[tuple[str, str, str, asyncio.Future[bool]]]) -> set[Any]:
-        now = clock.now()
-        rows: dict[tuple[str, str], dict[str, Any]] = {}
+        rows: dict[tuple[str, str], str] = {}
         for channel, event_id, body, _future in batch:
-            rows.setdefault(
-                (channel, event_id),
-                {
-                    "channel": channel,
-                    "event_id": event_id,
-                    "body": body,
-                    "status": RECEIVED,
-                    "attempts": 0,
-                    "received_at": now,
-                },
-            )
+            rows.setdefault((channel, event_id), body)
         async with self.guard(), self.db.transaction() as session:
-            result = await session.execute(
-                insert_ignoring_conflicts(session, InboundEvent)
-                .values(list(rows.values()))
-                .returning(InboundEvent.channel, InboundEvent.event_id)
-            )
+            dialect = dialect_name(session)
+            values: dict[str, Any] = {"b_now": clock.now()}
+            if dialect == "postgresql":
+                values["b_channels"] = [channel for channel, _ in rows]
+                values["b_event_ids"] = [event_id for _, event_id in rows]
+                values["b_bodies"] = list(rows.values())
+            else:
+                values["b_rows"] = json.dumps(
+                    [[channel, event_id, body] for (channel, event_id), body in rows.items()],
+                    ensure_ascii=False,
+                )
+            result = await session.execute(_record_many_statement(dialect), values)
             return {(channel, event_id) for channel, event_id in result}
