@@ -280,13 +280,12 @@ class Engine:
                     metrics.DUPLICATES.labels(incoming.address.channel).inc()
                     return []
             residents = ResidentRepo(session)
-            resident, created = await residents.upsert_for_turn(
+            resident, created, state, flood, stored_role = await residents.begin_turn(
                 incoming.address.channel,
                 incoming.address.user_id,
                 locale=self.i18n.normalize(incoming.language_hint),
                 display_name=incoming.display_name,
             )
-            state, flood, stored_role = await residents.for_turn(resident)
             # A linked chat works on the person's profile, held by one of their residents
             # (docs/linking.md); a resident linked to no one costs no statement here.
             holder = await linking.holder_for_turn(
