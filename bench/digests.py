@@ -35,7 +35,7 @@ from storage.clock import CITY_ZONE  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import OutboxMessage, Resident  # noqa: E402
 from storage.models.digests import DigestItem, DigestPreference  # noqa: E402
-from tests.support.databases import PG_ADMIN_URL, _asyncpg_dsn  # noqa: E402
+from tests.support.databases import PG_ADMIN_URL, asyncpg_dsn  # noqa: E402
 
 CHANNEL = "telegram"
 CHOSEN = datetime(2026, 6, 16, 12, 0, tzinfo=CITY_ZONE)
@@ -48,7 +48,7 @@ async def fresh_database(kind: str, workdir: Path) -> Database:
         db = Database(f"sqlite+aiosqlite:///{workdir / 'bench.sqlite3'}")
     else:
         name = f"svoi_bench_digests_{os.getpid()}"
-        admin = await asyncpg.connect(_asyncpg_dsn(PG_ADMIN_URL))
+        admin = await asyncpg.connect(asyncpg_dsn(PG_ADMIN_URL))
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.execute(f'CREATE DATABASE "{name}"')
         await admin.close()
@@ -61,7 +61,7 @@ async def drop_database(db: Database) -> None:
     await db.dispose()
     if not db.is_sqlite:
         name = db.url.rsplit("/", 1)[1]
-        admin = await asyncpg.connect(_asyncpg_dsn(PG_ADMIN_URL))
+        admin = await asyncpg.connect(asyncpg_dsn(PG_ADMIN_URL))
         await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         await admin.close()
 

@@ -42,7 +42,7 @@ from storage import migrate  # noqa: E402
 from storage.db import Database  # noqa: E402
 from storage.models import Resident  # noqa: E402
 from storage.models.waste import WasteSubscription, WasteZone  # noqa: E402
-from tests.support.databases import PG_ADMIN_URL, _asyncpg_dsn  # noqa: E402
+from tests.support.databases import PG_ADMIN_URL, asyncpg_dsn  # noqa: E402
 
 MONDAY = date(2026, 12, 7)
 HOURS = [(-1, 18), (-1, 19), (-1, 20), (-1, 21), (0, 6), (0, 7)]
@@ -55,7 +55,7 @@ async def fresh(kind: str, workdir: Path, tag: str) -> tuple[Database, str | Non
         await migrate.upgrade(db)
         return db, None
     name = f"svoi_bench_waste_{tag}"
-    admin = await asyncpg.connect(_asyncpg_dsn(PG_ADMIN_URL))
+    admin = await asyncpg.connect(asyncpg_dsn(PG_ADMIN_URL))
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await admin.execute(f'CREATE DATABASE "{name}"')
     await admin.close()
@@ -67,7 +67,7 @@ async def fresh(kind: str, workdir: Path, tag: str) -> tuple[Database, str | Non
 async def drop(name: str | None) -> None:
     if name is None:
         return
-    admin = await asyncpg.connect(_asyncpg_dsn(PG_ADMIN_URL))
+    admin = await asyncpg.connect(asyncpg_dsn(PG_ADMIN_URL))
     await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
     await admin.close()
 

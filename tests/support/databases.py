@@ -27,13 +27,13 @@ PG_ADMIN_URL = os.environ.get(
 REQUIRE_PG = os.environ.get("SVOI_REQUIRE_PG") == "1"
 
 
-def _asyncpg_dsn(url: str) -> str:
+def asyncpg_dsn(url: str) -> str:
     return make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
 
 
 async def _pg_reachable() -> str | None:
     try:
-        conn = await asyncpg.connect(_asyncpg_dsn(PG_ADMIN_URL), timeout=5)
+        conn = await asyncpg.connect(asyncpg_dsn(PG_ADMIN_URL), timeout=5)
     except (OSError, asyncpg.PostgresError, TimeoutError) as exc:
         return f"{type(exc).__name__}: {exc}"
     await conn.close()
@@ -54,7 +54,7 @@ class PostgresTestDatabase:
         )
 
     async def _admin(self, sql: str) -> None:
-        conn = await asyncpg.connect(_asyncpg_dsn(PG_ADMIN_URL))
+        conn = await asyncpg.connect(asyncpg_dsn(PG_ADMIN_URL))
         try:
             await conn.execute(sql)
         finally:

@@ -116,6 +116,28 @@ async def test_database_down_answers_503_and_the_redelivery_runs_once(
     assert len(screens) == 1
 
 
+async def test_after_an_unseen_database_restart_the_next_update_is_answered_at_once(
+    outage: DatabaseOutage, telegram_api: FakeTelegramAPI
+) -> None:
+    """The database went away and came back while no update arrived: the pool's
+    connections are dead, and the first update after finds out — it is still answered the
+    first time (a connection that sat idle is checked before use; here any idle counts)."""
+    database = Database(outage.url, idle_ping_seconds=0)
+    svoi = Svoi.create(telegram_settings(outage.url, telegram_api.url), database)
+    service = await start_service(svoi, telegram_api)
+    try:
+        chat = Chat(service)
+        await chat.onboard()
+        await outage.stop(database)
+        await outage.start(database)
+
+        assert await service.deliver(chat.user.text("/settings")) == 200
+        assert chat.api.sent(chat.id)[-1].text == "Settings. Language: English."
+    finally:
+        await stop_service(service)
+        await database.dispose()
+
+
 async def test_the_sweeper_runs_an_update_recorded_before_a_crash(chat: Chat, db: Database) -> None:
     await chat.onboard()
     update = chat.user.text("/settings")
