@@ -3,7 +3,7 @@ bot, both replying through the same fake Bot API on loopback.
 
     .venv/bin/python -m bench.telegram_webhook [--updates 2000] [--residents 200]
         [--concurrency 32] [--database sqlite|postgres|both] [--skip-echo]
-        [--rates 50,200,500 [--seconds 10]]
+        [--rates 50,200,500 [--seconds 10]] [--before DIR] [--rounds 1]
 
 Svoi runs as `python -m bot run` (its real start-up: migrations on SQLite, setWebhook,
 commands) in a child process; the echo bot is aiogram's Dispatcher behind its own
@@ -21,6 +21,12 @@ ones were answered: no coordinated omission), each from a chat of its own, and t
 is from the scheduled moment to the 200 and to the reply's arrival at the fake Bot API.
 A server that cannot keep up shows it as a growing p99 and an achieved rate under the
 offered one.
+
+`--before DIR` also runs Svoi from another checkout (a `git worktree` of an earlier commit,
+with its own `.venv` or this one's linked in) next to this one, each on a fresh database
+migrated by its own code: a before/after from one run. `--rounds N` repeats the whole
+sequence N times, interleaved (so a machine that slows down or speeds up meanwhile touches
+every server alike) and ends with the medians, the ratio to the echo bot taken per round.
 """
 
 from __future__ import annotations
@@ -215,11 +221,12 @@ async def run_one(
     path: str,
     args: argparse.Namespace,
     open_results: list[OpenResult] | None = None,
+    root: Path = ROOT,
 ) -> Result:
     api = FakeTelegramAPI()
     await api.start()
-    child_env = {**os.environ, **env, "TELEGRAM_API_BASE": api.url, "PYTHONPATH": str(ROOT)}
-    process = await asyncio.create_subprocess_exec(*command, cwd=ROOT, env=child_env)
+    child_env = {**os.environ, **env, "TELEGRAM_API_BASE": api.url, "PYTHONPATH": str(root)}
+    process = await asyncio.create_subprocess_exec(*command, cwd=root, env=child_env)
     try:
         await wait_until_up(f"http://127.0.0.1:{port}/healthz")
         url = f"http://127.0.0.1:{port}{path}"
@@ -244,7 +251,8 @@ async def run_one(
     return Result(name, args.updates, to_200, to_replies, latencies, cpu, rss)
 
 
-async def postgres_url() -> str:
+async def postgres_url(root: Path = ROOT) -> str:
+    """A fresh PostgreSQL database, migrated by the code in `root`."""
     conn = await asyncpg.connect(PG_ADMIN)
     try:
         await conn.execute(f'DROP DATABASE IF EXISTS "{PG_BENCH}" WITH (FORCE)')
@@ -252,9 +260,9 @@ async def postgres_url() -> str:
     finally:
         await conn.close()
     url = f"postgresql+asyncpg://postgres@127.0.0.1:5432/{PG_BENCH}"
-    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(ROOT)}
+    env = {**os.environ, "DATABASE_URL": url, "PYTHONPATH": str(root)}
     migrating = await asyncio.create_subprocess_exec(
-        sys.executable, "-m", "bot", "migrate", cwd=ROOT, env=env
+        python_of(root), "-m", "bot", "migrate", cwd=root, env=env
     )
     if await migrating.wait() != 0:
         raise SystemExit("bench: migrating the PostgreSQL database failed")
@@ -282,45 +290,93 @@ def svoi_env(database_url: str, port: int) -> dict[str, str]:
     }
 
 
-async def main(args: argparse.Namespace) -> None:
-    results: list[Result] = []
-    opened: list[OpenResult] = []
-    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
-    for database in databases:
-        with tempfile.TemporaryDirectory() as tmp:
-            if database == "sqlite":
-                url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
-            else:
-                url = await postgres_url()
-            port = free_port()
-            command = [sys.executable, "-m", "bot", "run"]
-            results.append(
-                await run_one(
-                    f"Svoi ({database})",
-                    command,
-                    svoi_env(url, port),
-                    port,
-                    "/webhook/telegram",
-                    args,
-                    opened,
-                )
+def python_of(root: Path) -> str:
+    """The checkout's own interpreter (its `.venv`), else this one."""
+    own = root / ".venv" / "bin" / "python"
+    return str(own) if root != ROOT and own.exists() else sys.executable
+
+
+async def run_svoi(
+    database: str, root: Path, label: str, args: argparse.Namespace, opened: list[OpenResult]
+) -> Result:
+    with tempfile.TemporaryDirectory() as tmp:
+        if database == "sqlite":
+            url = f"sqlite+aiosqlite:///{Path(tmp) / 'bench.sqlite3'}"
+        else:
+            url = await postgres_url(root)
+        port = free_port()
+        try:
+            return await run_one(
+                f"Svoi ({database}{label})",
+                [python_of(root), "-m", "bot", "run"],
+                svoi_env(url, port),
+                port,
+                "/webhook/telegram",
+                args,
+                opened,
+                root,
             )
+        finally:
             if database == "postgres":
                 await drop_postgres()
+
+
+async def run_round(args: argparse.Namespace, opened: list[OpenResult]) -> list[Result]:
+    results: list[Result] = []
+    databases = ["sqlite", "postgres"] if args.database == "both" else [args.database]
+    for database in databases:
+        if args.before is not None:
+            results.append(await run_svoi(database, args.before, ", before", args, opened))
+        label = ", after" if args.before is not None else ""
+        results.append(await run_svoi(database, ROOT, label, args, opened))
     if not args.skip_echo:
         port = free_port()
         command = [sys.executable, "-m", "bench.telegram_webhook", "--echo-bot", str(port)]
         results.append(
             await run_one("aiogram echo bot", command, {}, port, "/webhook", args, opened)
         )
-    print(f"\n{args.updates} updates, {args.residents} chats, {args.concurrency} in flight\n")
+    return results
+
+
+def print_medians(rounds: list[list[Result]]) -> None:
+    """Per server over the rounds: medians of end-to-end updates/s, of the ratio to the
+    echo bot of the same round, and of the server's CPU per update."""
+    names = [result.name for result in rounds[0]]
+    print(f"\nmedians of {len(rounds)} interleaved rounds\n")
+    print("| server | updates/s end to end | × echo bot | server CPU ms/update |")
+    print("|---|---|---|---|")
+    for name in names:
+        ratios: list[float] = []
+        rates: list[float] = []
+        cpus: list[float] = []
+        for round_ in rounds:
+            run = next(r for r in round_ if r.name == name)
+            rates.append(run.updates / run.to_replies)
+            cpus.append(run.cpu_seconds * 1000 / run.updates)
+            echo = next((r for r in round_ if r.name == "aiogram echo bot"), None)
+            if echo is not None:
+                ratios.append(rates[-1] / (echo.updates / echo.to_replies))
+        ratio = f"{statistics.median(ratios):.2f}×" if ratios else "–"
+        cpu = statistics.median(cpus)
+        print(f"| {name} | {statistics.median(rates):.0f} | {ratio} | {cpu:.2f} |")
+
+
+async def main(args: argparse.Namespace) -> None:
+    opened: list[OpenResult] = []
+    rounds = [await run_round(args, opened) for _ in range(args.rounds)]
+    load = os.getloadavg()
+    print(f"\n{args.updates} updates, {args.residents} chats, {args.concurrency} in flight")
+    print(f"load average at the end: {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}\n")
     print(
         "| server | updates | updates/s to 200 | updates/s end to end | p50 ms to 200 | "
         "p99 ms to 200 | server CPU ms/update | server RSS MB |"
     )
     print("|---|---|---|---|---|---|---|---|")
-    for result in results:
-        print(result.row())
+    for round_ in rounds:
+        for result in round_:
+            print(result.row())
+    if args.rounds > 1:
+        print_medians(rounds)
     if opened:
         print(f"\nopen loop: each rate offered for {args.seconds:g} s, one chat per update\n")
         print(
@@ -377,4 +433,11 @@ if __name__ == "__main__":
         help="offered rates for the open loop, e.g. 50,200,500",
     )
     parser.add_argument("--seconds", type=float, default=10.0)
+    parser.add_argument(
+        "--before",
+        type=lambda text: Path(text).resolve(),
+        default=None,
+        help="another checkout of Svoi to run next to this one (a before/after)",
+    )
+    parser.add_argument("--rounds", type=int, default=1)
     asyncio.run(main(parser.parse_args()))
