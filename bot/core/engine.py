@@ -296,7 +296,7 @@ class Engine:
             turn.role = self.roles.resolve(stored_role, resident.channel, resident.user_id)
             before = (state.flow, state.step)
             if incoming.kind is not Kind.LIFECYCLE:
-                verdict = FloodRepo(session).count(
+                verdict = await FloodRepo(session).count(
                     flood,
                     resident.id,
                     turn.now,

@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
+import functools
 import secrets
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, NamedTuple
 
-from sqlalchemy import delete, exists, select
+from sqlalchemy import Table, bindparam, delete, exists, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
@@ -23,6 +24,7 @@ from storage.models.access import (
     FloodWindow,
     Role,
 )
+from storage.repos.common import dialect_module, dialect_name
 
 _RANK = {None: 0, VIEWER: 1, OPERATOR: 2, ADMIN: 3}
 # Who may read the audit log, in the chat (/audit) and in the console (/admin/audit) alike:
@@ -220,6 +222,56 @@ class FloodVerdict(StrEnum):
     IGNORE = "ignore"  # further messages in the same window
 
 
+FLOOD: Table = FloodWindow.__table__  # type: ignore[assignment]
+
+
+class FloodCount(NamedTuple):
+    """A resident's flood window as the turn reads it (with the dialog state)."""
+
+    window_start: datetime
+    messages: int
+    warned: bool
+
+
+@functools.cache
+def _flood_write(dialect: str) -> Any:
+    """The window's new values, in one `INSERT … ON CONFLICT DO UPDATE` built once (Core:
+    the ORM's flush of a loaded row cost more than the statement)."""
+    insert = (
+        dialect_module(dialect)
+        .insert(FLOOD)
+        .values(
+            resident_id=bindparam("b_resident"),
+            window_start=bindparam("b_start", type_=FLOOD.c.window_start.type),
+            count=bindparam("b_count"),
+            warned=bindparam("b_warned"),
+        )
+    )
+    return insert.on_conflict_do_update(
+        index_elements=["resident_id"],
+        set_={
+            "window_start": insert.excluded.window_start,
+            "count": insert.excluded.count,
+            "warned": insert.excluded.warned,
+        },
+    )
+
+
+def next_count(
+    row: FloodCount | None, now: datetime, limit: int, window: timedelta
+) -> tuple[FloodVerdict, FloodCount]:
+    """A fixed window: the first message after `window` starts a new one; over `limit`
+    the resident is told once to slow down, and further messages in it are ignored."""
+    if row is None or now - row.window_start >= window:
+        return FloodVerdict.OK, FloodCount(now, 1, False)
+    messages = row.messages + 1
+    if messages <= limit:
+        return FloodVerdict.OK, row._replace(messages=messages)
+    if not row.warned:
+        return FloodVerdict.WARN, row._replace(messages=messages, warned=True)
+    return FloodVerdict.IGNORE, row._replace(messages=messages)
+
+
 class FloodRepo:
     """A fixed window per resident, in the database so every instance sees the same count
     (the resident row is locked for the turn, so the read-modify-write is safe)."""
@@ -227,34 +279,26 @@ class FloodRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def hit(
-        self, resident_id: int, now: datetime, limit: int, window: timedelta
-    ) -> FloodVerdict:
-        row = await self.session.get(FloodWindow, resident_id)
-        return self.count(row, resident_id, now, limit, window)
-
-    def count(
+    async def count(
         self,
-        row: FloodWindow | None,
+        row: FloodCount | None,
         resident_id: int,
         now: datetime,
         limit: int,
         window: timedelta,
     ) -> FloodVerdict:
-        """`hit` on a window row loaded already (the turn reads it with the dialog state):
-        no statement here; the change is written when the turn's transaction flushes."""
-        if row is None:
-            self.session.add(
-                FloodWindow(resident_id=resident_id, window_start=now, count=1, warned=False)
+        """Count one message on the window the turn read (`row`; None before the first
+        message) and write the window back: one statement, without flushing the turn's
+        pending ORM changes first (a new dialog state is inserted once, at the end)."""
+        verdict, after = next_count(row, now, limit, window)
+        with self.session.no_autoflush:
+            await self.session.execute(
+                _flood_write(dialect_name(self.session)),
+                {
+                    "b_resident": resident_id,
+                    "b_start": after.window_start,
+                    "b_count": after.messages,
+                    "b_warned": after.warned,
+                },
             )
-            return FloodVerdict.OK
-        if now - row.window_start >= window:
-            row.window_start, row.count, row.warned = now, 1, False
-            return FloodVerdict.OK
-        row.count += 1
-        if row.count <= limit:
-            return FloodVerdict.OK
-        if not row.warned:
-            row.warned = True
-            return FloodVerdict.WARN
-        return FloodVerdict.IGNORE
+        return verdict

@@ -12,8 +12,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
 from storage.models import DialogState, Resident
-from storage.models.access import FloodWindow, Role
+from storage.models.access import Role
 from storage.models.delivery import DeliveryMute
+from storage.repos.access import FLOOD, FloodCount
 from storage.repos.common import dialect_module, dialect_name
 
 # A mute is a button press (`g:mute:<category>`) that anyone can forge with any category, so
@@ -25,10 +26,17 @@ MAX_MUTES = 50
 # The statements of every turn are built once (building one costs more than running it on a
 # warm connection; a built statement's cache key is memoized), values bound per turn.
 _TURN_ROWS = (
-    select(Resident, DialogState, FloodWindow, Role.role)
+    select(
+        Resident,
+        DialogState,
+        FLOOD.c.window_start,
+        FLOOD.c.count,
+        FLOOD.c.warned,
+        Role.role,
+    )
     .select_from(Resident)
     .outerjoin(DialogState, DialogState.resident_id == Resident.id)
-    .outerjoin(FloodWindow, FloodWindow.resident_id == Resident.id)
+    .outerjoin(FLOOD, FLOOD.c.resident_id == Resident.id)
     .outerjoin(Role, and_(Role.channel == Resident.channel, Role.user_id == Resident.user_id))
     .where(Resident.id == bindparam("resident_id"))
 )
@@ -72,7 +80,7 @@ class TurnRows(NamedTuple):
     resident: Resident
     created: bool
     state: DialogState
-    flood: FloodWindow | None
+    flood: FloodCount | None
     stored_role: str | None
 
 
@@ -122,10 +130,11 @@ class ResidentRepo:
                 execution_options={"populate_existing": True},
             )
         ).one()
-        resident, state, flood, role = row
+        resident, state, window_start, count, warned, role = row
         if state is None:
             state = DialogState(resident_id=resident.id, data={}, offered=[], numbered=[])
             self.session.add(state)
+        flood = None if window_start is None else FloodCount(window_start, count, warned)
         return TurnRows(resident, created_at == now, state, flood, role)
 
     async def get(self, channel: str, user_id: str) -> Resident | None:
