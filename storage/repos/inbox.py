@@ -17,7 +17,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from storage import clock
 from storage.db import Database
 from storage.models import InboundEvent
-from storage.repos.common import dialect_module, dialect_name, insert_ignoring_conflicts
+from storage.repos.common import dialect_module, insert_ignoring_conflicts
 
 RECEIVED = "received"
 DONE = "done"
@@ -256,8 +256,9 @@ class InboxWriter:
         rows: dict[tuple[str, str], str] = {}
         for channel, event_id, body, _future in batch:
             rows.setdefault((channel, event_id), body)
-        async with self.guard(), self.db.transaction() as session:
-            dialect = dialect_name(session)
+        # One statement, so no transaction around it on PostgreSQL (two round trips fewer).
+        async with self.guard(), self.db.statement() as conn:
+            dialect = conn.dialect.name
             values: dict[str, Any] = {"b_now": clock.now()}
             if dialect == "postgresql":
                 values["b_channels"] = [channel for channel, _ in rows]
@@ -268,5 +269,5 @@ class InboxWriter:
                     [[channel, event_id, body] for (channel, event_id), body in rows.items()],
                     ensure_ascii=False,
                 )
-            result = await session.execute(_record_many_statement(dialect), values)
+            result = await conn.execute(_record_many_statement(dialect), values)
             return {(channel, event_id) for channel, event_id in result}
