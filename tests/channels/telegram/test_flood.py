@@ -4,8 +4,10 @@ fake Bot API's own receive times), and the flooder gets one "slow down" and then
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
 from bot.app import Svoi
+from storage import clock
 from storage.db import Database
 from tests.channels.telegram.conftest import Chat, start_service, stop_service
 from tests.fakes.telegram_api import FakeTelegramAPI
@@ -56,3 +58,35 @@ async def test_the_flooder_gets_one_warning_then_silence(
     # /help answers with two messages (help, then the screen again): at most the 18 turns
     # left in the window after onboarding's two, plus the warning; the other 31 are ignored.
     assert len(flooder_times) <= 2 * 18 + 1
+
+
+async def test_after_the_window_the_flooder_is_answered_and_counted_afresh(
+    db_url: str, db: Database, telegram_api: FakeTelegramAPI, test_clock: clock.SetClock
+) -> None:
+    settings = telegram_settings(db_url, telegram_api.url).model_copy(
+        update={"flood_max_messages": 3, "flood_window_seconds": 10.0}
+    )
+    service = await start_service(Svoi.create(settings, db), telegram_api)
+    try:
+        chat = Chat(service)
+        await chat.onboard()  # two messages of the window: /start and the language
+
+        def warnings() -> int:
+            return sum("too fast" in (c.plain_text or c.text or "") for c in chat.api.sent())
+
+        await chat.send("/settings")  # the third: answered
+        answered = len(chat.api.sent(chat.id))
+        await chat.send("/settings")  # the fourth: one warning instead of an answer
+        await chat.send("/settings")  # the fifth: silence
+        assert warnings() == 1
+        assert len(chat.api.sent(chat.id)) == answered + 1
+
+        test_clock.advance(timedelta(seconds=11))  # a new window
+        await chat.send("/settings")
+        assert chat.api.sent(chat.id)[-1].text == "Settings. Language: English."
+        await chat.send("/settings")
+        await chat.send("/settings")
+        await chat.send("/settings")  # the fourth of this window: warned once more
+        assert warnings() == 2
+    finally:
+        await stop_service(service)
