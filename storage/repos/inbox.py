@@ -208,10 +208,11 @@ Guard = Callable[[], AbstractAsyncContextManager[Any]]
 
 class InboxWriter:
     """Group commit for the inbox: webhooks that arrive while a write is in progress share
-    the next one — one multi-row `INSERT … ON CONFLICT DO NOTHING RETURNING` in one
-    transaction — and each learns only then, with the row durable, whether its event was
-    new. No waiting is added: a lone webhook is written at once; under a burst each commit
-    carries everything that queued behind the previous one (at most `max_batch` rows).
+    the next one — one `INSERT … SELECT … ON CONFLICT DO NOTHING RETURNING` of the whole
+    batch (`_record_many_statement`) — and each learns only then, with the row durable,
+    whether its event was new. No waiting is added: a lone webhook is written at once;
+    under a burst each commit carries everything that queued behind the previous one (at
+    most `max_batch` rows).
 
     A failed write fails every webhook of that batch (each answers 503 and the platform
     delivers again). `guard` wraps each write (SQLite's single-writer lock of a channel)."""
