@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from aiohttp import web
 from aiohttp.typedefs import Handler
-from sqlalchemy.exc import InterfaceError, OperationalError, SQLAlchemyError
+from sqlalchemy.exc import DBAPIError, InterfaceError, OperationalError, SQLAlchemyError
 
 import dialogs
 import handlers
@@ -249,8 +249,13 @@ async def database_unavailable(request: web.Request, handler: Handler) -> web.St
 async def _database_down(exc: BaseException, db: Database) -> bool:
     """Whether `exc` means the database cannot serve: the driver's operational and interface
     errors say so themselves; a socket error or a timeout may come from elsewhere (a client,
-    a file), so the database is asked; any other SQLAlchemy error is a bug, not an outage."""
+    a file), so the database is asked; a connection lost mid-statement is an outage too; any
+    other SQLAlchemy error is a bug, not an outage."""
     if isinstance(exc, OperationalError | InterfaceError):
+        return True
+    if isinstance(exc, DBAPIError) and exc.connection_invalidated:
+        # The connection was lost under the statement (a pooled connection is trusted when
+        # it was in use a moment ago, storage/db.py): a retry a moment later gets a new one.
         return True
     if isinstance(exc, SQLAlchemyError):
         return False
