@@ -24,6 +24,7 @@ from storage.models.access import AuditEntry
 from storage.models.delivery import DeliveryBroadcast
 from storage.models.plan import Commitment, Feedback, Poll
 from storage.repos.plan import PlanRepo
+from tests.digests.conftest import choose_digest
 from tests.support.conversation import Resident
 from tests.web.conftest import OPERATOR, WebService, csrf_of, text
 
@@ -452,10 +453,7 @@ async def test_a_broadcast_page_counts_those_who_get_it_in_their_news_digest(
 ) -> None:
     reader = Resident.on(web.svoi.engine, channel="telegram", caps=TELEGRAM, user_id="310000795")
     await reader.onboard("uk")
-    await reader.send("/settings")
-    await reader.press("digests")
-    await reader.press("Розсилки міської ради")
-    await reader.press("щодня о 18:00")
+    await choose_digest(reader, "Розсилки міської ради", "щодня о 18:00")
     other = Resident.on(web.svoi.engine, channel="telegram", caps=TELEGRAM, user_id="310000796")
     await other.onboard("uk")
 
