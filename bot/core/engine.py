@@ -53,10 +53,11 @@ from storage import clock
 from storage.db import Database
 from storage.models.attachments import StoredFile
 from storage.repos import linking
-from storage.repos.access import DownloadRepo, FloodRepo, FloodVerdict, RoleResolver
+from storage.repos.access import DownloadRepo, FloodRule, FloodVerdict, RoleResolver
 from storage.repos.attachments import AttachmentRepo
 from storage.repos.inbox import InboxRepo, InboxWriter
 from storage.repos.residents import ResidentRepo
+from storage.repos.turns import TurnKey, open_turn
 
 log = logging.getLogger(__name__)
 
@@ -160,6 +161,12 @@ class Engine:
     def register_source(self, name: str, source: AttachmentSource) -> None:
         """The channel `name` can fetch what its residents send (bot/core/attachments.py)."""
         self.sources[name] = source
+
+    @property
+    def flood_rule(self) -> FloodRule:
+        return FloodRule(
+            self.settings.flood_max_messages, timedelta(seconds=self.settings.flood_window_seconds)
+        )
 
     @property
     def attachment_limit(self) -> int:
@@ -270,47 +277,38 @@ class Engine:
 
     async def _turn(self, incoming: Incoming, correlation_id: str) -> list[Reply]:
         caps = self.capabilities[incoming.address.channel]
+        now = clock.now()
+        key = TurnKey(
+            incoming.address.channel,
+            incoming.address.user_id,
+            incoming.event_id,
+            self.i18n.normalize(incoming.language_hint),
+            incoming.display_name,
+        )
+        # A lifecycle event (blocked, unblocked) is no message: it is not counted.
+        flood = None if incoming.kind is Kind.LIFECYCLE else self.flood_rule
         async with self.db.transaction() as session:
-            if incoming.event_id is not None:
-                claimed = await InboxRepo(session).claim_done(
-                    incoming.address.channel, incoming.event_id
-                )
-                if claimed is False:
-                    log.info("duplicate event ignored", extra={"event_id": incoming.event_id})
-                    metrics.DUPLICATES.labels(incoming.address.channel).inc()
-                    return []
-            residents = ResidentRepo(session)
-            resident, created, state, flood, stored_role = await residents.begin_turn(
-                incoming.address.channel,
-                incoming.address.user_id,
-                locale=self.i18n.normalize(incoming.language_hint),
-                display_name=incoming.display_name,
-            )
+            opened = await open_turn(session, key, now, flood)
+            if opened is None:
+                log.info("duplicate event ignored", extra={"event_id": incoming.event_id})
+                metrics.DUPLICATES.labels(incoming.address.channel).inc()
+                return []
+            resident, created, state, stored_role, verdict = opened
+            if verdict is FloodVerdict.IGNORE:
+                log.info("flood: message ignored", extra={"correlation_id": correlation_id})
+                metrics.FLOOD_IGNORED.labels(incoming.address.channel).inc()
+                return []
             # A linked chat works on the person's profile, held by one of their residents
             # (docs/linking.md); a resident linked to no one costs no statement here.
             holder = await linking.holder_for_turn(
                 session, resident, prefer_free=self.settings.linking_prefer_free_channel
             )
-            turn = Turn(self, incoming, holder, state, session, clock.now(), correlation_id)
+            turn = Turn(self, incoming, holder, state, session, now, correlation_id)
             turn.chat_resident = resident
             turn.role = self.roles.resolve(stored_role, resident.channel, resident.user_id)
             before = (state.flow, state.step)
-            if incoming.kind is not Kind.LIFECYCLE:
-                verdict = await FloodRepo(session).count(
-                    flood,
-                    resident.id,
-                    turn.now,
-                    self.settings.flood_max_messages,
-                    timedelta(seconds=self.settings.flood_window_seconds),
-                )
-                if verdict is FloodVerdict.IGNORE:
-                    log.info("flood: message ignored", extra={"correlation_id": correlation_id})
-                    metrics.FLOOD_IGNORED.labels(incoming.address.channel).inc()
-                    return []
-                if verdict is FloodVerdict.WARN:
-                    turn.say(turn.t("flood-slow-down"))
-                else:
-                    await self._dispatch(turn, created)
+            if verdict is FloodVerdict.WARN:
+                turn.say(turn.t("flood-slow-down"))
             else:
                 await self._dispatch(turn, created)
             if turn.erased:

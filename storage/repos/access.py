@@ -8,9 +8,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any, NamedTuple
+from typing import Any
 
-from sqlalchemy import Table, bindparam, delete, exists, select
+from sqlalchemy import Integer, Table, bindparam, case, delete, exists, false, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
@@ -225,51 +225,60 @@ class FloodVerdict(StrEnum):
 FLOOD: Table = FloodWindow.__table__  # type: ignore[assignment]
 
 
-class FloodCount(NamedTuple):
-    """A resident's flood window as the turn reads it (with the dialog state)."""
+@dataclass(frozen=True, slots=True)
+class FloodRule:
+    """At most `limit` messages per resident in a fixed window of `window`."""
 
-    window_start: datetime
-    messages: int
-    warned: bool
+    limit: int
+    window: timedelta
+
+
+def count_flood(insert: Any) -> Any:
+    """`insert … ON CONFLICT (resident_id) DO UPDATE` counting one message on a resident's
+    window: the first message after the window ends starts a new one (count 1); `warned`
+    marks a window past the limit. `insert` gives the new row's values (window_start = the
+    turn's time, count 1, not warned); binds `b_floor` (the turn's time less the window)
+    and `b_limit`. The one definition of the window, whether it runs alone
+    (`FloodRepo.count`) or inside the statement that opens a turn on PostgreSQL
+    (storage/repos/turns.py)."""
+    new = FLOOD.c.window_start <= bindparam("b_floor", type_=FLOOD.c.window_start.type)
+    counted = FLOOD.c.count + 1
+    return insert.on_conflict_do_update(
+        index_elements=["resident_id"],
+        set_={
+            "window_start": case((new, insert.excluded.window_start), else_=FLOOD.c.window_start),
+            "count": case((new, 1), else_=counted),
+            "warned": case((new, false()), else_=counted > bindparam("b_limit", type_=Integer)),
+        },
+    ).returning(FLOOD.c.count)
+
+
+def flood_binds(rule: FloodRule, now: datetime) -> dict[str, Any]:
+    return {"b_floor": now - rule.window, "b_limit": rule.limit}
+
+
+def flood_verdict(count: int, limit: int) -> FloodVerdict:
+    """What the `count`-th message of a window gets: answered up to the limit, told once to
+    slow down, then ignored until the window ends."""
+    if count <= limit:
+        return FloodVerdict.OK
+    return FloodVerdict.WARN if count == limit + 1 else FloodVerdict.IGNORE
 
 
 @functools.cache
-def _flood_write(dialect: str) -> Any:
-    """The window's new values, in one `INSERT … ON CONFLICT DO UPDATE` built once (Core:
-    the ORM's flush of a loaded row cost more than the statement)."""
+def _flood_alone(dialect: str) -> Any:
+    """`count_flood` for one resident given by a bind (built once)."""
     insert = (
         dialect_module(dialect)
         .insert(FLOOD)
         .values(
             resident_id=bindparam("b_resident"),
-            window_start=bindparam("b_start", type_=FLOOD.c.window_start.type),
-            count=bindparam("b_count"),
-            warned=bindparam("b_warned"),
+            window_start=bindparam("b_now", type_=FLOOD.c.window_start.type),
+            count=1,
+            warned=False,
         )
     )
-    return insert.on_conflict_do_update(
-        index_elements=["resident_id"],
-        set_={
-            "window_start": insert.excluded.window_start,
-            "count": insert.excluded.count,
-            "warned": insert.excluded.warned,
-        },
-    )
-
-
-def next_count(
-    row: FloodCount | None, now: datetime, limit: int, window: timedelta
-) -> tuple[FloodVerdict, FloodCount]:
-    """A fixed window: the first message after `window` starts a new one; over `limit`
-    the resident is told once to slow down, and further messages in it are ignored."""
-    if row is None or now - row.window_start >= window:
-        return FloodVerdict.OK, FloodCount(now, 1, False)
-    messages = row.messages + 1
-    if messages <= limit:
-        return FloodVerdict.OK, row._replace(messages=messages)
-    if not row.warned:
-        return FloodVerdict.WARN, row._replace(messages=messages, warned=True)
-    return FloodVerdict.IGNORE, row._replace(messages=messages)
+    return count_flood(insert)
 
 
 class FloodRepo:
@@ -279,26 +288,12 @@ class FloodRepo:
     def __init__(self, session: AsyncSession) -> None:
         self.session = session
 
-    async def count(
-        self,
-        row: FloodCount | None,
-        resident_id: int,
-        now: datetime,
-        limit: int,
-        window: timedelta,
-    ) -> FloodVerdict:
-        """Count one message on the window the turn read (`row`; None before the first
-        message) and write the window back: one statement, without flushing the turn's
-        pending ORM changes first (a new dialog state is inserted once, at the end)."""
-        verdict, after = next_count(row, now, limit, window)
+    async def count(self, resident_id: int, now: datetime, rule: FloodRule) -> FloodVerdict:
+        """Count one message on the resident's window: one statement, without flushing the
+        turn's pending ORM changes first (a new dialog state is inserted once, at the end)."""
         with self.session.no_autoflush:
-            await self.session.execute(
-                _flood_write(dialect_name(self.session)),
-                {
-                    "b_resident": resident_id,
-                    "b_start": after.window_start,
-                    "b_count": after.messages,
-                    "b_warned": after.warned,
-                },
+            result = await self.session.execute(
+                _flood_alone(dialect_name(self.session)),
+                {"b_resident": resident_id, "b_now": now, **flood_binds(rule, now)},
             )
-        return verdict
+        return flood_verdict(int(result.scalar_one()), rule.limit)

@@ -31,7 +31,7 @@ _EVENT = and_(
     _INBOX.c.channel == bindparam("b_channel"),
     _INBOX.c.event_id == bindparam("b_event_id"),
 )
-_CLAIM_DONE = (
+CLAIM_DONE = (
     update(_INBOX)
     .where(_EVENT, _INBOX.c.status != DONE)
     # The raw body holds the resident's message; once handled only the id is needed.
@@ -43,7 +43,7 @@ _CLAIM_DONE = (
     )
     .returning(_INBOX.c.id)
 )
-_KNOWN = select(_INBOX.c.id).where(_EVENT)
+KNOWN = select(_INBOX.c.id).where(_EVENT)
 
 
 @functools.cache
@@ -128,10 +128,10 @@ class InboxRepo:
         instance's sweeper) waits for this transaction and then finds it done. True: claimed;
         False: done already (a duplicate); None: never recorded (the turn runs anyway)."""
         keys = {"b_channel": channel, "b_event_id": event_id}
-        claimed = await self.session.execute(_CLAIM_DONE, {**keys, "b_now": clock.now()})
+        claimed = await self.session.execute(CLAIM_DONE, {**keys, "b_now": clock.now()})
         if claimed.first() is not None:
             return True
-        known = await self.session.execute(_KNOWN, keys)
+        known = await self.session.execute(KNOWN, keys)
         return False if known.first() is not None else None
 
     async def get(self, channel: str, event_id: str) -> InboundEvent | None:

@@ -7,14 +7,13 @@ import functools
 from datetime import datetime
 from typing import Any, NamedTuple
 
-from sqlalchemy import Table, and_, bindparam, delete, func, select, tuple_
+from sqlalchemy import Table, and_, bindparam, delete, false, func, select, true, tuple_
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from storage import clock
 from storage.models import DialogState, Resident
 from storage.models.access import Role
 from storage.models.delivery import DeliveryMute
-from storage.repos.access import FLOOD, FloodCount
 from storage.repos.common import dialect_module, dialect_name
 
 # A mute is a button press (`g:mute:<category>`) that anyone can forge with any category, so
@@ -26,23 +25,45 @@ MAX_MUTES = 50
 # The statements of every turn are built once (building one costs more than running it on a
 # warm connection; a built statement's cache key is memoized), values bound per turn.
 _TURN_ROWS = (
-    select(
-        Resident,
-        DialogState,
-        FLOOD.c.window_start,
-        FLOOD.c.count,
-        FLOOD.c.warned,
-        Role.role,
-    )
+    select(Resident, DialogState, Role.role)
     .select_from(Resident)
     .outerjoin(DialogState, DialogState.resident_id == Resident.id)
-    .outerjoin(FLOOD, FLOOD.c.resident_id == Resident.id)
     .outerjoin(Role, and_(Role.channel == Resident.channel, Role.user_id == Resident.user_id))
     .where(Resident.id == bindparam("resident_id"))
 )
 
 
-_RESIDENTS: Table = Resident.__table__  # type: ignore[assignment]
+RESIDENTS: Table = Resident.__table__  # type: ignore[assignment]
+
+
+def resident_row() -> dict[str, Any]:
+    """A turn's new resident, as column → value (binds `b_channel`, `b_user_id`,
+    `b_locale`, `b_display_name`, `b_now`)."""
+    now = bindparam("b_now", type_=RESIDENTS.c.last_seen_at.type)
+    return {
+        "channel": bindparam("b_channel", type_=RESIDENTS.c.channel.type),
+        "user_id": bindparam("b_user_id", type_=RESIDENTS.c.user_id.type),
+        "locale": bindparam("b_locale", type_=RESIDENTS.c.locale.type),
+        "locale_chosen": false(),
+        "display_name": bindparam("b_display_name", type_=RESIDENTS.c.display_name.type),
+        "is_active": true(),
+        "created_at": now,
+        "last_seen_at": now,
+        "notify_here": false(),
+    }
+
+
+def touch_resident(insert: Any, **conflict: Any) -> Any:
+    """`insert` of `resident_row` as an upsert: a known resident gets `last_seen_at` (and a
+    changed display name); the update locks the row until the transaction ends."""
+    return insert.on_conflict_do_update(
+        index_elements=["channel", "user_id"],
+        set_={
+            "last_seen_at": insert.excluded.last_seen_at,
+            "display_name": func.coalesce(insert.excluded.display_name, RESIDENTS.c.display_name),
+        },
+        **conflict,
+    )
 
 
 @functools.cache
@@ -52,35 +73,14 @@ def _upsert_statement(dialect: str) -> Any:
     takes the ORM's bulk path, which annotates the statement and walks its cache key again
     on every run (profiled: ~5 % of a turn's CPU); the row is loaded with the turn's other
     rows instead (`_TURN_ROWS`)."""
-    now = bindparam("b_now", type_=_RESIDENTS.c.last_seen_at.type)
-    insert = (
-        dialect_module(dialect)
-        .insert(_RESIDENTS)
-        .values(
-            channel=bindparam("b_channel"),
-            user_id=bindparam("b_user_id"),
-            locale=bindparam("b_locale"),
-            locale_chosen=False,
-            display_name=bindparam("b_display_name"),
-            is_active=True,
-            created_at=now,
-            last_seen_at=now,
-        )
-    )
-    return insert.on_conflict_do_update(
-        index_elements=["channel", "user_id"],
-        set_={
-            "last_seen_at": insert.excluded.last_seen_at,
-            "display_name": func.coalesce(insert.excluded.display_name, _RESIDENTS.c.display_name),
-        },
-    ).returning(_RESIDENTS.c.id, _RESIDENTS.c.created_at)
+    insert = dialect_module(dialect).insert(RESIDENTS).values(resident_row())
+    return touch_resident(insert).returning(RESIDENTS.c.id, RESIDENTS.c.created_at)
 
 
 class TurnRows(NamedTuple):
     resident: Resident
     created: bool
     state: DialogState
-    flood: FloodCount | None
     stored_role: str | None
 
 
@@ -96,7 +96,13 @@ class ResidentRepo:
         return rows.resident, rows.created
 
     async def begin_turn(
-        self, channel: str, user_id: str, *, locale: str, display_name: str | None = None
+        self,
+        channel: str,
+        user_id: str,
+        *,
+        locale: str,
+        display_name: str | None = None,
+        now: datetime | None = None,
     ) -> TurnRows:
         """What a turn needs before it runs, in two statements.
 
@@ -107,9 +113,11 @@ class ResidentRepo:
         anyway (`BEGIN IMMEDIATE`). `created` compares `created_at` with this turn's time.
 
         Then one query for the resident, the dialog state (a new, pending one when the
-        resident has none), the flood window (None before the first message) and the role
-        an admin stored (None: the settings decide)."""
-        now = clock.now()
+        resident has none) and the role an admin stored (None: the settings decide).
+
+        On PostgreSQL a turn opens in one statement instead (storage/repos/turns.py); this is
+        its path on SQLite and when another instance changed the resident meanwhile."""
+        now = now or clock.now()
         name = display_name[:128] if display_name else None
         resident_id, created_at = (
             await self.session.execute(
@@ -130,12 +138,15 @@ class ResidentRepo:
                 execution_options={"populate_existing": True},
             )
         ).one()
-        resident, state, window_start, count, warned, role = row
+        resident, state, role = row
+        return TurnRows(resident, created_at == now, self.fresh_state(resident.id, state), role)
+
+    def fresh_state(self, resident_id: int, state: DialogState | None) -> DialogState:
+        """`state`, or a new, pending one when the resident has none yet."""
         if state is None:
-            state = DialogState(resident_id=resident.id, data={}, offered=[], numbered=[])
+            state = DialogState(resident_id=resident_id, data={}, offered=[], numbered=[])
             self.session.add(state)
-        flood = None if window_start is None else FloodCount(window_start, count, warned)
-        return TurnRows(resident, created_at == now, state, flood, role)
+        return state
 
     async def get(self, channel: str, user_id: str) -> Resident | None:
         return (
@@ -161,11 +172,7 @@ class ResidentRepo:
             await self.set_active(resident, False, clock.now())
 
     async def state(self, resident: Resident) -> DialogState:
-        state = await self.session.get(DialogState, resident.id)
-        if state is None:
-            state = DialogState(resident_id=resident.id, data={}, offered=[], numbered=[])
-            self.session.add(state)
-        return state
+        return self.fresh_state(resident.id, await self.session.get(DialogState, resident.id))
 
     async def may_mute(self, resident_id: int, category: str) -> bool:
         """Whether muting `category` keeps the resident within MAX_MUTES (a category muted

@@ -24,8 +24,11 @@ from tests.channels.telegram.conftest import Chat, Service, start_service, stop_
 from tests.fakes.telegram_api import FakeTelegramAPI
 from tests.support.telegram import telegram_settings
 
-# At most this many statements and transactions per common turn, webhook to reply.
-MAX_STATEMENTS = 6
+# At most this many statements and transactions per common turn, webhook to reply: the
+# inbox record, then the turn — on PostgreSQL opened in one statement and its dialog state
+# written in another (storage/repos/turns.py); SQLite claims, upserts, reads and counts in
+# statements of their own.
+MAX_STATEMENTS = {"postgresql": 3, "sqlite": 6}
 MAX_TRANSACTIONS = 2
 
 CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
@@ -33,6 +36,7 @@ CONTROL = ("BEGIN", "COMMIT", "ROLLBACK", "SAVEPOINT", "RELEASE")
 
 @dataclass
 class Counter:
+    dialect: str
     statements: list[str] = field(default_factory=list)
     transactions: int = 0
     on: bool = False
@@ -69,7 +73,7 @@ async def service(db_url: str, db: Database) -> AsyncIterator[Service]:
 
 @pytest.fixture
 async def counter(db: Database) -> AsyncIterator[Counter]:
-    counting = Counter()
+    counting = Counter("sqlite" if db.is_sqlite else "postgresql")
     sync_engine = db.engine.sync_engine
     event.listen(sync_engine, "before_cursor_execute", counting.before_cursor_execute)
     event.listen(sync_engine, "begin", counting.begin)
@@ -94,7 +98,8 @@ def check(counter: Counter, counts: tuple[int, int], what: str) -> None:
     statements, transactions = counts
     listing = "\n  ".join(counter.statements)
     print(f"{what}: {statements} statements, {transactions} transactions")  # shown with -s
-    assert statements <= MAX_STATEMENTS, f"{what}: {statements} statements:\n  {listing}"
+    budget = MAX_STATEMENTS[counter.dialect]
+    assert statements <= budget, f"{what}: {statements} statements:\n  {listing}"
     assert transactions <= MAX_TRANSACTIONS, f"{what}: {transactions} transactions"
 
 
