@@ -128,6 +128,7 @@ async def open_turn(
         "b_display_name": key.display_name[:128] if key.display_name else None,
         "b_now": now,
         "b_count_flood": flood is not None,
+        # Not counted (`b_count_flood` false): the window's binds are there but unused.
         **(flood_binds(flood, now) if flood is not None else {"b_floor": now, "b_limit": 0}),
     }
     resident, state, claimed, known, count, role = (
