@@ -303,7 +303,9 @@ class Engine:
             holder = await linking.holder_for_turn(
                 session, resident, prefer_free=self.settings.linking_prefer_free_channel
             )
-            turn = Turn(self, incoming, holder, state, session, now, correlation_id)
+            # Read after the opening, which may have waited for another instance's turn of
+            # this resident: what the flow writes is never older than what that turn wrote.
+            turn = Turn(self, incoming, holder, state, session, clock.now(), correlation_id)
             turn.chat_resident = resident
             turn.role = self.roles.resolve(stored_role, resident.channel, resident.user_id)
             before = (state.flow, state.step)

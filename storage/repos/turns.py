@@ -13,7 +13,10 @@ the resident's upsert only updates the row when it is still the version the snap
 (`xmin`, the transaction that wrote the row); otherwise the row is locked but not returned,
 and the turn reads everything again in statements of their own, each with a fresh snapshot,
 under the lock it now holds. Every turn updates the resident's row first (`last_seen_at`),
-so a turn that committed after the snapshot always shows."""
+so a turn that committed after the snapshot always shows. This rests on one rule: a chat's
+dialog state and flood window are written only by that chat's turns (which update the
+resident's row); a writer that merely locked the row (`SELECT … FOR UPDATE`) would leave
+`xmin` unchanged and go unseen."""
 
 from __future__ import annotations
 

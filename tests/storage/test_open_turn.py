@@ -9,6 +9,7 @@ import asyncio
 from datetime import timedelta
 
 import asyncpg
+import pytest
 from sqlalchemy import select
 
 from storage import clock
@@ -72,6 +73,8 @@ async def test_the_flood_window_counts_warns_once_ignores_and_starts_again(db: D
     ]
     lifecycle = await opened(db, None, flood=None)  # not a message: not counted
     assert lifecycle is not None and lifecycle.flood is None
+    async with db.transaction() as session:
+        assert (await session.execute(select(FLOOD.c.count))).scalar_one() == 6
     clock.current().advance(RULE.window)  # type: ignore[attr-defined]
     fresh = await opened(db, None)
     assert fresh is not None and fresh.flood is FloodVerdict.OK
@@ -116,6 +119,8 @@ async def test_a_turn_that_waited_for_another_instances_turn_reads_what_it_commi
                 if await lock_waits(url):
                     break
                 await asyncio.sleep(0.01)
+            else:
+                pytest.fail("the second turn never waited for the resident's row")
             assert not second.done()
         # The first turn committed: the second one goes on.
         result = await second
