@@ -36,6 +36,14 @@ _TURN_ROWS = (
 RESIDENTS: Table = Resident.__table__  # type: ignore[assignment]
 
 
+_NAME_LENGTH: int = Resident.__table__.c.display_name.type.length  # type: ignore[attr-defined]
+
+
+def stored_display_name(name: str | None) -> str | None:
+    """A platform's display name as the column keeps it (cut to its length; None if empty)."""
+    return name[:_NAME_LENGTH] if name else None
+
+
 def resident_row() -> dict[str, Any]:
     """A turn's new resident, as column → value (binds `b_channel`, `b_user_id`,
     `b_locale`, `b_display_name`, `b_now`)."""
@@ -118,7 +126,7 @@ class ResidentRepo:
         On PostgreSQL a turn opens in one statement instead (storage/repos/turns.py); this is
         its path on SQLite and when another instance changed the resident meanwhile."""
         now = now or clock.now()
-        name = display_name[:128] if display_name else None
+        name = stored_display_name(display_name)
         resident_id, created_at = (
             await self.session.execute(
                 _upsert_statement(dialect_name(self.session)),

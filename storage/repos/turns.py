@@ -41,7 +41,13 @@ from storage.repos.access import (
 )
 from storage.repos.common import dialect_name
 from storage.repos.inbox import CLAIM_DONE, KNOWN, InboxRepo
-from storage.repos.residents import RESIDENTS, ResidentRepo, resident_row, touch_resident
+from storage.repos.residents import (
+    RESIDENTS,
+    ResidentRepo,
+    resident_row,
+    stored_display_name,
+    touch_resident,
+)
 
 
 class TurnKey(NamedTuple):
@@ -128,7 +134,7 @@ async def open_turn(
         "b_user_id": key.user_id,
         "b_event_id": key.event_id,
         "b_locale": key.locale,
-        "b_display_name": key.display_name[:128] if key.display_name else None,
+        "b_display_name": stored_display_name(key.display_name),
         "b_now": now,
         "b_count_flood": flood is not None,
         # Not counted (`b_count_flood` false): the window's binds are there but unused.
